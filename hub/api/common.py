@@ -1,0 +1,68 @@
+"""Helpers shared by the handler modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from hub.api.context import ctx
+from hub.api.models import Shaper
+from hub.api.pagination import PAGINATION_MEDIA_TYPE, Page, page, wrap
+from hub.db.models import Group, Service, User
+from hub.errors import BadRequest
+
+JSON = "application/json"
+
+
+def shaper() -> Shaper:
+    c = ctx()
+    settings = c.hub.settings
+    base = settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
+    return Shaper(c.me(), base, settings.hub_prefix())
+
+
+def users_query() -> Select[tuple[User]]:
+    return select(User).options(
+        selectinload(User.roles), selectinload(User.groups), selectinload(User.servers)
+    )
+
+
+def groups_query() -> Select[tuple[Group]]:
+    return select(Group).options(selectinload(Group.users), selectinload(Group.roles))
+
+
+def services_query() -> Select[tuple[Service]]:
+    return select(Service).options(selectinload(Service.roles))
+
+
+def current_page(offset: int | None, limit: int | None) -> Page:
+    c = ctx()
+    s = c.hub.settings
+    return page(offset, limit, c.request.headers.get("accept"), s.api_page_default_limit, s.api_page_max_limit)
+
+
+def paged(items: Any, p: Page, total: int) -> Any:
+    """The reply of a list operation: bare, or enveloped when the client asked."""
+    if not p.envelope:
+        return items, 200, {"Content-Type": JSON}
+    return wrap(items, p, total, ctx().request.url), 200, {"Content-Type": PAGINATION_MEDIA_TYPE}
+
+
+def flag(value: str | None) -> bool:
+    """A query flag: present with any value but 0/false."""
+    return value is not None and value.strip().lower() not in ("0", "false")
+
+
+def as_object(body: Any, message: str) -> dict[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise BadRequest(message)
+    return body
+
+
+def names(values: Sequence[str]) -> list[str]:
+    return list(values)

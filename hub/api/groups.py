@@ -1,0 +1,88 @@
+"""Operations tagged ``groups``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hub.api.common import current_page, groups_query, paged, shaper
+from hub.api.context import ctx
+from hub.core import groups as groups_core
+from hub.db.models import Group
+from hub.errors import BadRequest, Forbidden, NotFound
+
+
+async def get_groups(offset: int | None = None, limit: int | None = None) -> Any:
+    c = ctx()
+    p = current_page(offset, limit)
+    conditions = []
+    filters = c.me().scopes.filters("list:groups")
+    if isinstance(filters, frozenset):
+        if any(kind != "group" for kind, _ in filters):
+            raise Forbidden("list:groups can only be narrowed by group filters")
+        conditions.append(Group.name.in_([v for _, v in filters]))
+    total = (await c.session.execute(select(func.count(Group.id)).where(*conditions))).scalar_one()
+    rows = (
+        await c.session.execute(groups_query().where(*conditions).order_by(Group.id).offset(p.offset).limit(p.limit))
+    ).scalars()
+    s = shaper()
+    items = [m for m in (s.group(g) for g in rows) if m is not None]
+    return paged(items, p, total)
+
+
+async def _model(name: str) -> dict[str, Any]:
+    c = ctx()
+    group = (await c.session.execute(groups_query().where(Group.name == name))).scalar_one_or_none()
+    model = shaper().group(group) if group is not None else None
+    if model is None:
+        raise NotFound(f"No such group: {name}")
+    return model
+
+
+async def post_groups(body: dict[str, Any]) -> Any:
+    c = ctx()
+    created = await groups_core.create(c.session, body["groups"], body.get("users", []), c.hub.authenticator)
+    return [await _model(g.name) for g in created], 201
+
+
+async def get_group(name: str) -> Any:
+    return await _model(name)
+
+
+async def post_group(name: str, body: dict[str, Any] | None = None) -> Any:
+    c = ctx()
+    members = (body or {}).get("users", [])
+    await groups_core.create(c.session, [name], members, c.hub.authenticator)
+    return await _model(name), 201
+
+
+async def delete_group(name: str) -> Any:
+    c = ctx()
+    await groups_core.delete_group(c.session, await groups_core.require(c.session, name))
+    return None, 204
+
+
+async def post_group_users(name: str, body: dict[str, Any]) -> Any:
+    c = ctx()
+    group = await groups_core.require(c.session, name)
+    await groups_core.add_members(c.session, group, body["users"], c.hub.authenticator)
+    c.session.expire(group)
+    return await _model(name)
+
+
+async def delete_group_users(name: str, body: dict[str, Any]) -> Any:
+    c = ctx()
+    group = await groups_core.require(c.session, name)
+    await groups_core.remove_members(c.session, group, body["users"], c.hub.authenticator)
+    c.session.expire(group)
+    return await _model(name)
+
+
+async def put_group_properties(name: str, body: Any) -> Any:
+    c = ctx()
+    if not isinstance(body, dict):
+        raise BadRequest("Must specify properties")
+    group = await groups_core.require(c.session, name)
+    await groups_core.set_properties(c.session, group, body)
+    return await _model(name)

@@ -1,0 +1,65 @@
+"""Operations tagged ``hub``: version, info, shutdown, whoami."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+import hub as hub_package
+from hub.api.common import services_query, shaper, users_query
+from hub.api.context import ctx
+from hub.auth.identity import identify_scopes
+from hub.db.models import Service, User
+from hub.errors import NotImplementedYet
+
+
+async def get_api() -> dict[str, Any]:
+    return {"version": hub_package.API_VERSION}
+
+
+def _class_info(cls: type[Any]) -> dict[str, str]:
+    package = cls.__module__.split(".", 1)[0]
+    module = sys.modules.get(package)
+    version = getattr(module, "__version__", "unknown")
+    return {"class": f"{cls.__module__}.{cls.__name__}", "version": str(version)}
+
+
+async def get_info() -> dict[str, Any]:
+    running = ctx().hub
+    return {
+        "version": hub_package.__version__,
+        "api_version": hub_package.API_VERSION,
+        "python": sys.version,
+        "sys_executable": sys.executable,
+        "spawner": _class_info(running.spawner_class),
+        "authenticator": _class_info(type(running.authenticator)),
+    }
+
+
+async def post_shutdown(body: dict[str, Any] | None = None) -> Any:
+    raise NotImplementedYet("shutting the hub down over the API")
+
+
+async def get_current_user() -> dict[str, Any]:
+    c = ctx()
+    me = c.me()
+    model = await owner_model(me.kind, me.id, identify_scopes(me.owner))
+    assert model is not None
+    model["token_id"] = f"a{me.token_id}" if me.token_id is not None else None
+    model["session_id"] = me.session_id
+    model["scopes"] = me.scopes.sorted()
+    return model
+
+
+async def owner_model(kind: str, owner_id: int, identify: frozenset[str]) -> dict[str, Any] | None:
+    """A user's or service's model as the requester sees it, plus what ``identify`` reveals."""
+    session = ctx().session
+    extra = {"admin", "user_info", "groups"} if kind == "user" else {"admin"}
+    extra = extra if identify else set()
+    if kind == "user":
+        user = (await session.execute(users_query().where(User.id == owner_id))).scalar_one()
+        return shaper().user(user, extra=extra)
+    service = (await session.execute(services_query().where(Service.id == owner_id))).scalar_one()
+    return shaper().service(service, extra=extra, raw=True)
+

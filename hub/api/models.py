@@ -1,0 +1,204 @@
+"""Shape database rows into the models of the spec.
+
+Models are filtered by the requester's scopes: a field appears only when one
+of the scopes that reveal it applies to that resource. A model none of whose
+fields may be seen is None, and lists drop it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
+
+from hub.auth.identity import Identity
+from hub.db.models import APIToken, Group, Server, Service, User
+from hub.timeutil import isoformat
+
+USER_FIELDS: dict[str, tuple[str, ...]] = {
+    "admin": ("read:users", "read:users:name", "read:roles:users"),
+    "user_info": ("read:users", "read:users:name"),
+    "roles": ("read:users", "read:roles:users"),
+    "groups": ("read:users", "read:users:groups"),
+    "server": ("read:users",),
+    "pending": ("read:users",),
+    "created": ("read:users",),
+    "last_activity": ("read:users", "read:users:activity"),
+    "auth_state": ("admin:auth_state",),
+}
+USER_ANY = tuple(sorted({s for v in USER_FIELDS.values() for s in v} | {"read:servers"}))
+
+GROUP_FIELDS: dict[str, tuple[str, ...]] = {
+    "users": ("read:groups",),
+    "properties": ("read:groups",),
+    "roles": ("read:roles:groups",),
+}
+GROUP_ANY = ("read:groups", "read:groups:name", "read:roles:groups")
+
+SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
+    "admin": ("read:services", "read:services:name", "read:roles:services"),
+    "roles": ("read:roles:services",),
+    "url": ("read:services",),
+    "prefix": ("read:services",),
+    "command": ("read:services",),
+    "pid": ("read:services",),
+    "info": ("read:services",),
+    "display": ("read:services",),
+}
+SERVICE_ANY = ("read:services", "read:services:name", "read:roles:services")
+
+
+def url_name(name: str) -> str:
+    return quote(name, safe="@~")
+
+
+def server_url(hub_base: str, user: str, server: str) -> str:
+    path = f"{hub_base}user/{url_name(user)}/"
+    return path + (f"{url_name(server)}/" if server else "")
+
+
+def progress_url(hub_prefix: str, user: str, server: str) -> str:
+    base = f"{hub_prefix}api/users/{url_name(user)}/"
+    return base + (f"servers/{url_name(server)}/progress" if server else "server/progress")
+
+
+class Shaper:
+    """Builds models for one requester; knows the hub's URL prefixes."""
+
+    def __init__(self, identity: Identity, base_url: str, hub_prefix: str) -> None:
+        self.me = identity
+        self.base_url = base_url
+        self.hub_prefix = hub_prefix
+
+    def _visible(self, fields: dict[str, tuple[str, ...]], kind: str, name: str, groups: frozenset[str]) -> set[str]:
+        held: dict[str, bool] = {}
+
+        def applies(scope: str) -> bool:
+            if scope not in held:
+                held[scope] = self.me.applies(scope, kind, name, groups)
+            return held[scope]
+
+        return {field for field, needed in fields.items() if any(applies(s) for s in needed)}
+
+    def server(self, user: User, server: Server, *, with_state: bool) -> dict[str, Any]:
+        ready = server.pending is None and server.url is not None
+        model: dict[str, Any] = {
+            "name": server.name,
+            "display_name": server.display_name or server.name,
+            "full_name": f"{user.name}/{server.name}",
+            "ready": ready,
+            "pending": server.pending,
+            "stopped": not (ready or server.pending),
+            "url": server_url(self.base_url, user.name, server.name),
+            "progress_url": progress_url(self.hub_prefix, user.name, server.name),
+            "full_url": None,
+            "full_progress_url": None,
+            "started": isoformat(server.started),
+            "last_activity": isoformat(server.last_activity),
+            "user_options": server.user_options,
+        }
+        if with_state:
+            model["state"] = server.state or {}
+        return model
+
+    def user(
+        self,
+        user: User,
+        *,
+        include_stopped: bool = False,
+        extra: Iterable[str] = (),
+        in_list: bool = False,
+    ) -> dict[str, Any] | None:
+        groups = frozenset(g.name for g in user.groups)
+        visible = self._visible(USER_FIELDS, "user", user.name, groups) | set(extra)
+        servers = self._servers(user, groups, include_stopped)
+        if not visible and servers is None:
+            return None
+        default = next((s for s in user.servers if s.name == ""), None)
+        values: dict[str, Any] = {
+            "admin": user.admin,
+            "user_info": user.user_info,
+            "roles": sorted(r.name for r in user.roles),
+            "groups": sorted(groups),
+            "server": server_url(self.base_url, user.name, "")
+            if default is not None and default.pending is None and default.url is not None
+            else None,
+            "pending": default.pending if default is not None else None,
+            "created": isoformat(user.created),
+            "last_activity": isoformat(user.last_activity),
+            "auth_state": None,
+        }
+        model: dict[str, Any] = {"kind": "user", "name": user.name}
+        model.update({k: v for k, v in values.items() if k in visible})
+        if servers is not None:
+            model["servers"] = servers
+        return model
+
+    def _servers(self, user: User, groups: frozenset[str], include_stopped: bool) -> dict[str, Any] | None:
+        user_level = self.me.applies("read:servers", "user", user.name, groups)
+        with_state = self.me.applies("admin:server_state", "user", user.name, groups)
+        out: dict[str, Any] = {}
+        any_server = False
+        for server in sorted(user.servers, key=lambda s: s.name):
+            full = f"{user.name}/{server.name}"
+            if not (user_level or self.me.applies("read:servers", "server", full, groups)):
+                continue
+            any_server = True
+            active = server.pending is not None or server.url is not None
+            if active or include_stopped:
+                out[server.name] = self.server(
+                    user,
+                    server,
+                    with_state=with_state or self.me.applies("admin:server_state", "server", full, groups),
+                )
+        return out if (user_level or any_server) else None
+
+    def group(self, group: Group) -> dict[str, Any] | None:
+        if not any(self.me.applies(s, "group", group.name) for s in GROUP_ANY):
+            return None
+        visible = self._visible(GROUP_FIELDS, "group", group.name, frozenset())
+        model: dict[str, Any] = {"kind": "group", "name": group.name}
+        values = {
+            "users": sorted(u.name for u in group.users),
+            "properties": group.properties or {},
+            "roles": sorted(r.name for r in group.roles),
+        }
+        model.update({k: v for k, v in values.items() if k in visible})
+        return model
+
+    def service(self, service: Service, *, extra: Iterable[str] = (), raw: bool = False) -> dict[str, Any] | None:
+        visible = self._visible(SERVICE_FIELDS, "service", service.name, frozenset()) | set(extra)
+        if not visible and not any(self.me.applies(s, "service", service.name) for s in SERVICE_ANY):
+            return None
+        values: dict[str, Any] = {
+            "admin": service.admin,
+            "roles": sorted(r.name for r in service.roles),
+            "url": service.url if raw else service.url or "",
+            "prefix": (f"{self.base_url}services/{url_name(service.name)}/" if service.url else "")
+            if not raw
+            else None,
+            "command": service.command if raw else service.command or [],
+            "pid": service.pid if raw else service.pid or 0,
+            "info": service.info if raw else service.info or {},
+            "display": service.display if raw else (True if service.display is None else service.display),
+        }
+        model: dict[str, Any] = {"kind": "service", "name": service.name}
+        model.update({k: v for k, v in values.items() if k in visible})
+        return model
+
+
+def token(row: APIToken, owner_kind: str, owner_name: str, scopes: Iterable[str]) -> dict[str, Any]:
+    model: dict[str, Any] = {
+        "id": f"a{row.id}",
+        "kind": "api_token",
+        owner_kind: owner_name,
+        "roles": [],
+        "scopes": sorted(scopes),
+        "note": row.note,
+        "created": isoformat(row.created),
+        "expires_at": isoformat(row.expires_at),
+        "last_activity": isoformat(row.last_activity),
+        "session_id": row.session_id,
+        "oauth_client": "JupyterHub" if row.client_id == "jupyterhub" else row.client_id,
+    }
+    return model

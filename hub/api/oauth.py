@@ -1,0 +1,48 @@
+"""Operations tagged ``oauth``: the OAuth 2 provider and the deprecated
+authorization endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.api.context import ctx
+from hub.api.hub import owner_model
+from hub.auth import scopes as sc
+from hub.auth.identity import identify_scopes
+from hub.core import tokens as tokens_core
+from hub.errors import NotFound, NotImplementedYet
+
+
+async def post_auth_token(**_: Any) -> Any:
+    raise NotFound(
+        "Deprecated endpoint /hub/api/authorizations/token is removed in JupyterHub 2.0."
+        " Use /hub/api/users/:user/tokens instead."
+    )
+
+
+async def get_auth_token(token: str) -> Any:
+    c = ctx()
+    owned = await tokens_core.find(c.session, token, c.hub.verified_tokens)
+    if owned is None:
+        raise NotFound(None)
+    if owned.user is not None:
+        kind, owner_id, name = "user", owned.user.id, owned.user.name
+    else:
+        assert owned.service is not None
+        kind, owner_id, name = "service", owned.service.id, owned.service.name
+    model = await owner_model(kind, owner_id, identify_scopes(sc.Owner(kind, name)))
+    if model is None:
+        raise NotFound(None)
+    return model
+
+
+async def get_auth_cookie(**_: Any) -> Any:
+    raise NotImplementedYet("identifying browser cookies (arrives with browser login)")
+
+
+async def get_oauth_authorize(**_: Any) -> Any:
+    raise NotImplementedYet("the OAuth 2 provider")
+
+
+async def post_oauth_token(**_: Any) -> Any:
+    raise NotImplementedYet("the OAuth 2 provider")

@@ -1,0 +1,114 @@
+"""Assemble the ASGI application: the API from the spec, plus the health check."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+import hub as hub_package
+from hub.api.resolver import HubResolver
+from hub.errors import HubError
+from hub.runtime import Hub, install
+
+log = logging.getLogger("hub.app")
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "rest-api.yml"
+MISSING_CREDENTIALS = "Missing or invalid credentials."
+#: operations that say nothing about a bad credential (as JupyterHub)
+SILENT_ON_BAD_CREDENTIALS = ("/user", "/authorizations/token/")
+
+
+def load_spec() -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+    return spec
+
+
+def _error(status: int, message: str | None, headers: dict[str, str] | None = None) -> ConnexionResponse:
+    all_headers = {"X-JupyterHub-Version": hub_package.API_VERSION, **(headers or {})}
+    all_headers.pop("content-type", None)
+    all_headers.pop("Content-Type", None)
+    return ConnexionResponse(
+        status_code=status,
+        mimetype="application/json",
+        content_type="application/json",
+        body=json.dumps({"status": status, "message": message}),
+        headers=all_headers,
+    )
+
+
+def hub_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, HubError)
+    return _error(exc.status, exc.message, exc.headers)
+
+
+def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, ProblemException)
+    if exc.status == 401:
+        # JupyterHub never answers 401: a missing or bad credential is 403
+        api_path = request.url.path.split("/hub/api", 1)[-1]
+        silent = api_path == "/user" or api_path.startswith(SILENT_ON_BAD_CREDENTIALS[1])
+        return _error(403, None if silent else MISSING_CREDENTIALS)
+    message = exc.detail or exc.title
+    if exc.status == 400 and message:
+        message = str(message).strip()
+    return _error(exc.status, str(message) if message else None, dict(exc.headers or {}))
+
+
+def http_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if exc.detail else None
+    return _error(exc.status_code, detail, dict(exc.headers or {}))
+
+
+def server_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    if isinstance(exc, UnicodeDecodeError):
+        return _error(400, "Request body is not valid UTF-8")
+    log.exception("Unhandled error", exc_info=exc)
+    return _error(500, "Internal Server Error")
+
+
+async def health(_request: Request) -> Response:
+    return Response(status_code=200)
+
+
+def create_app(hub: Hub) -> AsyncApp:
+    """The ASGI app serving ``hub``."""
+    install(hub)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    spec = load_spec()
+    prefix = hub.settings.hub_prefix()
+    app = AsyncApp(__name__, lifespan=lifespan)
+    app.add_api(
+        spec,
+        base_path=prefix + "api",
+        resolver=HubResolver(spec),
+        validate_responses=hub.validate_responses,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/docs"),
+    )
+    app.add_error_handler(HubError, hub_error)
+    app.add_error_handler(ProblemException, problem)
+    app.add_error_handler(HTTPException, http_error)
+    app.add_error_handler(Exception, server_error)
+    app.add_url_rule(prefix + "health", "health", health, methods=["GET"])
+    return app

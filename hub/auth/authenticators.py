@@ -1,0 +1,55 @@
+"""Authenticators: who may use the hub, and how names are normalized.
+
+Logging in with a browser arrives in a later release; today the authenticator
+decides which user names are valid and who is an admin.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from traitlets import Bool, Dict, Set, Unicode
+from traitlets.config import LoggingConfigurable
+
+MAX_NAME_LENGTH = 255
+
+
+class Authenticator(LoggingConfigurable):
+    """Base authenticator (the ``c.Authenticator`` section)."""
+
+    admin_users = Set(Unicode(), help="Users who are admins.").tag(config=True)
+    allowed_users = Set(Unicode(), help="Users allowed to log in (empty: decided by the authenticator).").tag(
+        config=True
+    )
+    blocked_users = Set(Unicode(), help="Users who may not log in.").tag(config=True)
+    allow_all = Bool(False, help="Allow any user who can authenticate.").tag(config=True)
+    username_pattern = Unicode(
+        "", help="Regular expression that every user name must match (empty: no pattern)."
+    ).tag(config=True)
+    username_map = Dict(Unicode(), help="Map names as typed to the names used by the hub.").tag(config=True)
+
+    def normalize_username(self, name: str) -> str:
+        name = unicodedata.normalize("NFC", name).lower()
+        return self.username_map.get(name, name)
+
+    def validate_username(self, name: str) -> bool:
+        """Whether ``name`` can be a user's name."""
+        if not name or len(name) > MAX_NAME_LENGTH or "/" in name:
+            return False
+        if name != name.strip():
+            return False
+        if any(unicodedata.category(ch).startswith("C") for ch in name):
+            return False
+        if self.username_pattern and not re.fullmatch(self.username_pattern, name):
+            return False
+        return True
+
+
+class DummyAuthenticator(Authenticator):
+    """Any name, optionally one shared password. For demos and tests."""
+
+    password = Unicode("", help="A password every user must give (empty: none).").tag(config=True)
+
+
+SHORT_NAMES = {"dummy": DummyAuthenticator, "default": DummyAuthenticator}

@@ -1,0 +1,178 @@
+"""Configuration, in the Jupyter way: a traitlets Python file.
+
+The keys JupyterHub users already write mean the same here
+(``c.JupyterHub.api_tokens``, ``services``, ``load_roles``, ``load_groups``,
+``db_url``, ``c.Authenticator.admin_users``, ``c.Spawner.cmd``, ...). Keys and
+sections this hub does not know are reported with a warning and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlparse
+
+from traitlets import Bool, Dict, Integer, List, Unicode, Union
+from traitlets.config import Config, Configurable, LoggingConfigurable
+from traitlets.config.loader import PyFileConfigLoader
+
+from hub.auth.authenticators import Authenticator, DummyAuthenticator
+from hub.spawners.base import LocalProcessSpawner, SimpleLocalProcessSpawner, Spawner
+
+log = logging.getLogger("hub.config")
+
+DEFAULT_CONFIG_FILE = "jupyterhub_config.py"
+
+
+class JupyterHub(LoggingConfigurable):
+    """The hub's own settings (the ``c.JupyterHub`` section)."""
+
+    # --- network
+    bind_url = Unicode(
+        "http://:8000",
+        help="The public URL of the proxy. Its path sets base_url.",
+    ).tag(config=True)
+    hub_bind_url = Unicode(
+        "",
+        help="The URL the hub's own server binds to, e.g. http://127.0.0.1:8081. Overrides hub_ip and hub_port.",
+    ).tag(config=True)
+    hub_ip = Unicode("127.0.0.1", help="The address the hub binds to.").tag(config=True)
+    hub_port = Integer(8081, help="The port the hub binds to.").tag(config=True)
+    base_url = Unicode("/", help="The URL prefix of the whole deployment.").tag(config=True)
+    public_url = Unicode("", help="The public URL of the deployment, for absolute URLs in models.").tag(
+        config=True
+    )
+
+    # --- database
+    db_url = Unicode(
+        "sqlite:///jupyterhub.sqlite",
+        help="SQLAlchemy URL of the database (SQLite file or PostgreSQL).",
+    ).tag(config=True)
+    db_kwargs = Dict(help="Extra keyword arguments for the database engine (unused keys warn).").tag(
+        config=True
+    )
+
+    # --- identities from configuration
+    api_tokens = Dict(
+        Unicode(),
+        help="{token: username}: tokens that authenticate as these users (users are created if missing).",
+    ).tag(config=True)
+    service_tokens = Dict(
+        Unicode(), help="{token: service name}: tokens that authenticate as these services."
+    ).tag(config=True)
+    services = List(
+        Dict(),
+        help="Services: dicts with name, url, api_token, admin, roles, oauth_*, info, display, ...",
+    ).tag(config=True)
+    load_roles = List(
+        Dict(), help="Roles: dicts with name, description, scopes, users, groups, services."
+    ).tag(config=True)
+    load_groups = Dict(
+        Union([Dict(), List(Unicode())]),
+        help="{group: {'users': [...], 'properties': {...}}} (or {group: [users]}).",
+    ).tag(config=True)
+    custom_scopes = Dict(help="Custom scopes (custom:...): not supported yet; a non-empty value warns.").tag(
+        config=True
+    )
+
+    # --- tokens
+    trust_user_provided_tokens = Bool(
+        False,
+        help="Hash tokens from configuration with one round instead of 16,384.",
+    ).tag(config=True)
+    token_expires_in_max_seconds = Integer(
+        0, help="Upper limit on a new token's lifetime; 0 means no limit."
+    ).tag(config=True)
+    allow_token_in_url = Bool(
+        False,
+        help="Accept API tokens in the URL (?token=...). Off by default: URLs end up in logs and browser history.",
+    ).tag(config=True)
+    activity_resolution = Integer(
+        30, help="Seconds: activity timestamps are written at most this often per token and user."
+    ).tag(config=True)
+
+    # --- API
+    api_page_default_limit = Integer(50, help="Default page size of paginated lists.").tag(config=True)
+    api_page_max_limit = Integer(200, help="Largest page size of paginated lists.").tag(config=True)
+
+    # --- classes
+    authenticator_class = Unicode(
+        "dummy",
+        help="Authenticator: import path or short name ('dummy').",
+    ).tag(config=True)
+    spawner_class = Unicode(
+        "localprocess",
+        help="Spawner: import path or short name ('localprocess', 'simple').",
+    ).tag(config=True)
+
+    # --- servers (used once servers are implemented)
+    allow_named_servers = Bool(False, help="Allow users to have named servers.").tag(config=True)
+    named_server_limit_per_user = Integer(0, help="Most named servers a user may have; 0 = no limit.").tag(
+        config=True
+    )
+    concurrent_spawn_limit = Integer(100, help="Most servers starting at once.").tag(config=True)
+    active_server_limit = Integer(0, help="Most servers running at once; 0 = no limit.").tag(config=True)
+    cleanup_servers = Bool(True, help="Stop the servers when the hub shuts down.").tag(config=True)
+    cleanup_proxy = Bool(True, help="Stop the proxy the hub started when it shuts down.").tag(config=True)
+    admin_access = Bool(False, help="Deprecated: let admins access users' servers.").tag(config=True)
+
+    def hub_address(self) -> tuple[str, int]:
+        """Host and port the hub's server binds to."""
+        if self.hub_bind_url:
+            parsed = urlparse(self.hub_bind_url)
+            return parsed.hostname or "127.0.0.1", parsed.port or 8081
+        return self.hub_ip or "127.0.0.1", self.hub_port
+
+    def hub_prefix(self) -> str:
+        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        return base + "hub/"
+
+
+#: the configurable classes whose sections a config file may contain
+CLASSES: list[type[Configurable]] = [
+    JupyterHub,
+    Authenticator,
+    DummyAuthenticator,
+    Spawner,
+    LocalProcessSpawner,
+    SimpleLocalProcessSpawner,
+]
+#: sections of JupyterHub configs that later releases of this hub will read;
+#: they are accepted without a warning
+RESERVED_SECTIONS = {"ConfigurableHTTPProxy", "Proxy", "PAMAuthenticator", "Application"}
+
+
+def load_config(path: str | None) -> Config:
+    """Load a config file (``path``, else ./jupyterhub_config.py if present)."""
+    if path is None:
+        if not Path(DEFAULT_CONFIG_FILE).exists():
+            return Config()
+        path = DEFAULT_CONFIG_FILE
+    file = Path(path)
+    if not file.exists():
+        raise FileNotFoundError(f"config file not found: {path}")
+    loader = PyFileConfigLoader(file.name, path=str(file.parent.resolve()), log=log)
+    config = loader.load_config()
+    warn_unknown(config)
+    return config
+
+
+def warn_unknown(config: Config) -> list[str]:
+    """Warn about sections and keys nothing here reads; return the warnings."""
+    known = {cls.__name__: cls for cls in CLASSES}
+    warnings = []
+    for section, values in config.items():
+        if not isinstance(values, Config):
+            continue
+        cls = known.get(section)
+        if cls is None:
+            if section not in RESERVED_SECTIONS:
+                warnings.append(f"Config section {section} is not used by this hub; ignored")
+            continue
+        traits = set(cls.class_trait_names(config=True))
+        for key in values:
+            if key not in traits:
+                warnings.append(f"Config option {section}.{key} is not recognized; ignored")
+    for message in warnings:
+        log.warning(message)
+    return warnings

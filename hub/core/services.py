@@ -1,0 +1,88 @@
+"""Services: defined in configuration (and, later, at run time)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.core import roles
+from hub.core.names import valid_name
+from hub.db.models import Service
+from hub.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+CONFIG_KEYS = {
+    "name", "url", "api_token", "admin", "roles", "command", "environment", "cwd", "user",
+    "oauth_client_id", "oauth_redirect_uri", "oauth_client_allowed_scopes", "oauth_roles",
+    "oauth_no_confirm", "info", "display", "timeout", "oauth_redirect_url", "display_name",
+}
+
+
+class ServiceConfigError(ValueError):
+    """A service definition the hub cannot start with."""
+
+
+async def by_name(session: AsyncSession, name: str) -> Service | None:
+    return (await session.execute(select(Service).where(Service.name == name))).scalar_one_or_none()
+
+
+async def require(session: AsyncSession, name: str) -> Service:
+    service = await by_name(session, name)
+    if service is None:
+        raise NotFound(f"No such service: {name}")
+    return service
+
+
+async def get_or_create(session: AsyncSession, name: str) -> Service:
+    service = await by_name(session, name)
+    if service is None:
+        service = Service(name=name, admin=False, from_config=True)
+        session.add(service)
+        await session.flush()
+    return service
+
+
+async def apply_config(
+    session: AsyncSession, specs: list[dict[str, Any]], token_owners: set[str]
+) -> None:
+    """Make config-defined services match ``JupyterHub.services``.
+
+    ``token_owners`` are services named only by ``JupyterHub.service_tokens``;
+    they exist too.
+    """
+    listed = set(token_owners)
+    for name in token_owners:
+        await get_or_create(session, name)
+    for spec in specs:
+        name = spec.get("name")
+        if not isinstance(name, str) or not valid_name(name):
+            raise ServiceConfigError(f"service without a valid name: {spec!r}")
+        unknown = set(spec) - CONFIG_KEYS
+        if unknown:
+            log.warning("Service %s: ignoring unknown keys %s", name, sorted(unknown))
+        url = spec.get("url") or None
+        if url is not None and not str(url).startswith(("http://", "https://")):
+            raise ServiceConfigError(f"service {name}: url must be http or https, not {url!r}")
+        listed.add(name)
+        service = await get_or_create(session, name)
+        service.url = url
+        service.info = dict(spec.get("info") or {})
+        service.display = bool(spec.get("display", True))
+        service.command = list(spec.get("command") or []) or None
+        service.oauth_client_id = spec.get("oauth_client_id")
+        service.oauth_redirect_uri = spec.get("oauth_redirect_uri")
+        service.admin = bool(spec.get("admin", False))
+        service.from_config = True
+        await session.flush()
+        await roles.set_service_admin(session, service, service.admin)
+    stale = (
+        await session.execute(select(Service).where(Service.from_config.is_(True), Service.name.not_in(listed)))
+    ).scalars()
+    for service in stale:
+        log.info("Deleting service %s, no longer in the configuration", service.name)
+        await session.delete(service)
+    await session.flush()

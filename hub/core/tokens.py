@@ -1,0 +1,196 @@
+"""API tokens: issue, find, list and revoke.
+
+Finding a token is on the path of every request. A token is found by its
+4-character prefix and checked against each candidate's salted hash in
+constant time. Once a token has been verified, the process remembers its
+SHA-256 fingerprint with the row id and stored hash, so the next request with
+the same token costs one SHA-256 and one primary-key lookup; tokens from
+configuration (16,384 hash rounds) benefit most. The memo holds no secret and
+no state another worker needs: a revoked or expired token is refused because
+its row is gone or expired, which is read from the database every time.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from hub.auth import hashing
+from hub.db.models import APIToken, Service, User
+from hub.errors import BadRequest, NotFound
+from hub.timeutil import utcnow
+
+MIN_SUPPLIED_LENGTH = 8
+
+
+@dataclass
+class Owned:
+    token: APIToken
+    user: User | None
+    service: Service | None
+
+
+class VerifiedTokens:
+    """A bounded memo: fingerprint -> (row id, stored hash)."""
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, tuple[int, str]] = OrderedDict()
+
+    def get(self, fingerprint: str) -> tuple[int, str] | None:
+        hit = self._entries.get(fingerprint)
+        if hit is not None:
+            self._entries.move_to_end(fingerprint)
+        return hit
+
+    def put(self, fingerprint: str, token_id: int, hashed: str) -> None:
+        self._entries[fingerprint] = (token_id, hashed)
+        self._entries.move_to_end(fingerprint)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def drop(self, fingerprint: str) -> None:
+        self._entries.pop(fingerprint, None)
+
+
+def _with_owner():  # type: ignore[no-untyped-def]
+    return select(APIToken).options(joinedload(APIToken.user), joinedload(APIToken.service))
+
+
+async def find(session: AsyncSession, value: str, memo: VerifiedTokens) -> Owned | None:
+    """The unexpired token whose value is ``value``, with its owner."""
+    now = utcnow()
+    fp = hashing.fingerprint(value)
+    hit = memo.get(fp)
+    row: APIToken | None = None
+    if hit is not None:
+        row = (await session.execute(_with_owner().where(APIToken.id == hit[0]))).scalar_one_or_none()
+        if row is None or row.hashed != hit[1]:
+            memo.drop(fp)
+            row = None
+    if row is None:
+        candidates = (
+            await session.execute(_with_owner().where(APIToken.prefix == hashing.prefix_of(value)))
+        ).scalars()
+        for candidate in candidates:
+            if hashing.verify(value, candidate.hashed):
+                row = candidate
+                memo.put(fp, candidate.id, candidate.hashed)
+                break
+    if row is None or (row.expires_at is not None and row.expires_at < now):
+        return None
+    if row.user is None and row.service is None:
+        return None
+    return Owned(row, row.user, row.service)
+
+
+async def issue(
+    session: AsyncSession,
+    *,
+    user_id: int | None = None,
+    service_id: int | None = None,
+    scopes: list[str] | None = None,
+    expires_in: int | None = None,
+    note: str = "",
+    value: str | None = None,
+    rounds: int = hashing.GENERATED_ROUNDS,
+) -> tuple[APIToken, str]:
+    """Store a new token (hashed) and return it with its value."""
+    if value is None:
+        value = hashing.new_token()
+    now = utcnow()
+    row = APIToken(
+        prefix=hashing.prefix_of(value),
+        hashed=hashing.hash_token(value, rounds),
+        user_id=user_id,
+        service_id=service_id,
+        note=note,
+        created=now,
+        expires_at=now + timedelta(seconds=expires_in) if expires_in else None,
+        scopes=list(scopes) if scopes is not None else ["inherit"],
+        client_id="jupyterhub",
+    )
+    session.add(row)
+    await session.flush()
+    return row, value
+
+
+async def exists(session: AsyncSession, value: str) -> APIToken | None:
+    """The stored token with this value, expired or not."""
+    for row in (
+        await session.execute(select(APIToken).where(APIToken.prefix == hashing.prefix_of(value)))
+    ).scalars():
+        if hashing.verify(value, row.hashed):
+            return row
+    return None
+
+
+async def for_user(session: AsyncSession, user_id: int) -> list[APIToken]:
+    """A user's unexpired tokens, least recently used first; expired ones are deleted."""
+    now = utcnow()
+    await session.execute(
+        delete(APIToken).where(APIToken.user_id == user_id, APIToken.expires_at < now)
+    )
+    rows = (await session.execute(select(APIToken).where(APIToken.user_id == user_id))).scalars().all()
+    return sorted(rows, key=lambda t: (t.last_activity or t.created, t.id))
+
+
+def parse_id(token_id: str) -> int | None:
+    if not token_id.startswith("a") or not token_id[1:].isdigit() or len(token_id) > 19:
+        return None
+    return int(token_id[1:])
+
+
+async def user_token(session: AsyncSession, user: User, token_id: str) -> APIToken:
+    number = parse_id(token_id)
+    row = None
+    if number is not None:
+        row = (
+            await session.execute(
+                select(APIToken).where(APIToken.id == number, APIToken.user_id == user.id)
+            )
+        ).scalar_one_or_none()
+    if row is None or (row.expires_at is not None and row.expires_at < utcnow()):
+        raise NotFound(f"No such token {token_id} for user {user.name}")
+    return row
+
+
+async def revoke(session: AsyncSession, row: APIToken) -> None:
+    if row.client_id != "jupyterhub" and row.user_id is not None:
+        # tokens issued by one OAuth client go together
+        await session.execute(
+            delete(APIToken).where(APIToken.user_id == row.user_id, APIToken.client_id == row.client_id)
+        )
+    else:
+        await session.delete(row)
+    await session.flush()
+
+
+async def touch(session: AsyncSession, token_id: int, now: datetime, resolution: timedelta) -> None:
+    await session.execute(
+        update(APIToken)
+        .where(APIToken.id == token_id)
+        .where(or_(APIToken.last_activity.is_(None), APIToken.last_activity < now - resolution))
+        .values(last_activity=now)
+    )
+
+
+async def purge_expired(session: AsyncSession) -> int:
+    result = await session.execute(delete(APIToken).where(APIToken.expires_at < utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def check_expires_in(expires_in: int | None, max_seconds: int) -> int | None:
+    # absent, null and 0 all mean "no particular lifetime": the maximum, if any
+    if not expires_in:
+        return max_seconds or None
+    if expires_in < 0:
+        raise BadRequest(f"token expires_in must be null or a positive integer, not {expires_in}")
+    if max_seconds and expires_in > max_seconds:
+        raise BadRequest(f"token expires_in: {expires_in} must not exceed {max_seconds}")
+    return expires_in

@@ -1,0 +1,192 @@
+"""Users: creation, renaming, admin status, deletion, activity."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.auth.authenticators import Authenticator
+from hub.core import roles
+from hub.db.models import Server, User
+from hub.errors import BadRequest, Conflict, Forbidden, NotFound
+from hub.timeutil import parse_timestamp, utcnow
+
+
+def _new_user(name: str, admin: bool = False) -> User:
+    return User(name=name, admin=admin, created=utcnow(), cookie_id=secrets.token_hex(16))
+
+
+async def by_name(session: AsyncSession, name: str) -> User | None:
+    return (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
+
+
+async def require(session: AsyncSession, name: str) -> User:
+    user = await by_name(session, name)
+    if user is None:
+        raise NotFound(None)
+    return user
+
+
+async def _insert(session: AsyncSession, names: Sequence[str], admin: bool) -> list[User]:
+    users = [_new_user(n, admin) for n in names]
+    session.add_all(users)
+    await session.flush()
+    ids = [u.id for u in users]
+    # every user has a (stopped) default server record from the start
+    await session.execute(insert(Server), [{"user_id": uid, "name": "", "display_name": ""} for uid in ids])
+    await roles.give(session, "user", ids)
+    if admin:
+        await roles.give(session, "admin", ids)
+    return users
+
+
+async def create_many(
+    session: AsyncSession,
+    names: Sequence[str],
+    authenticator: Authenticator,
+    admin: bool = False,
+) -> list[User]:
+    """Create the users among ``names`` that do not exist yet.
+
+    Names are normalized first. One invalid name creates nothing (400); if
+    every name exists already, 409.
+    """
+    normalized: list[str] = []
+    invalid: list[str] = []
+    for raw in names:
+        name = authenticator.normalize_username(raw)
+        if not authenticator.validate_username(name):
+            invalid.append(raw)
+        elif name not in normalized:
+            normalized.append(name)
+    if invalid:
+        label = "username" if len(invalid) == 1 else "usernames"
+        raise BadRequest(f"Invalid {label}: {', '.join(invalid)}")
+    existing = set(
+        (await session.execute(select(User.name).where(User.name.in_(normalized)))).scalars()
+    )
+    new = [n for n in normalized if n not in existing]
+    if not new:
+        raise Conflict(f"All {len(normalized)} users already exist")
+    return await _insert(session, new, admin)
+
+
+async def create_one(session: AsyncSession, name: str, authenticator: Authenticator, admin: bool) -> User:
+    """Create a user with exactly ``name`` (not normalized, as JupyterHub does)."""
+    if not authenticator.validate_username(name):
+        raise BadRequest(f"Invalid username: {name}")
+    if await by_name(session, name) is not None:
+        raise Conflict(f"User {name} already exists")
+    (user,) = await _insert(session, [name], admin)
+    return user
+
+
+async def get_or_create_many(session: AsyncSession, names: Iterable[str]) -> list[User]:
+    """Users by name, creating the missing ones (for configuration)."""
+    wanted = list(dict.fromkeys(names))
+    if not wanted:
+        return []
+    found = {
+        u.name: u for u in (await session.execute(select(User).where(User.name.in_(wanted)))).scalars()
+    }
+    missing = [n for n in wanted if n not in found]
+    for user in await _insert(session, missing, False) if missing else []:
+        found[user.name] = user
+    return [found[n] for n in wanted]
+
+
+async def modify(
+    session: AsyncSession,
+    user: User,
+    *,
+    requester_admin: bool,
+    name: str | None = None,
+    admin: bool | None = None,
+    authenticator: Authenticator,
+) -> User:
+    if not requester_admin and (user.admin or admin):
+        raise Forbidden("Only admins can modify other admins" if user.admin else "Only admins can grant admin permissions")
+    if name is not None and name != user.name:
+        if not authenticator.validate_username(name):
+            raise BadRequest(f"Invalid username: {name}")
+        if await by_name(session, name) is not None:
+            raise BadRequest(f"User {name} already exists, username must be unique")
+        user.name = name
+    if admin is not None and admin != user.admin:
+        user.admin = admin
+        if admin:
+            await roles.give(session, "admin", [user.id])
+        else:
+            await roles.take(session, "admin", [user.id])
+    await session.flush()
+    return user
+
+
+async def delete(session: AsyncSession, user: User) -> None:
+    # tokens, servers, memberships and role grants go with it (ON DELETE CASCADE)
+    await session.delete(user)
+    await session.flush()
+
+
+FUTURE_SLACK = timedelta(minutes=59)
+
+
+def _activity_time(text: str) -> datetime:
+    try:
+        when = parse_timestamp(text)
+    except (ValueError, OverflowError):
+        raise BadRequest(f"Invalid timestamp: {text!r}") from None
+    if when - utcnow() > FUTURE_SLACK:
+        raise BadRequest(f"Rejecting activity from more than an hour in the future: {text}")
+    return when
+
+
+async def record_activity(
+    session: AsyncSession,
+    user: User,
+    last_activity: str | None,
+    servers: dict[str, dict[str, str]] | None,
+) -> None:
+    """Move the user's (and servers') last activity forward, never back."""
+    if last_activity is None and servers is None:
+        raise BadRequest("body must contain at least one of `last_activity` or `servers`")
+    newest = _activity_time(last_activity) if last_activity is not None else None
+    updates: dict[str, datetime] = {}
+    if servers:
+        stored = {
+            s.name: s
+            for s in (
+                await session.execute(select(Server).where(Server.user_id == user.id))
+            ).scalars()
+        }
+        for server_name, activity in servers.items():
+            if server_name not in stored:
+                raise BadRequest(f"No such server '{server_name}' for user {user.name}")
+            updates[server_name] = when = _activity_time(activity["last_activity"])
+            if newest is None or when > newest:
+                newest = when
+        for server_name, when in updates.items():
+            server = stored[server_name]
+            if server.last_activity is None or when > server.last_activity:
+                server.last_activity = when
+    if newest is not None and (user.last_activity is None or newest > user.last_activity):
+        user.last_activity = newest
+    await session.flush()
+
+
+async def touch(session: AsyncSession, user_id: int, now: datetime, resolution: timedelta) -> None:
+    """Record request activity, at most once per ``resolution``."""
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .where((User.last_activity.is_(None)) | (User.last_activity < now - resolution))
+        .values(last_activity=now)
+    )
+
+
+async def count(session: AsyncSession) -> int:
+    return (await session.execute(select(func.count(User.id)))).scalar_one()

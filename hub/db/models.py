@@ -1,0 +1,162 @@
+"""The database schema. Every change here comes with an Alembic revision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+def _fk(table: str) -> ForeignKey:
+    return ForeignKey(f"{table}.id", ondelete="CASCADE")
+
+
+user_group_map = Table(
+    "user_group_map",
+    Base.metadata,
+    Column("user_id", Integer, _fk("users"), primary_key=True),
+    Column("group_id", Integer, _fk("groups"), primary_key=True, index=True),
+)
+user_role_map = Table(
+    "user_role_map",
+    Base.metadata,
+    Column("user_id", Integer, _fk("users"), primary_key=True),
+    Column("role_id", Integer, _fk("roles"), primary_key=True, index=True),
+)
+group_role_map = Table(
+    "group_role_map",
+    Base.metadata,
+    Column("group_id", Integer, _fk("groups"), primary_key=True),
+    Column("role_id", Integer, _fk("roles"), primary_key=True, index=True),
+)
+service_role_map = Table(
+    "service_role_map",
+    Base.metadata,
+    Column("service_id", Integer, _fk("services"), primary_key=True),
+    Column("role_id", Integer, _fk("roles"), primary_key=True, index=True),
+)
+
+
+class Role(Base):
+    __tablename__ = "roles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    #: set for roles that come from ``load_roles``; they are deleted when the
+    #: configuration stops listing them
+    from_config: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    last_activity: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    cookie_id: Mapped[str] = mapped_column(String(255), unique=True)
+    user_info: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    encrypted_auth_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_role_map, lazy="raise")
+    groups: Mapped[list[Group]] = relationship(
+        secondary=user_group_map, back_populates="users", lazy="raise"
+    )
+    servers: Mapped[list[Server]] = relationship(
+        back_populates="user", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    users: Mapped[list[User]] = relationship(
+        secondary=user_group_map, back_populates="groups", lazy="raise"
+    )
+    roles: Mapped[list[Role]] = relationship(secondary=group_role_map, lazy="raise")
+
+
+class Service(Base):
+    __tablename__ = "services"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    info: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    display: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    command: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    oauth_client_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    oauth_redirect_uri: Mapped[str | None] = mapped_column(Text, nullable=True)
+    from_config: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    roles: Mapped[list[Role]] = relationship(secondary=service_role_map, lazy="raise")
+
+
+class Server(Base):
+    """A user's server record; it outlives the process it describes."""
+
+    __tablename__ = "servers"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_servers_user_id_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    pending: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    started: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_activity: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    user_options: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="servers", lazy="raise")
+
+
+class APIToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    hashed: Mapped[str] = mapped_column(String(255), unique=True)
+    user_id: Mapped[int | None] = mapped_column(_fk("users"), nullable=True, index=True)
+    service_id: Mapped[int | None] = mapped_column(_fk("services"), nullable=True, index=True)
+    note: Mapped[str] = mapped_column(String(1023), default="")
+    created: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    last_activity: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    client_id: Mapped[str] = mapped_column(String(255), default="jupyterhub")
+    session_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+    user: Mapped[User | None] = relationship(lazy="raise")
+    service: Mapped[Service | None] = relationship(lazy="raise")

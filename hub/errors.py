@@ -1,0 +1,55 @@
+"""The error model of the hub.
+
+HubError                    an answer in the shape {"status": N, "message": ...}
+ ├── BadRequest         400 the request is malformed or breaks a rule
+ ├── Forbidden          403 no valid credential, or not allowed
+ ├── NotFound           404 no such resource, or the requester cannot see it
+ ├── MethodNotAllowed   405 the resource cannot be changed this way
+ ├── Conflict           409 the resource already exists
+ ├── TooManyRequests    429 retry later (carries Retry-After)
+ └── NotImplementedYet  501 declared in the spec, provided by a later release
+
+Domain code raises these; the API edge renders them.
+"""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    status = 500
+
+    def __init__(self, message: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class BadRequest(HubError):
+    status = 400
+
+
+class Forbidden(HubError):
+    status = 403
+
+
+class NotFound(HubError):
+    status = 404
+
+
+class MethodNotAllowed(HubError):
+    status = 405
+
+
+class Conflict(HubError):
+    status = 409
+
+
+class TooManyRequests(HubError):
+    status = 429
+
+
+class NotImplementedYet(HubError):
+    status = 501
+
+    def __init__(self, feature: str) -> None:
+        super().__init__(f"Not implemented yet: {feature}")

@@ -1,0 +1,1 @@
+"""Spawners start, poll and stop users' single-user servers."""

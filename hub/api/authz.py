@@ -66,8 +66,7 @@ async def check(
     held = [s for s in requirement.scopes if identity.scopes.filters(s) is not None]
     if not held:
         raise Forbidden(
-            "Action is not authorized with current scopes; requires any of "
-            f"[{', '.join(requirement.scopes)}]"
+            f"Action is not authorized with current scopes; requires any of [{', '.join(requirement.scopes)}]"
         )
     if any(identity.scopes.unfiltered(s) for s in held) or requirement.resource == "list":
         return
@@ -78,7 +77,7 @@ async def check(
             f"[{', '.join(requirement.scopes)}] without filters"
         )
     kind, name = target
-    filters = set()
+    filters: set[sc.Filter] = set()
     for scope in held:
         flt = identity.scopes.filters(scope)
         assert isinstance(flt, frozenset)

@@ -24,24 +24,26 @@ def shaper() -> Shaper:
     return Shaper(c.me(), base, settings.hub_prefix())
 
 
-def users_query() -> Select[tuple[User]]:
+def users_query() -> Select[User]:
     return select(User).options(
         selectinload(User.roles), selectinload(User.groups), selectinload(User.servers)
     )
 
 
-def groups_query() -> Select[tuple[Group]]:
+def groups_query() -> Select[Group]:
     return select(Group).options(selectinload(Group.users), selectinload(Group.roles))
 
 
-def services_query() -> Select[tuple[Service]]:
+def services_query() -> Select[Service]:
     return select(Service).options(selectinload(Service.roles))
 
 
 def current_page(offset: int | None, limit: int | None) -> Page:
     c = ctx()
     s = c.hub.settings
-    return page(offset, limit, c.request.headers.get("accept"), s.api_page_default_limit, s.api_page_max_limit)
+    return page(
+        offset, limit, c.request.headers.get("accept"), s.api_page_default_limit, s.api_page_max_limit
+    )
 
 
 def paged(items: Any, p: Page, total: int) -> Any:

@@ -24,7 +24,9 @@ async def get_groups(offset: int | None = None, limit: int | None = None) -> Any
         conditions.append(Group.name.in_([v for _, v in filters]))
     total = (await c.session.execute(select(func.count(Group.id)).where(*conditions))).scalar_one()
     rows = (
-        await c.session.execute(groups_query().where(*conditions).order_by(Group.id).offset(p.offset).limit(p.limit))
+        await c.session.execute(
+            groups_query().where(*conditions).order_by(Group.id).offset(p.offset).limit(p.limit)
+        )
     ).scalars()
     s = shaper()
     items = [m for m in (s.group(g) for g in rows) if m is not None]

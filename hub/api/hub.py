@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-
 import hub as hub_package
 from hub.api.common import services_query, shaper, users_query
 from hub.api.context import ctx
@@ -62,4 +61,3 @@ async def owner_model(kind: str, owner_id: int, identify: frozenset[str]) -> dic
         return shaper().user(user, extra=extra)
     service = (await session.execute(services_query().where(Service.id == owner_id))).scalar_one()
     return shaper().service(service, extra=extra, raw=True)
-

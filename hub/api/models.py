@@ -70,7 +70,9 @@ class Shaper:
         self.base_url = base_url
         self.hub_prefix = hub_prefix
 
-    def _visible(self, fields: dict[str, tuple[str, ...]], kind: str, name: str, groups: frozenset[str]) -> set[str]:
+    def _visible(
+        self, fields: dict[str, tuple[str, ...]], kind: str, name: str, groups: frozenset[str]
+    ) -> set[str]:
         held: dict[str, bool] = {}
 
         def applies(scope: str) -> bool:
@@ -166,7 +168,9 @@ class Shaper:
         model.update({k: v for k, v in values.items() if k in visible})
         return model
 
-    def service(self, service: Service, *, extra: Iterable[str] = (), raw: bool = False) -> dict[str, Any] | None:
+    def service(
+        self, service: Service, *, extra: Iterable[str] = (), raw: bool = False
+    ) -> dict[str, Any] | None:
         visible = self._visible(SERVICE_FIELDS, "service", service.name, frozenset()) | set(extra)
         if not visible and not any(self.me.applies(s, "service", service.name) for s in SERVICE_ANY):
             return None

@@ -21,7 +21,9 @@ def wants_envelope(accept: str | None) -> bool:
     return PAGINATION_MEDIA_TYPE in {part.strip().lower() for part in accept.split(",")}
 
 
-def page(offset: int | None, limit: int | None, accept: str | None, default_limit: int, max_limit: int) -> Page:
+def page(
+    offset: int | None, limit: int | None, accept: str | None, default_limit: int, max_limit: int
+) -> Page:
     envelope = wants_envelope(accept)
     if limit is None:
         limit = default_limit if envelope else max_limit

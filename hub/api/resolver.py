@@ -28,7 +28,7 @@ def handler_name(operation_id: str) -> str:
     return operation_id.replace("-", "_")
 
 
-class HubResolver(Resolver):
+class HubResolver(Resolver):  # type: ignore[misc]
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__()
         self.meta: dict[str, tuple[str, str, authz.Requirement]] = {}
@@ -36,9 +36,7 @@ class HubResolver(Resolver):
             for method, op in path_item.items():
                 if method == "parameters":
                     continue
-                requirement = authz.Requirement(
-                    tuple(op.get("x-hub-scopes", [])), op.get("x-hub-resource")
-                )
+                requirement = authz.Requirement(tuple(op.get("x-hub-scopes", [])), op.get("x-hub-resource"))
                 self.meta[op["operationId"]] = (op["tags"][0], method, requirement)
 
     def resolve(self, operation: Any) -> Resolution:

@@ -31,7 +31,10 @@ async def get_user_tokens(name: str) -> Any:
     return {
         "api_tokens": [
             models.token(
-                row, "user", user.name, credential_scopes(role_scopes, owner, groups, frozenset(row.scopes)).strings
+                row,
+                "user",
+                user.name,
+                credential_scopes(role_scopes, owner, groups, frozenset(row.scopes)).strings,
             )
             for row in rows
         ]

@@ -16,7 +16,9 @@ SORT_COLUMNS = {"id": User.id, "name": User.name, "last_activity": User.last_act
 
 
 def _active() -> ColumnElement[bool]:
-    return exists().where(Server.user_id == User.id, or_(Server.pending.is_not(None), Server.url.is_not(None)))
+    return exists().where(
+        Server.user_id == User.id, or_(Server.pending.is_not(None), Server.url.is_not(None))
+    )
 
 
 def _ready() -> ColumnElement[bool]:

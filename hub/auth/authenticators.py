@@ -31,7 +31,8 @@ class Authenticator(LoggingConfigurable):
 
     def normalize_username(self, name: str) -> str:
         name = unicodedata.normalize("NFC", name).lower()
-        return self.username_map.get(name, name)
+        mapped: str = self.username_map.get(name, name)
+        return mapped
 
     def validate_username(self, name: str) -> bool:
         """Whether ``name`` can be a user's name."""
@@ -41,9 +42,7 @@ class Authenticator(LoggingConfigurable):
             return False
         if any(unicodedata.category(ch).startswith("C") for ch in name):
             return False
-        if self.username_pattern and not re.fullmatch(self.username_pattern, name):
-            return False
-        return True
+        return not self.username_pattern or re.fullmatch(self.username_pattern, name) is not None
 
 
 class DummyAuthenticator(Authenticator):

@@ -44,9 +44,7 @@ class Identity:
 def identify_scopes(owner: sc.Owner) -> frozenset[str]:
     """The scopes that let any credential read its own owner's name."""
     if owner.kind == "user":
-        return frozenset(
-            {f"read:users:name!user={owner.name}", f"read:users:groups!user={owner.name}"}
-        )
+        return frozenset({f"read:users:name!user={owner.name}", f"read:users:groups!user={owner.name}"})
     return frozenset({f"read:services:name!service={owner.name}"})
 
 

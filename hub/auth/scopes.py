@@ -245,7 +245,7 @@ def _resolve_shorthand(kind: str, owner: Owner | None) -> Filter | None:
 class ScopeSet:
     """Expanded scopes indexed for fast checks."""
 
-    __slots__ = ("strings", "_index")
+    __slots__ = ("_index", "strings")
 
     def __init__(self, expanded: Iterable[str]) -> None:
         self.strings = frozenset(expanded)
@@ -260,9 +260,7 @@ class ScopeSet:
                 existing = index[name]
                 if existing is not None:
                     existing.add(flt)
-        self._index: dict[str, Filters] = {
-            n: ALL if f is None else frozenset(f) for n, f in index.items()
-        }
+        self._index: dict[str, Filters] = {n: ALL if f is None else frozenset(f) for n, f in index.items()}
 
     def __contains__(self, name: str) -> bool:
         return name in self._index
@@ -350,7 +348,6 @@ def _narrower(a: Filter, b: Filter, groups: Mapping[str, frozenset[str]]) -> Fil
             return x
         if x[0] == "user" and y[0] == "group" and y[1] in groups.get(x[1], frozenset()):
             return x
-        if x[0] == "server" and y[0] == "group":
-            if y[1] in groups.get(x[1].split("/", 1)[0], frozenset()):
-                return x
+        if x[0] == "server" and y[0] == "group" and y[1] in groups.get(x[1].split("/", 1)[0], frozenset()):
+            return x
     return None

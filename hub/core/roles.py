@@ -141,8 +141,7 @@ async def apply_config(session: AsyncSession, load_roles: Sequence[dict[str, Any
             except sc.ScopeError as e:
                 raise RoleConfigError(f"role {name}: {e}") from None
         if name == "admin" and (
-            ("scopes" in spec and set(spec["scopes"]) != set(sc.ADMIN_SCOPES))
-            or "description" in spec
+            ("scopes" in spec and set(spec["scopes"]) != set(sc.ADMIN_SCOPES)) or "description" in spec
         ):
             raise RoleConfigError("the admin role's description and scopes cannot be changed")
         listed.add(name)
@@ -192,7 +191,9 @@ async def _set_members(session: AsyncSession, role: Role, spec: dict[str, Any], 
         groups.append(group)
     await session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
     if groups:
-        await session.execute(insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in groups])
+        await session.execute(
+            insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in groups]
+        )
     services = []
     for sname in spec.get("services", []):
         service = (await session.execute(select(Service).where(Service.name == sname))).scalar_one_or_none()
@@ -205,5 +206,3 @@ async def _set_members(session: AsyncSession, role: Role, spec: dict[str, Any], 
             await session.execute(
                 insert(service_role_map), [{"service_id": s.id, "role_id": role.id} for s in services]
             )
-
-

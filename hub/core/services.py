@@ -16,9 +16,25 @@ from hub.errors import NotFound
 log = logging.getLogger(__name__)
 
 CONFIG_KEYS = {
-    "name", "url", "api_token", "admin", "roles", "command", "environment", "cwd", "user",
-    "oauth_client_id", "oauth_redirect_uri", "oauth_client_allowed_scopes", "oauth_roles",
-    "oauth_no_confirm", "info", "display", "timeout", "oauth_redirect_url", "display_name",
+    "name",
+    "url",
+    "api_token",
+    "admin",
+    "roles",
+    "command",
+    "environment",
+    "cwd",
+    "user",
+    "oauth_client_id",
+    "oauth_redirect_uri",
+    "oauth_client_allowed_scopes",
+    "oauth_roles",
+    "oauth_no_confirm",
+    "info",
+    "display",
+    "timeout",
+    "oauth_redirect_url",
+    "display_name",
 }
 
 
@@ -46,17 +62,15 @@ async def get_or_create(session: AsyncSession, name: str) -> Service:
     return service
 
 
-async def apply_config(
-    session: AsyncSession, specs: list[dict[str, Any]], token_owners: set[str]
-) -> None:
+async def apply_config(session: AsyncSession, specs: list[dict[str, Any]], token_owners: set[str]) -> None:
     """Make config-defined services match ``JupyterHub.services``.
 
     ``token_owners`` are services named only by ``JupyterHub.service_tokens``;
     they exist too.
     """
     listed = set(token_owners)
-    for name in token_owners:
-        await get_or_create(session, name)
+    for owner_name in token_owners:
+        await get_or_create(session, owner_name)
     for spec in specs:
         name = spec.get("name")
         if not isinstance(name, str) or not valid_name(name):
@@ -80,7 +94,9 @@ async def apply_config(
         await session.flush()
         await roles.set_service_admin(session, service, service.admin)
     stale = (
-        await session.execute(select(Service).where(Service.from_config.is_(True), Service.name.not_in(listed)))
+        await session.execute(
+            select(Service).where(Service.from_config.is_(True), Service.name.not_in(listed))
+        )
     ).scalars()
     for service in stale:
         log.info("Deleting service %s, no longer in the configuration", service.name)

@@ -23,6 +23,7 @@ class ConfigError(ValueError):
 
 
 async def apply(session: AsyncSession, settings: JupyterHub, authenticator: Authenticator) -> None:
+    await roles.ensure_defaults(session)
     service_specs = list(settings.services)
     await services.apply_config(session, service_specs, set(settings.service_tokens.values()))
     try:
@@ -61,23 +62,27 @@ async def _config_tokens(session: AsyncSession, settings: JupyterHub, authentica
     kept: set[int] = set()
     for token, kind, name in wanted:
         if len(token) < tokens.MIN_SUPPLIED_LENGTH:
-            raise ConfigError(f"Tokens from configuration must be at least {tokens.MIN_SUPPLIED_LENGTH} characters")
+            raise ConfigError(
+                f"Tokens from configuration must be at least {tokens.MIN_SUPPLIED_LENGTH} characters"
+            )
         if kind == "user":
             if not authenticator.validate_username(name):
                 raise ConfigError(f"Token for invalid user name {name!r}")
             (owner,) = await users.get_or_create_many(session, [name])
-            owner_ids: dict[str, int | None] = {"user_id": owner.id, "service_id": None}
+            user_id, service_id = owner.id, None
         else:
             service = await services.get_or_create(session, name)
-            owner_ids = {"user_id": None, "service_id": service.id}
+            user_id, service_id = None, service.id
         existing = await tokens.exists(session, token)
         if existing is not None:
-            if (existing.user_id, existing.service_id) != (owner_ids["user_id"], owner_ids["service_id"]):
+            if (existing.user_id, existing.service_id) != (user_id, service_id):
                 raise ConfigError(f"A token from configuration is already owned by another {kind} or user")
             existing.expires_at = None
             kept.add(existing.id)
             continue
-        row, _ = await tokens.issue(session, value=token, rounds=rounds, note=CONFIG_NOTE, **owner_ids)
+        row, _ = await tokens.issue(
+            session, value=token, rounds=rounds, note=CONFIG_NOTE, user_id=user_id, service_id=service_id
+        )
         kept.add(row.id)
     stale = select(APIToken.id).where(APIToken.note == CONFIG_NOTE, APIToken.id.not_in(kept))
     stale_ids = list((await session.execute(stale)).scalars())

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -58,7 +58,7 @@ class VerifiedTokens:
         self._entries.pop(fingerprint, None)
 
 
-def _with_owner():  # type: ignore[no-untyped-def]
+def _with_owner() -> Select[APIToken]:
     return select(APIToken).options(joinedload(APIToken.user), joinedload(APIToken.service))
 
 
@@ -133,9 +133,7 @@ async def exists(session: AsyncSession, value: str) -> APIToken | None:
 async def for_user(session: AsyncSession, user_id: int) -> list[APIToken]:
     """A user's unexpired tokens, least recently used first; expired ones are deleted."""
     now = utcnow()
-    await session.execute(
-        delete(APIToken).where(APIToken.user_id == user_id, APIToken.expires_at < now)
-    )
+    await session.execute(delete(APIToken).where(APIToken.user_id == user_id, APIToken.expires_at < now))
     rows = (await session.execute(select(APIToken).where(APIToken.user_id == user_id))).scalars().all()
     return sorted(rows, key=lambda t: (t.last_activity or t.created, t.id))
 
@@ -151,9 +149,7 @@ async def user_token(session: AsyncSession, user: User, token_id: str) -> APITok
     row = None
     if number is not None:
         row = (
-            await session.execute(
-                select(APIToken).where(APIToken.id == number, APIToken.user_id == user.id)
-            )
+            await session.execute(select(APIToken).where(APIToken.id == number, APIToken.user_id == user.id))
         ).scalar_one_or_none()
     if row is None or (row.expires_at is not None and row.expires_at < utcnow()):
         raise NotFound(f"No such token {token_id} for user {user.name}")

@@ -66,9 +66,7 @@ async def create_many(
     if invalid:
         label = "username" if len(invalid) == 1 else "usernames"
         raise BadRequest(f"Invalid {label}: {', '.join(invalid)}")
-    existing = set(
-        (await session.execute(select(User.name).where(User.name.in_(normalized)))).scalars()
-    )
+    existing = set((await session.execute(select(User.name).where(User.name.in_(normalized)))).scalars())
     new = [n for n in normalized if n not in existing]
     if not new:
         raise Conflict(f"All {len(normalized)} users already exist")
@@ -90,9 +88,7 @@ async def get_or_create_many(session: AsyncSession, names: Iterable[str]) -> lis
     wanted = list(dict.fromkeys(names))
     if not wanted:
         return []
-    found = {
-        u.name: u for u in (await session.execute(select(User).where(User.name.in_(wanted)))).scalars()
-    }
+    found = {u.name: u for u in (await session.execute(select(User).where(User.name.in_(wanted)))).scalars()}
     missing = [n for n in wanted if n not in found]
     for user in await _insert(session, missing, False) if missing else []:
         found[user.name] = user
@@ -109,7 +105,9 @@ async def modify(
     authenticator: Authenticator,
 ) -> User:
     if not requester_admin and (user.admin or admin):
-        raise Forbidden("Only admins can modify other admins" if user.admin else "Only admins can grant admin permissions")
+        raise Forbidden(
+            "Only admins can modify other admins" if user.admin else "Only admins can grant admin permissions"
+        )
     if name is not None and name != user.name:
         if not authenticator.validate_username(name):
             raise BadRequest(f"Invalid username: {name}")
@@ -159,9 +157,7 @@ async def record_activity(
     if servers:
         stored = {
             s.name: s
-            for s in (
-                await session.execute(select(Server).where(Server.user_id == user.id))
-            ).scalars()
+            for s in (await session.execute(select(Server).where(Server.user_id == user.id))).scalars()
         }
         for server_name, activity in servers.items():
             if server_name not in stored:

@@ -87,9 +87,7 @@ class User(Base):
     encrypted_auth_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_role_map, lazy="raise")
-    groups: Mapped[list[Group]] = relationship(
-        secondary=user_group_map, back_populates="users", lazy="raise"
-    )
+    groups: Mapped[list[Group]] = relationship(secondary=user_group_map, back_populates="users", lazy="raise")
     servers: Mapped[list[Server]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -101,9 +99,7 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(255), unique=True)
     properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
-    users: Mapped[list[User]] = relationship(
-        secondary=user_group_map, back_populates="groups", lazy="raise"
-    )
+    users: Mapped[list[User]] = relationship(secondary=user_group_map, back_populates="groups", lazy="raise")
     roles: Mapped[list[Role]] = relationship(secondary=group_role_map, lazy="raise")
 
 

@@ -1,0 +1,8 @@
+# Configuration used by `make run`: SQLite in .hub/, one admin user.
+# Every key here means what it means in JupyterHub.
+c = get_config()  # noqa: F821
+
+c.JupyterHub.db_url = "sqlite:///.hub/jupyterhub.sqlite"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = 8081
+c.Authenticator.admin_users = {"admin"}

@@ -1,0 +1,105 @@
+"""GET /, /info, /user and the deprecated authorization endpoints."""
+
+from packaging.version import Version
+
+from tests.conftest import ADMIN_TOKEN
+
+
+def test_root_needs_no_credentials_and_reports_a_pep440_api_version(api):
+    r = api.get("/", token=None)
+    assert r.status_code == 200
+    assert Version(r.json()["version"]) >= Version("1.3")
+
+
+def test_root_answers_with_and_without_trailing_slash(api):
+    assert api.client.get("/hub/api").status_code == 200
+    assert api.client.get("/hub/api/").status_code == 200
+
+
+def test_info_reports_our_release_and_classes(api):
+    body = api.get("/info").json()
+    assert body["version"] == "0.1.0"
+    assert body["spawner"]["class"].endswith("LocalProcessSpawner")
+    assert body["authenticator"]["class"].endswith("DummyAuthenticator")
+
+
+def test_info_needs_read_hub(api):
+    token = api.new_token("admin", scopes=["read:users"])
+    r = api.get("/info", token=token)
+    assert r.status_code == 403
+    assert "read:hub" in r.json()["message"]
+
+
+def test_whoami_shows_owner_token_id_and_scopes(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.post("/users/alice/tokens", json={"scopes": ["read:users!user=alice"]})
+    token, token_id = r.json()["token"], r.json()["id"]
+    me = api.get("/user", token=token).json()
+    assert me["kind"] == "user" and me["name"] == "alice"
+    assert me["token_id"] == token_id
+    assert me["session_id"] is None
+    assert "read:users!user=alice" in me["scopes"]
+    assert "read:users:name!user=alice" in me["scopes"]
+    assert me["scopes"] == sorted(me["scopes"])
+
+
+def test_whoami_with_minimal_token_still_names_the_owner(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice", scopes=["read:hub"] if False else ["users:activity!user=alice"])
+    me = api.get("/user", token=token).json()
+    assert me["name"] == "alice"
+    assert set(me) >= {"kind", "name", "admin", "groups", "token_id", "scopes"}
+    assert "servers" not in me
+
+
+def test_whoami_for_a_service(make_hub):
+    api = make_hub(
+        lambda c: setattr(c.JupyterHub, "services", [{"name": "culler", "api_token": "culler-token-1"}])
+    )
+    me = api.get("/user", token="culler-token-1").json()
+    assert me["kind"] == "service" and me["name"] == "culler"
+    assert me["scopes"] == []
+
+
+def test_whoami_with_a_bad_token_is_403_without_message(api):
+    r = api.get("/user", token="not-a-token")
+    assert r.status_code == 403
+    assert r.json() == {"status": 403, "message": None}
+
+
+def test_authorizations_token_identifies_a_token_owner(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice")
+    r = api.get(f"/authorizations/token/{token}")
+    assert r.status_code == 200
+    assert r.json()["name"] == "alice" and r.json()["kind"] == "user"
+    assert api.get("/authorizations/token/nope-nope").status_code == 404
+
+
+def test_removed_token_endpoint_is_404(api):
+    r = api.post("/authorizations/token", token=None)
+    assert r.status_code == 404
+    assert "removed" in r.json()["message"]
+
+
+def test_health_check_is_outside_the_api(api):
+    assert api.client.get("/hub/health").status_code == 200
+
+
+def test_unknown_api_path_is_a_json_404(api):
+    r = api.get("/no/such/thing")
+    assert r.status_code == 404
+    assert r.json()["status"] == 404
+
+
+def test_swagger_ui_is_served(api):
+    r = api.client.get("/hub/api/docs/")
+    assert r.status_code == 200
+    assert "swagger" in r.text.lower()
+    spec = api.client.get("/hub/api/openapi.json")
+    assert spec.status_code == 200
+    assert spec.json()["openapi"] == "3.0.3"
+
+
+def test_admin_token_from_config_works(api):
+    assert api.get("/users", token=ADMIN_TOKEN).status_code == 200

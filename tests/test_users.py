@@ -1,0 +1,199 @@
+"""Users: list, create, get, modify, delete, activity."""
+
+from datetime import UTC, datetime, timedelta
+
+PAGED = {"Accept": "application/jupyterhub-pagination+json"}
+
+
+def names(users):
+    return [u["name"] for u in users]
+
+
+def test_list_users_returns_models_in_id_order(api):
+    api.post("/users", json={"usernames": ["bob", "alice"]})
+    users = api.get("/users").json()
+    assert names(users) == ["admin", "bob", "alice"]
+    alice = users[2]
+    assert alice["kind"] == "user" and alice["admin"] is False
+    assert alice["roles"] == ["user"] and alice["groups"] == []
+    assert alice["server"] is None and alice["pending"] is None
+    assert alice["servers"] == {}
+    assert alice["created"].endswith("Z")
+
+
+def test_bulk_create_normalizes_names_and_skips_existing(api):
+    r = api.post("/users", json={"usernames": ["Alice", "bob"]})
+    assert r.status_code == 201
+    assert names(r.json()) == ["alice", "bob"]
+    r = api.post("/users", json={"usernames": ["alice", "carol"]})
+    assert r.status_code == 201
+    assert names(r.json()) == ["carol"]
+
+
+def test_bulk_create_of_only_existing_names_is_409(api):
+    api.post("/users", json={"usernames": ["alice", "bob"]})
+    r = api.post("/users", json={"usernames": ["alice", "bob"]})
+    assert r.status_code == 409
+    assert r.json()["message"] == "All 2 users already exist"
+
+
+def test_bulk_create_with_admin_flag(api):
+    r = api.post("/users", json={"usernames": ["root2"], "admin": True})
+    assert r.json()[0]["admin"] is True
+    assert "admin" in r.json()[0]["roles"]
+
+
+def test_create_one_user_keeps_the_name_as_given(api):
+    r = api.post("/users/Dave")
+    assert r.status_code == 201
+    assert r.json()["name"] == "Dave"
+    assert api.post("/users/Dave").status_code == 409
+
+
+def test_get_user_and_missing_user(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.get("/users/alice").json()["name"] == "alice"
+    r = api.get("/users/nobody")
+    assert r.status_code == 404
+    assert r.json() == {"status": 404, "message": None}
+
+
+def test_include_stopped_servers_shows_the_default_server(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.get("/users/alice").json()["servers"] == {}
+    servers = api.get("/users/alice", params={"include_stopped_servers": ""}).json()["servers"]
+    assert list(servers) == [""]
+    default = servers[""]
+    assert default["stopped"] is True and default["ready"] is False
+    assert default["url"] == "/user/alice/"
+    assert default["progress_url"] == "/hub/api/users/alice/server/progress"
+    assert "state" in default  # admin holds admin:server_state
+    flag_off = api.get("/users/alice", params={"include_stopped_servers": "false"}).json()
+    assert flag_off["servers"] == {}
+
+
+def test_rename_user(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice")
+    r = api.patch("/users/alice", json={"name": "alicia"})
+    assert r.status_code == 200 and r.json()["name"] == "alicia"
+    assert api.get("/users/alice").status_code == 404
+    # the user's tokens follow the user
+    assert api.get("/user", token=token).json()["name"] == "alicia"
+
+
+def test_make_and_unmake_admin(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice")
+    assert api.get("/users", token=token).status_code == 403
+    assert api.patch("/users/alice", json={"admin": True}).json()["admin"] is True
+    assert api.get("/users", token=token).status_code == 200
+    assert api.patch("/users/alice", json={"admin": False}).json()["roles"] == ["user"]
+    assert api.get("/users", token=token).status_code == 403
+
+
+def test_delete_user_removes_the_user_and_their_tokens(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice")
+    assert api.delete("/users/alice").status_code == 204
+    assert api.get("/users/alice").status_code == 404
+    assert api.get("/user", token=token).status_code == 403
+    assert api.delete("/users/alice").status_code == 404
+
+
+def test_cannot_delete_yourself(api):
+    r = api.delete("/users/admin")
+    assert r.status_code == 400
+    assert r.json()["message"] == "Cannot delete yourself!"
+
+
+def test_pagination_envelope_and_next_url(api):
+    api.post("/users", json={"usernames": [f"user{i}" for i in range(5)]})
+    r = api.get("/users", params={"limit": 2, "foo": "bar"}, headers=PAGED)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/jupyterhub-pagination+json")
+    body = r.json()
+    assert names(body["items"]) == ["admin", "user0"]
+    page = body["_pagination"]
+    assert page["offset"] == 0 and page["limit"] == 2 and page["total"] == 6
+    nxt = page["next"]
+    assert nxt["offset"] == 2 and "foo=bar" in nxt["url"] and "offset=2" in nxt["url"]
+    # the next URL can be followed verbatim until next is null
+    seen = names(body["items"])
+    url = nxt["url"]
+    while url:
+        r = api.client.get(url, headers={**PAGED, "Authorization": "token admin-secret-token"})
+        seen += names(r.json()["items"])
+        url = (r.json()["_pagination"]["next"] or {}).get("url")
+    assert seen == ["admin"] + [f"user{i}" for i in range(5)]
+
+
+def test_pagination_defaults(api):
+    api.post("/users", json={"usernames": [f"user{i}" for i in range(60)]})
+    assert len(api.get("/users").json()) == 61  # no envelope asked: the maximum page
+    body = api.get("/users", headers=PAGED).json()
+    assert len(body["items"]) == 50 and body["_pagination"]["limit"] == 50
+    capped = api.get("/users", params={"limit": 100000}, headers=PAGED).json()
+    assert capped["_pagination"]["limit"] == 200
+
+
+def test_name_filter_is_case_insensitive_substring(api):
+    api.post("/users", json={"usernames": ["alice", "malic", "bob"]})
+    assert names(api.get("/users", params={"name_filter": "ALI"}).json()) == ["alice", "malic"]
+    assert api.get("/users", params={"name_filter": "%"}).json() == []
+
+
+def test_sort_by_name_descending(api):
+    api.post("/users", json={"usernames": ["bob", "alice", "carol"]})
+    assert names(api.get("/users", params={"sort": "-name"}).json()) == ["carol", "bob", "alice", "admin"]
+
+
+def test_state_filter_without_running_servers(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.get("/users", params={"state": "active"}).json() == []
+    assert api.get("/users", params={"state": "ready"}).json() == []
+    assert names(api.get("/users", params={"state": "inactive"}).json()) == ["admin", "alice"]
+
+
+def _ts(delta=timedelta(0)):
+    return (datetime.now(UTC) + delta).isoformat().replace("+00:00", "Z")
+
+
+def test_activity_moves_last_activity_forward_only(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    early, late = _ts(timedelta(hours=-2)), _ts(timedelta(hours=-1))
+    assert api.post("/users/alice/activity", json={"last_activity": late}).status_code == 200
+    first = api.get("/users/alice").json()["last_activity"]
+    assert first.startswith(late[:19])
+    api.post("/users/alice/activity", json={"last_activity": early})
+    assert api.get("/users/alice").json()["last_activity"] == first
+
+
+def test_activity_for_the_default_server(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    when = _ts(timedelta(minutes=-5))
+    r = api.post("/users/alice/activity", json={"servers": {"": {"last_activity": when}}})
+    assert r.status_code == 200
+    user = api.get("/users/alice", params={"include_stopped_servers": "1"}).json()
+    assert user["servers"][""]["last_activity"].startswith(when[:19])
+    assert user["last_activity"].startswith(when[:19])
+
+
+def test_activity_rejects_the_future_and_unknown_servers(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.post("/users/alice/activity", json={"last_activity": _ts(timedelta(hours=2))})
+    assert r.status_code == 400 and "future" in r.json()["message"]
+    r = api.post("/users/alice/activity", json={"servers": {"gpu": {"last_activity": _ts()}}})
+    assert r.status_code == 400 and r.json()["message"] == "No such server 'gpu' for user alice"
+    r = api.post("/users/alice/activity", json={"last_activity": "not a time"})
+    assert r.status_code == 400
+
+
+def test_server_token_activity_with_users_activity_scope(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice", scopes=["users:activity!user=alice"])
+    r = api.post("/users/alice/activity", token=token, json={"last_activity": _ts()})
+    assert r.status_code == 200
+    api.post("/users", json={"usernames": ["bob"]})
+    r = api.post("/users/bob/activity", token=token, json={"last_activity": _ts()})
+    assert r.status_code == 404

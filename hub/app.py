@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -31,9 +33,16 @@ MISSING_CREDENTIALS = "Missing or invalid credentials."
 SILENT_ON_BAD_CREDENTIALS = ("/user", "/authorizations/token/")
 
 
-def load_spec() -> dict[str, Any]:
-    spec: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+@functools.cache
+def _parsed_spec() -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec: dict[str, Any] = yaml.load(SPEC_PATH.read_text(), Loader=loader)  # noqa: S506 (safe loader)
     return spec
+
+
+def load_spec() -> dict[str, Any]:
+    """The spec as a fresh dict (connexion resolves references in place)."""
+    return copy.deepcopy(_parsed_spec())
 
 
 def _error(status: int, message: str | None, headers: dict[str, str] | None = None) -> ConnexionResponse:
@@ -90,7 +99,11 @@ def create_app(hub: Hub) -> AsyncApp:
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        await hub.start()
+        try:
+            await hub.start()
+        except BaseException:
+            await hub.stop()
+            raise
         try:
             yield
         finally:

@@ -7,42 +7,78 @@ spec does not declare, or a wrong type, fails the test that caused it.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
-import asyncio
-
-import asyncpg
 from traitlets.config import Config
 
 from hub.app import create_app
+from hub.db.engine import Database
 from hub.runtime import Hub
 
 ADMIN_TOKEN = "admin-secret-token"
 PG_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def reset_postgres(url: str) -> None:
-    async def reset() -> None:
-        conn = await asyncpg.connect(url)
+async def _migrated(url: str) -> None:
+    db = Database(url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database at the newest schema, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "hub.sqlite"
+    asyncio.run(_migrated(f"sqlite:///{path}"))
+    return path
+
+
+async def _reset_postgres(url: str) -> None:
+    """Empty every table, keeping the schema (migrated once per session)."""
+    await _migrated(url)
+    conn = await asyncpg.connect(url)
+    try:
+        tables = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'"
+        )
+        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    async def drop() -> None:
+        conn = await asyncpg.connect(PG_URL)
         try:
             await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
         finally:
             await conn.close()
 
-    asyncio.run(reset())
+    asyncio.run(drop())
+    return PG_URL
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "hub.sqlite")
         return f"sqlite:///{tmp_path}/hub.sqlite"
-    reset_postgres(PG_URL)
-    return PG_URL
+    url: str = request.getfixturevalue("postgres_schema")
+    asyncio.run(_reset_postgres(url))
+    return url
 
 
 class Api:
@@ -63,7 +99,9 @@ class Api:
         all_headers = dict(headers or {})
         if token is not None:
             all_headers.setdefault("Authorization", f"token {token}")
-        response: httpx.Response = self.client.request(method, self.prefix + path, headers=all_headers, **kwargs)
+        response: httpx.Response = self.client.request(
+            method, self.prefix + path, headers=all_headers, **kwargs
+        )
         return response
 
     def get(self, path: str, **kw: Any) -> httpx.Response:

@@ -1,0 +1,141 @@
+"""The RBAC matrix: each implemented operation, for four kinds of requester.
+
+- admin:   the admin user's token
+- user:    alice's token with her full permissions (``inherit``)
+- reduced: alice's token narrowed to ``read:users:name!user=alice``
+- service: the service ``dash``, whose role is filtered to the group ``staff``
+  (member: bob) and to the user bob for tokens
+
+Expected status per requester: allowed (2xx), 403 (scope not held at all) or
+404 (scope held, but its filters do not reach the resource).
+"""
+
+import pytest
+
+DASH_SCOPES = [
+    "list:users!group=staff",
+    "read:users!group=staff",
+    "users:activity!group=staff",
+    "tokens!user=bob",
+    "list:groups!group=staff",
+    "groups!group=staff",
+]
+
+NOW = "2026-01-01T00:00:00Z"
+
+# (method, path, json body, {requester: status})
+MATRIX = [
+    ("GET", "/info", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("GET", "/user", None, {"admin": 200, "user": 200, "reduced": 200, "service": 200}),
+    ("GET", "/users", None, {"admin": 200, "user": 403, "reduced": 403, "service": 200}),
+    (
+        "POST",
+        "/users",
+        {"usernames": ["newbie"]},
+        {"admin": 201, "user": 403, "reduced": 403, "service": 403},
+    ),
+    ("GET", "/users/alice", None, {"admin": 200, "user": 200, "reduced": 200, "service": 404}),
+    ("GET", "/users/bob", None, {"admin": 200, "user": 404, "reduced": 404, "service": 200}),
+    ("POST", "/users/newbie", None, {"admin": 201, "user": 403, "reduced": 403, "service": 403}),
+    ("PATCH", "/users/bob", {"admin": False}, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("DELETE", "/users/carol", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "POST",
+        "/users/bob/activity",
+        {"last_activity": NOW},
+        {"admin": 200, "user": 404, "reduced": 403, "service": 200},
+    ),
+    (
+        "POST",
+        "/users/alice/activity",
+        {"last_activity": NOW},
+        {"admin": 200, "user": 200, "reduced": 403, "service": 404},
+    ),
+    ("GET", "/users/bob/tokens", None, {"admin": 200, "user": 404, "reduced": 403, "service": 200}),
+    ("POST", "/users/bob/tokens", {}, {"admin": 201, "user": 404, "reduced": 403, "service": 201}),
+    ("GET", "/users/alice/tokens", None, {"admin": 200, "user": 200, "reduced": 403, "service": 404}),
+    ("POST", "/users/alice/tokens", {}, {"admin": 201, "user": 201, "reduced": 403, "service": 404}),
+    ("GET", "/groups", None, {"admin": 200, "user": 403, "reduced": 403, "service": 200}),
+    ("POST", "/groups", {"groups": ["new"]}, {"admin": 201, "user": 403, "reduced": 403, "service": 403}),
+    ("GET", "/groups/staff", None, {"admin": 200, "user": 403, "reduced": 403, "service": 200}),
+    ("GET", "/groups/other", None, {"admin": 200, "user": 403, "reduced": 403, "service": 404}),
+    ("POST", "/groups/new", None, {"admin": 201, "user": 403, "reduced": 403, "service": 403}),
+    ("DELETE", "/groups/other", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "POST",
+        "/groups/staff/users",
+        {"users": ["alice"]},
+        {"admin": 200, "user": 403, "reduced": 403, "service": 200},
+    ),
+    (
+        "DELETE",
+        "/groups/other/users",
+        {"users": ["carol"]},
+        {"admin": 200, "user": 403, "reduced": 403, "service": 404},
+    ),
+    (
+        "PUT",
+        "/groups/staff/properties",
+        {"a": 1},
+        {"admin": 200, "user": 403, "reduced": 403, "service": 200},
+    ),
+    ("GET", "/services", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("GET", "/services/dash", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+]
+REQUESTERS = ["admin", "user", "reduced", "service"]
+
+
+def configure(c):
+    c.JupyterHub.services = [{"name": "dash", "api_token": "dash-secret-token"}]
+    c.JupyterHub.load_roles = [{"name": "dash", "scopes": DASH_SCOPES, "services": ["dash"]}]
+    c.JupyterHub.load_groups = {"staff": {"users": ["bob"]}, "other": {"users": ["carol"]}}
+
+
+@pytest.fixture
+def tokens(make_hub):
+    api = make_hub(configure)
+    api.post("/users", json={"usernames": ["alice"]})
+    return api, {
+        "admin": "admin-secret-token",
+        "user": api.new_token("alice"),
+        "reduced": api.new_token("alice", scopes=["read:users:name!user=alice"]),
+        "service": "dash-secret-token",
+    }
+
+
+@pytest.mark.parametrize("requester", REQUESTERS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+def test_rbac(tokens, requester, method, path, body, expected):
+    api, by_requester = tokens
+    kwargs = {"json": body} if body is not None else {}
+    r = api(method, path, token=by_requester[requester], **kwargs)
+    assert r.status_code == expected[requester], r.text
+    if r.status_code == 403:
+        assert "requires any of" in r.json()["message"]
+    if r.status_code == 404:
+        assert r.json()["message"] == "No access to resources or resources not found"
+
+
+def test_filtered_list_is_narrowed(tokens):
+    api, by_requester = tokens
+    users = api.get("/users", token=by_requester["service"]).json()
+    assert [u["name"] for u in users] == ["bob"]
+    groups = api.get("/groups", token=by_requester["service"]).json()
+    assert [g["name"] for g in groups] == ["staff"]
+
+
+def test_models_show_only_fields_the_scopes_allow(tokens):
+    api, by_requester = tokens
+    bob = api.get("/users/bob", token=by_requester["service"]).json()
+    assert "servers" not in bob  # no read:servers
+    assert "auth_state" not in bob
+    assert bob["groups"] == ["staff"]
+
+
+def test_missing_credentials_are_403(tokens):
+    api, _ = tokens
+    r = api.get("/users", token=None)
+    assert r.status_code == 403
+    assert r.json() == {"status": 403, "message": "Missing or invalid credentials."}

@@ -36,7 +36,7 @@ SILENT_ON_BAD_CREDENTIALS = ("/user", "/authorizations/token/")
 @functools.cache
 def _parsed_spec() -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec: dict[str, Any] = yaml.load(SPEC_PATH.read_text(), Loader=loader)  # noqa: S506 (safe loader)
+    spec: dict[str, Any] = yaml.load(SPEC_PATH.read_text(), Loader=loader)
     return spec
 
 

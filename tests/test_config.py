@@ -1,0 +1,121 @@
+"""Configuration files mean what they mean in JupyterHub."""
+
+import logging
+
+from traitlets.config import Config
+
+from hub.config import load_config, warn_unknown
+
+
+def test_unknown_keys_and_sections_warn(tmp_path, caplog):
+    path = tmp_path / "jupyterhub_config.py"
+    path.write_text(
+        "c.JupyterHub.api_tokens = {'secret-token': 'alice'}\n"
+        "c.JupyterHub.no_such_option = 1\n"
+        "c.Authenticator.admin_users = {'alice'}\n"
+        "c.KubeSpawner.image = 'x'\n"
+        "c.Spawner.cmd = ['jupyterhub-singleuser']\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="hub.config"):
+        config = load_config(str(path))
+    messages = [r.getMessage() for r in caplog.records]
+    assert "Config option JupyterHub.no_such_option is not recognized; ignored" in messages
+    assert "Config section KubeSpawner is not used by this hub; ignored" in messages
+    assert len(messages) == 2
+    assert config.JupyterHub.api_tokens == {"secret-token": "alice"}
+
+
+def test_known_config_gives_no_warnings():
+    c = Config()
+    c.JupyterHub.db_url = "sqlite:///x.sqlite"
+    c.JupyterHub.load_roles = []
+    c.Authenticator.allowed_users = {"a"}
+    c.Spawner.args = ["--allow-root"]
+    assert warn_unknown(c) == []
+
+
+def test_admin_and_allowed_users_are_created(make_hub):
+    def configure(c):
+        c.Authenticator.admin_users = {"admin", "Root"}
+        c.Authenticator.allowed_users = {"alice"}
+
+    api = make_hub(configure)
+    users = {u["name"]: u for u in api.get("/users").json()}
+    assert set(users) == {"admin", "root", "alice"}
+    assert users["root"]["admin"] is True and users["alice"]["admin"] is False
+
+
+def test_load_roles_membership_is_exact(make_hub):
+    def with_role(members):
+        def configure(c):
+            c.JupyterHub.load_roles = [{"name": "auditor", "scopes": ["read:users"], "users": members}]
+
+        return configure
+
+    api = make_hub(with_role(["alice", "bob"]))
+    assert "auditor" in api.get("/users/bob").json()["roles"]
+    api = make_hub(with_role(["alice"]))
+    assert "auditor" not in api.get("/users/bob").json()["roles"]
+    assert "auditor" in api.get("/users/alice").json()["roles"]
+
+
+def test_roles_dropped_from_config_are_deleted(make_hub):
+    make_hub(
+        lambda c: setattr(c.JupyterHub, "load_roles", [{"name": "temp", "scopes": [], "users": ["alice"]}])
+    )
+    api = make_hub()
+    assert api.get("/users/alice").json()["roles"] == ["user"]
+
+
+def test_invalid_role_config_stops_the_hub(db_url):
+    import asyncio
+
+    import pytest
+
+    from hub.core.startup import ConfigError
+    from hub.runtime import Hub
+
+    for roles in (
+        [{"name": "x!", "scopes": []}],
+        [{"name": "ok-name", "scopes": ["not-a-scope"]}],
+        [{"name": "admin", "scopes": ["read:users"]}],
+        [{"name": "svc-role", "scopes": [], "services": ["missing"]}],
+    ):
+        c = Config()
+        c.JupyterHub.db_url = db_url
+        c.JupyterHub.load_roles = roles
+        hub = Hub(c)
+
+        async def attempt(hub=hub):
+            try:
+                await hub.start()
+            finally:
+                await hub.stop()
+
+        with pytest.raises(ConfigError):
+            asyncio.run(attempt())
+
+
+def test_load_groups_adds_members_and_sets_properties(make_hub):
+    def configure(c):
+        c.JupyterHub.load_groups = {
+            "staff": {"users": ["alice"], "properties": {"k": "v"}},
+            "legacy": ["bob"],
+        }
+
+    api = make_hub(configure)
+    api.post("/groups/staff/users", json={"users": ["bob"]})
+    api = make_hub(configure)  # a restart only adds: bob stays
+    staff = api.get("/groups/staff").json()
+    assert staff["users"] == ["alice", "bob"] and staff["properties"] == {"k": "v"}
+    assert api.get("/groups/legacy").json()["users"] == ["bob"]
+
+
+def test_user_role_extension_reaches_every_user(make_hub):
+    def configure(c):
+        c.JupyterHub.load_roles = [{"name": "user", "scopes": ["self", "list:users"]}]
+
+    api = make_hub(configure)
+    api.post("/users", json={"usernames": ["alice"]})
+    token = api.new_token("alice")
+    assert api.get("/users", token=token).status_code == 200

@@ -1,0 +1,1 @@
+"""Benchmarks: drive any JupyterHub-compatible hub over HTTP and time it."""

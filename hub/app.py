@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -22,6 +23,7 @@ from starlette.responses import Response
 
 import hub as hub_package
 from hub.api.resolver import HubResolver
+from hub.api.validation import CachedParameterValidator
 from hub.errors import HubError
 from hub.runtime import Hub, install
 
@@ -100,14 +102,14 @@ def create_app(hub: Hub) -> AsyncApp:
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         try:
-            await hub.start()
+            await anyio.to_thread.run_sync(hub.start)
         except BaseException:
-            await hub.stop()
+            hub.stop()
             raise
         try:
             yield
         finally:
-            await hub.stop()
+            hub.stop()
 
     spec = load_spec()
     prefix = hub.settings.hub_prefix()
@@ -118,6 +120,7 @@ def create_app(hub: Hub) -> AsyncApp:
         resolver=HubResolver(spec),
         validate_responses=hub.validate_responses,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/docs"),
+        validator_map={"parameter": CachedParameterValidator},
     )
     app.add_error_handler(HubError, hub_error)
     app.add_error_handler(ProblemException, problem)

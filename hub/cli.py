@@ -9,7 +9,6 @@ hub generate-config [-o FILE]  write a commented configuration file
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -56,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         return 1
     if args.command == "token":
-        return asyncio.run(_token(config, args))
+        return _token(config, args)
     if args.command == "upgrade-db":
-        return asyncio.run(_upgrade(config))
+        return _upgrade(config)
     return serve(config)
 
 
@@ -76,37 +75,37 @@ def serve(config: object) -> int:
     return 0
 
 
-async def _token(config: object, args: argparse.Namespace) -> int:
+def _token(config: object, args: argparse.Namespace) -> int:
     from hub.core import tokens, users
     from hub.runtime import Hub
 
     hub = Hub(config)  # type: ignore[arg-type]
-    await hub.start()
+    hub.start()
     try:
-        async with hub.db.session() as session:
-            user = await users.by_name(session, hub.authenticator.normalize_username(args.username))
+        with hub.db.session() as session:
+            user = users.by_name(session, hub.authenticator.normalize_username(args.username))
             if user is None:
                 print(f"No such user: {args.username}", file=sys.stderr)
                 return 1
-            _, value = await tokens.issue(
+            _, value = tokens.issue(
                 session, user_id=user.id, scopes=args.scopes, expires_in=args.expires_in, note=args.note
             )
     finally:
-        await hub.stop()
+        hub.stop()
     print(value)
     return 0
 
 
-async def _upgrade(config: object) -> int:
+def _upgrade(config: object) -> int:
     from hub.db.engine import Database
     from hub.runtime import Hub
 
     hub = Hub(config)  # type: ignore[arg-type]
     db: Database = hub.db
-    before = await db.current_revision()
-    await db.upgrade()
-    after = await db.current_revision()
-    await db.dispose()
+    before = db.current_revision()
+    db.upgrade()
+    after = db.current_revision()
+    db.dispose()
     print(f"database schema: {before or 'empty'} -> {after}")
     return 0
 

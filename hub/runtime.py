@@ -43,14 +43,14 @@ class Hub:
         self.verified_tokens = tokens.VerifiedTokens()
         self.validate_responses = validate_responses
 
-    async def start(self) -> None:
-        await self.db.upgrade()
-        async with self.db.session() as session:
-            await startup.apply(session, self.settings, self.authenticator)
+    def start(self) -> None:
+        self.db.upgrade()
+        with self.db.session() as session:
+            startup.apply(session, self.settings, self.authenticator)
         log.info("Hub ready on database %s", self.db.engine.url.render_as_string(hide_password=True))
 
-    async def stop(self) -> None:
-        await self.db.dispose()
+    def stop(self) -> None:
+        self.db.dispose()
 
 
 _current: Hub | None = None

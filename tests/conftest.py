@@ -7,15 +7,14 @@ spec does not declare, or a wrong type, fails the test that caused it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
+import psycopg
 import pytest
 from traitlets.config import Config
 
@@ -27,46 +26,42 @@ ADMIN_TOKEN = "admin-secret-token"
 PG_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-async def _migrated(url: str) -> None:
+def _migrated(url: str) -> None:
     db = Database(url)
     try:
-        await db.upgrade()
+        db.upgrade()
     finally:
-        await db.dispose()
+        db.dispose()
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty database at the newest schema, copied for each test."""
     path = tmp_path_factory.mktemp("template") / "hub.sqlite"
-    asyncio.run(_migrated(f"sqlite:///{path}"))
+    _migrated(f"sqlite:///{path}")
     return path
 
 
-async def _reset_postgres(url: str) -> None:
+def _pg(url: str) -> Any:
+    return psycopg.connect(url, autocommit=True)
+
+
+def _reset_postgres(url: str) -> None:
     """Empty every table, keeping the schema (migrated once per session)."""
-    await _migrated(url)
-    conn = await asyncpg.connect(url)
-    try:
-        tables = await conn.fetch(
+    _migrated(url)
+    with _pg(url) as conn:
+        tables = conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'"
-        )
-        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
-        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    finally:
-        await conn.close()
+        ).fetchall()
+        names = ", ".join(f'"{row[0]}"' for row in tables)
+        conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(scope="session")
 def postgres_schema() -> str:
-    async def drop() -> None:
-        conn = await asyncpg.connect(PG_URL)
-        try:
-            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await conn.close()
-
-    asyncio.run(drop())
+    with _pg(PG_URL) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
     return PG_URL
 
 
@@ -77,7 +72,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(template, tmp_path / "hub.sqlite")
         return f"sqlite:///{tmp_path}/hub.sqlite"
     url: str = request.getfixturevalue("postgres_schema")
-    asyncio.run(_reset_postgres(url))
+    _reset_postgres(url)
     return url
 
 

@@ -45,8 +45,6 @@ def test_config_token_removed_from_config_stops_working(make_hub, db_url):
 
 
 def test_config_tokens_must_not_be_short(db_url):
-    import asyncio
-
     import pytest
     from traitlets.config import Config
 
@@ -58,14 +56,11 @@ def test_config_tokens_must_not_be_short(db_url):
     c.JupyterHub.api_tokens = {"short": "alice"}
     hub = Hub(c)
 
-    async def attempt():
-        try:
-            await hub.start()
-        finally:
-            await hub.stop()
-
     with pytest.raises(ConfigError):
-        asyncio.run(attempt())
+        try:
+            hub.start()
+        finally:
+            hub.stop()
 
 
 def test_server_note_tokens_do_not_count_as_user_activity(api):

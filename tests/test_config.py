@@ -68,8 +68,6 @@ def test_roles_dropped_from_config_are_deleted(make_hub):
 
 
 def test_invalid_role_config_stops_the_hub(db_url):
-    import asyncio
-
     import pytest
 
     from hub.core.startup import ConfigError
@@ -86,14 +84,11 @@ def test_invalid_role_config_stops_the_hub(db_url):
         c.JupyterHub.load_roles = roles
         hub = Hub(c)
 
-        async def attempt(hub=hub):
-            try:
-                await hub.start()
-            finally:
-                await hub.stop()
-
         with pytest.raises(ConfigError):
-            asyncio.run(attempt())
+            try:
+                hub.start()
+            finally:
+                hub.stop()
 
 
 def test_load_groups_adds_members_and_sets_properties(make_hub):

@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, select
 
 from hub.auth import scopes as sc
 from hub.auth.identity import Identity
@@ -45,8 +44,8 @@ def resource_of(requirement: Requirement, params: Mapping[str, Any]) -> tuple[st
     return None
 
 
-async def user_groups(session: AsyncSession, name: str) -> frozenset[str]:
-    rows = await session.execute(
+def user_groups(conn: Connection, name: str) -> frozenset[str]:
+    rows = conn.execute(
         select(Group.name)
         .join(user_group_map, user_group_map.c.group_id == Group.id)
         .join(User, User.id == user_group_map.c.user_id)
@@ -55,11 +54,11 @@ async def user_groups(session: AsyncSession, name: str) -> frozenset[str]:
     return frozenset(rows.scalars())
 
 
-async def check(
+def check(
     requirement: Requirement,
     identity: Identity,
     params: Mapping[str, Any],
-    session: AsyncSession,
+    conn: Connection,
 ) -> None:
     if not requirement.scopes:
         return
@@ -86,7 +85,7 @@ async def check(
         return
     if kind in ("user", "server") and any(f[0] == "group" for f in filters):
         owner = name.split("/", 1)[0]
-        groups = await user_groups(session, owner)
+        groups = user_groups(conn, owner)
         if any(sc.filter_matches(f, kind, name, lambda _u: groups) for f in filters):
             return
     raise NotFound(NO_ACCESS)

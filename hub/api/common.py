@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from hub.api.context import ctx
 from hub.api.models import Shaper
 from hub.api.pagination import PAGINATION_MEDIA_TYPE, Page, page, wrap
-from hub.db.models import Group, Service, User
+from hub.db.models import Group, Service
 from hub.errors import BadRequest
 
 JSON = "application/json"
@@ -22,12 +22,6 @@ def shaper() -> Shaper:
     settings = c.hub.settings
     base = settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
     return Shaper(c.me(), base, settings.hub_prefix())
-
-
-def users_query() -> Select[User]:
-    return select(User).options(
-        selectinload(User.roles), selectinload(User.groups), selectinload(User.servers)
-    )
 
 
 def groups_query() -> Select[Group]:

@@ -6,18 +6,30 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from hub.auth.identity import Identity
+from hub.db.engine import Transaction
 from hub.runtime import Hub
 
 
 @dataclass
 class RequestContext:
     hub: Hub
-    session: AsyncSession
+    tx: Transaction
     identity: Identity | None
     request: Any  # connexion's request: headers, url, query
+
+    @property
+    def conn(self) -> Connection:
+        """The transaction's connection, for Core statements."""
+        return self.tx.conn
+
+    @property
+    def session(self) -> Session:
+        """An ORM session in the same transaction (made on first use)."""
+        return self.tx.session
 
     def me(self) -> Identity:
         """The requester (operations that reach a handler are authenticated)."""

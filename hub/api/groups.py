@@ -13,7 +13,7 @@ from hub.db.models import Group
 from hub.errors import BadRequest, Forbidden, NotFound
 
 
-async def get_groups(offset: int | None = None, limit: int | None = None) -> Any:
+def get_groups(offset: int | None = None, limit: int | None = None) -> Any:
     c = ctx()
     p = current_page(offset, limit)
     conditions = []
@@ -22,9 +22,9 @@ async def get_groups(offset: int | None = None, limit: int | None = None) -> Any
         if any(kind != "group" for kind, _ in filters):
             raise Forbidden("list:groups can only be narrowed by group filters")
         conditions.append(Group.name.in_([v for _, v in filters]))
-    total = (await c.session.execute(select(func.count(Group.id)).where(*conditions))).scalar_one()
+    total = (c.session.execute(select(func.count(Group.id)).where(*conditions))).scalar_one()
     rows = (
-        await c.session.execute(
+        c.session.execute(
             groups_query().where(*conditions).order_by(Group.id).offset(p.offset).limit(p.limit)
         )
     ).scalars()
@@ -33,58 +33,58 @@ async def get_groups(offset: int | None = None, limit: int | None = None) -> Any
     return paged(items, p, total)
 
 
-async def _model(name: str) -> dict[str, Any]:
+def _model(name: str) -> dict[str, Any]:
     c = ctx()
-    group = (await c.session.execute(groups_query().where(Group.name == name))).scalar_one_or_none()
+    group = (c.session.execute(groups_query().where(Group.name == name))).scalar_one_or_none()
     model = shaper().group(group) if group is not None else None
     if model is None:
         raise NotFound(f"No such group: {name}")
     return model
 
 
-async def post_groups(body: dict[str, Any]) -> Any:
+def post_groups(body: dict[str, Any]) -> Any:
     c = ctx()
-    created = await groups_core.create(c.session, body["groups"], body.get("users", []), c.hub.authenticator)
-    return [await _model(g.name) for g in created], 201
+    created = groups_core.create(c.session, body["groups"], body.get("users", []), c.hub.authenticator)
+    return [_model(g.name) for g in created], 201
 
 
-async def get_group(name: str) -> Any:
-    return await _model(name)
+def get_group(name: str) -> Any:
+    return _model(name)
 
 
-async def post_group(name: str, body: dict[str, Any] | None = None) -> Any:
+def post_group(name: str, body: dict[str, Any] | None = None) -> Any:
     c = ctx()
     members = (body or {}).get("users", [])
-    await groups_core.create(c.session, [name], members, c.hub.authenticator)
-    return await _model(name), 201
+    groups_core.create(c.session, [name], members, c.hub.authenticator)
+    return _model(name), 201
 
 
-async def delete_group(name: str) -> Any:
+def delete_group(name: str) -> Any:
     c = ctx()
-    await groups_core.delete_group(c.session, await groups_core.require(c.session, name))
+    groups_core.delete_group(c.session, groups_core.require(c.session, name))
     return None, 204
 
 
-async def post_group_users(name: str, body: dict[str, Any]) -> Any:
+def post_group_users(name: str, body: dict[str, Any]) -> Any:
     c = ctx()
-    group = await groups_core.require(c.session, name)
-    await groups_core.add_members(c.session, group, body["users"], c.hub.authenticator)
+    group = groups_core.require(c.session, name)
+    groups_core.add_members(c.session, group, body["users"], c.hub.authenticator)
     c.session.expire(group)
-    return await _model(name)
+    return _model(name)
 
 
-async def delete_group_users(name: str, body: dict[str, Any]) -> Any:
+def delete_group_users(name: str, body: dict[str, Any]) -> Any:
     c = ctx()
-    group = await groups_core.require(c.session, name)
-    await groups_core.remove_members(c.session, group, body["users"], c.hub.authenticator)
+    group = groups_core.require(c.session, name)
+    groups_core.remove_members(c.session, group, body["users"], c.hub.authenticator)
     c.session.expire(group)
-    return await _model(name)
+    return _model(name)
 
 
-async def put_group_properties(name: str, body: Any) -> Any:
+def put_group_properties(name: str, body: Any) -> Any:
     c = ctx()
     if not isinstance(body, dict):
         raise BadRequest("Must specify properties")
-    group = await groups_core.require(c.session, name)
-    await groups_core.set_properties(c.session, group, body)
-    return await _model(name)
+    group = groups_core.require(c.session, name)
+    groups_core.set_properties(c.session, group, body)
+    return _model(name)

@@ -6,14 +6,15 @@ import sys
 from typing import Any
 
 import hub as hub_package
-from hub.api.common import services_query, shaper, users_query
+from hub.api.common import services_query, shaper
 from hub.api.context import ctx
 from hub.auth.identity import identify_scopes
+from hub.core import views
 from hub.db.models import Service, User
 from hub.errors import NotImplementedYet
 
 
-async def get_api() -> dict[str, Any]:
+def get_api() -> dict[str, Any]:
     return {"version": hub_package.API_VERSION}
 
 
@@ -24,7 +25,7 @@ def _class_info(cls: type[Any]) -> dict[str, str]:
     return {"class": f"{cls.__module__}.{cls.__name__}", "version": str(version)}
 
 
-async def get_info() -> dict[str, Any]:
+def get_info() -> dict[str, Any]:
     running = ctx().hub
     return {
         "version": hub_package.__version__,
@@ -36,14 +37,14 @@ async def get_info() -> dict[str, Any]:
     }
 
 
-async def post_shutdown(body: dict[str, Any] | None = None) -> Any:
+def post_shutdown(body: dict[str, Any] | None = None) -> Any:
     raise NotImplementedYet("shutting the hub down over the API")
 
 
-async def get_current_user() -> dict[str, Any]:
+def get_current_user() -> dict[str, Any]:
     c = ctx()
     me = c.me()
-    model = await owner_model(me.kind, me.id, identify_scopes(me.owner))
+    model = owner_model(me.kind, me.id, identify_scopes(me.owner))
     assert model is not None
     model["token_id"] = f"a{me.token_id}" if me.token_id is not None else None
     model["session_id"] = me.session_id
@@ -51,13 +52,13 @@ async def get_current_user() -> dict[str, Any]:
     return model
 
 
-async def owner_model(kind: str, owner_id: int, identify: frozenset[str]) -> dict[str, Any] | None:
+def owner_model(kind: str, owner_id: int, identify: frozenset[str]) -> dict[str, Any] | None:
     """A user's or service's model as the requester sees it, plus what ``identify`` reveals."""
     session = ctx().session
     extra = {"admin", "user_info", "groups"} if kind == "user" else {"admin"}
     extra = extra if identify else set()
     if kind == "user":
-        user = (await session.execute(users_query().where(User.id == owner_id))).scalar_one()
+        (user,) = views.users_where(ctx().conn, [User.id == owner_id])
         return shaper().user(user, extra=extra)
-    service = (await session.execute(services_query().where(Service.id == owner_id))).scalar_one()
+    service = (session.execute(services_query().where(Service.id == owner_id))).scalar_one()
     return shaper().service(service, extra=extra, raw=True)

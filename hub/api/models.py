@@ -12,7 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from hub.auth.identity import Identity
-from hub.db.models import APIToken, Group, Server, Service, User
+from hub.core.views import ServerView, UserView
+from hub.db.models import APIToken, Group, Service
 from hub.timeutil import isoformat
 
 USER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -82,7 +83,7 @@ class Shaper:
 
         return {field for field, needed in fields.items() if any(applies(s) for s in needed)}
 
-    def server(self, user: User, server: Server, *, with_state: bool) -> dict[str, Any]:
+    def server(self, user: UserView, server: ServerView, *, with_state: bool) -> dict[str, Any]:
         ready = server.pending is None and server.url is not None
         model: dict[str, Any] = {
             "name": server.name,
@@ -105,13 +106,13 @@ class Shaper:
 
     def user(
         self,
-        user: User,
+        user: UserView,
         *,
         include_stopped: bool = False,
         extra: Iterable[str] = (),
         in_list: bool = False,
     ) -> dict[str, Any] | None:
-        groups = frozenset(g.name for g in user.groups)
+        groups = frozenset(user.groups)
         visible = self._visible(USER_FIELDS, "user", user.name, groups) | set(extra)
         servers = self._servers(user, groups, include_stopped)
         if not visible and servers is None:
@@ -120,8 +121,8 @@ class Shaper:
         values: dict[str, Any] = {
             "admin": user.admin,
             "user_info": user.user_info,
-            "roles": sorted(r.name for r in user.roles),
-            "groups": sorted(groups),
+            "roles": user.roles,
+            "groups": user.groups,
             "server": server_url(self.base_url, user.name, "")
             if default is not None and default.pending is None and default.url is not None
             else None,
@@ -136,7 +137,9 @@ class Shaper:
             model["servers"] = servers
         return model
 
-    def _servers(self, user: User, groups: frozenset[str], include_stopped: bool) -> dict[str, Any] | None:
+    def _servers(
+        self, user: UserView, groups: frozenset[str], include_stopped: bool
+    ) -> dict[str, Any] | None:
         user_level = self.me.applies("read:servers", "user", user.name, groups)
         with_state = self.me.applies("admin:server_state", "user", user.name, groups)
         out: dict[str, Any] = {}

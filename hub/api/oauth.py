@@ -13,16 +13,16 @@ from hub.core import tokens as tokens_core
 from hub.errors import NotFound, NotImplementedYet
 
 
-async def post_auth_token(**_: Any) -> Any:
+def post_auth_token(**_: Any) -> Any:
     raise NotFound(
         "Deprecated endpoint /hub/api/authorizations/token is removed in JupyterHub 2.0."
         " Use /hub/api/users/:user/tokens instead."
     )
 
 
-async def get_auth_token(token: str) -> Any:
+def get_auth_token(token: str) -> Any:
     c = ctx()
-    owned = await tokens_core.find(c.session, token, c.hub.verified_tokens)
+    owned = tokens_core.find(c.session, token, c.hub.verified_tokens)
     if owned is None:
         raise NotFound(None)
     if owned.user is not None:
@@ -30,19 +30,19 @@ async def get_auth_token(token: str) -> Any:
     else:
         assert owned.service is not None
         kind, owner_id, name = "service", owned.service.id, owned.service.name
-    model = await owner_model(kind, owner_id, identify_scopes(sc.Owner(kind, name)))
+    model = owner_model(kind, owner_id, identify_scopes(sc.Owner(kind, name)))
     if model is None:
         raise NotFound(None)
     return model
 
 
-async def get_auth_cookie(**_: Any) -> Any:
+def get_auth_cookie(**_: Any) -> Any:
     raise NotImplementedYet("identifying browser cookies (arrives with browser login)")
 
 
-async def get_oauth_authorize(**_: Any) -> Any:
+def get_oauth_authorize(**_: Any) -> Any:
     raise NotImplementedYet("the OAuth 2 provider")
 
 
-async def post_oauth_token(**_: Any) -> Any:
+def post_oauth_token(**_: Any) -> Any:
     raise NotImplementedYet("the OAuth 2 provider")

@@ -9,13 +9,13 @@ from hub.errors import NotImplementedYet
 FEATURE = "the proxy's routing table"
 
 
-async def get_proxy(**_: Any) -> Any:
+def get_proxy(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def post_proxy(**_: Any) -> Any:
+def post_proxy(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def patch_proxy(**_: Any) -> Any:
+def patch_proxy(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)

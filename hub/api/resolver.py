@@ -1,27 +1,34 @@
 """Map each operationId of the spec to its handler, wrapped with authorization.
 
 ``get-users`` (tag ``users``) resolves to :func:`hub.api.users.get_users`.
-The wrapper checks the operation's scopes, then runs the handler inside one
-database transaction: it commits when the handler returns and rolls back
-when it raises, so a failed request leaves nothing half-written.
+The wrapper runs in one of connexion's worker threads. It opens the request's
+single database transaction, identifies the requester from the token that the
+security scheme read, checks the operation's scopes, and runs the handler;
+it commits when the handler returns and rolls back when it raises, so a
+failed request leaves nothing half-written.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
+import anyio
 from connexion.context import context as connexion_context
 from connexion.context import request as connexion_request
 from connexion.resolver import Resolution, Resolver
 
-from hub.api import authz
+from hub.api import authz, identify
 from hub.api.context import RequestContext, enter, leave
+from hub.errors import Forbidden
 from hub.runtime import current
 
-Handler = Callable[..., Awaitable[Any]]
+Handler = Callable[..., Any]
+MISSING_CREDENTIALS = "Missing or invalid credentials."
+#: operations that say nothing about a bad credential, as in JupyterHub
+SILENT = {"get-current-user", "get-auth-token"}
 
 
 def handler_name(operation_id: str) -> str:
@@ -44,22 +51,39 @@ class HubResolver(Resolver):  # type: ignore[misc]
         tag, method, requirement = self.meta[operation_id]
         module = importlib.import_module(f"hub.api.{tag}")
         func = getattr(module, handler_name(operation_id))
-        return Resolution(endpoint(func, requirement, write=method != "get"), operation_id)
+        silent = operation_id in SILENT
+        return Resolution(endpoint(func, requirement, write=method != "get", silent=silent), operation_id)
 
 
-def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool) -> Handler:
-    @functools.wraps(func)
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, silent: bool) -> Handler:
+    def run(*args: Any, **kwargs: Any) -> Any:
         hub = current()
-        token_info = connexion_context.get("token_info") or {}
-        identity = token_info.get("identity")
-        async with hub.db.session(write=write) as session:
-            if identity is not None:
-                await authz.check(requirement, identity, kwargs, session)
-            token = enter(RequestContext(hub, session, identity, connexion_request))
+        credential = (connexion_context.get("token_info") or {}).get("token")
+        activity = None
+        with hub.db.transaction(write=write) as tx:
+            identity = None
+            if credential is not None:
+                found = identify.identify(tx.conn, credential, hub)
+                if found is None:
+                    raise Forbidden(None if silent else MISSING_CREDENTIALS)
+                identity, activity = found
+                authz.check(requirement, identity, kwargs, tx.conn)
+            token = enter(RequestContext(hub, tx, identity, connexion_request))
             try:
-                return await func(*args, **kwargs)
+                result = func(*args, **kwargs)
             finally:
                 leave(token)
+        if activity is not None:
+            identify.record(hub, activity)
+        return result
+
+    @functools.wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current().db.is_sqlite:
+            # SQLite answers in microseconds and, with one transaction at a time
+            # per process, never waits on a lock held by this process: running
+            # inline avoids a thread hop and the GIL hand-offs it causes
+            return run(*args, **kwargs)
+        return await anyio.to_thread.run_sync(functools.partial(run, *args, **kwargs))
 
     return wrapper

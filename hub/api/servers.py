@@ -15,41 +15,41 @@ from hub.errors import NotImplementedYet
 FEATURE = "starting, stopping and inspecting servers"
 
 
-async def get_user_server(**_: Any) -> Any:
+def get_user_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def post_user_server(**_: Any) -> Any:
+def post_user_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def delete_user_server(**_: Any) -> Any:
+def delete_user_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_user_server_progress(**_: Any) -> Any:
+def get_user_server_progress(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_user_server_name(**_: Any) -> Any:
+def get_user_server_name(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def put_user_server_name(**_: Any) -> Any:
+def put_user_server_name(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def post_user_server_name(**_: Any) -> Any:
+def post_user_server_name(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def patch_user_server_name(**_: Any) -> Any:
+def patch_user_server_name(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def delete_user_server_name(**_: Any) -> Any:
+def delete_user_server_name(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_user_server_name_progress(**_: Any) -> Any:
+def get_user_server_name_progress(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)

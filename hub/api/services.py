@@ -10,7 +10,7 @@ from hub.db.models import Service
 from hub.errors import NotFound, NotImplementedYet
 
 
-async def get_services() -> Any:
+def get_services() -> Any:
     c = ctx()
     filters = c.me().scopes.filters("list:services")
     query = services_query().order_by(Service.id)
@@ -18,25 +18,25 @@ async def get_services() -> Any:
         query = query.where(Service.name.in_([v for k, v in filters if k == "service"]))
     s = shaper()
     out: dict[str, Any] = {}
-    for service in (await c.session.execute(query)).scalars():
+    for service in (c.session.execute(query)).scalars():
         model = s.service(service)
         if model is not None:
             out[service.name] = model
     return out
 
 
-async def get_service(name: str) -> Any:
+def get_service(name: str) -> Any:
     c = ctx()
-    service = (await c.session.execute(services_query().where(Service.name == name))).scalar_one_or_none()
+    service = (c.session.execute(services_query().where(Service.name == name))).scalar_one_or_none()
     model = shaper().service(service) if service is not None else None
     if model is None:
         raise NotFound(f"No such service: {name}")
     return model
 
 
-async def post_service(name: str, body: dict[str, Any] | None = None) -> Any:
+def post_service(name: str, body: dict[str, Any] | None = None) -> Any:
     raise NotImplementedYet("creating services at run time")
 
 
-async def delete_service(name: str) -> Any:
+def delete_service(name: str) -> Any:
     raise NotImplementedYet("deleting services at run time")

@@ -13,61 +13,61 @@ from hub.errors import NotImplementedYet
 FEATURE = "sharing servers"
 
 
-async def get_user_shared(**_: Any) -> Any:
+def get_user_shared(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_user_shared_server(**_: Any) -> Any:
+def get_user_shared_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def delete_user_shared_server(**_: Any) -> Any:
+def delete_user_shared_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_group_shared(**_: Any) -> Any:
+def get_group_shared(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_group_shared_server(**_: Any) -> Any:
+def get_group_shared_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def delete_group_shared_server(**_: Any) -> Any:
+def delete_group_shared_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_shares_owner(**_: Any) -> Any:
+def get_shares_owner(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_shares_server(**_: Any) -> Any:
+def get_shares_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def post_shares_server(**_: Any) -> Any:
+def post_shares_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def patch_shares_server(**_: Any) -> Any:
+def patch_shares_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def delete_shares_server(**_: Any) -> Any:
+def delete_shares_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_share_codes_owner(**_: Any) -> Any:
+def get_share_codes_owner(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def get_share_codes_server(**_: Any) -> Any:
+def get_share_codes_server(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def post_share_code(**_: Any) -> Any:
+def post_share_code(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)
 
 
-async def delete_share_code(**_: Any) -> Any:
+def delete_share_code(**_: Any) -> Any:
     raise NotImplementedYet(FEATURE)

@@ -17,17 +17,17 @@ from hub.db.models import Role, User
 from hub.errors import BadRequest
 
 
-async def _owner_role_scopes(user: User) -> tuple[frozenset[str], frozenset[str]]:
-    role_scopes, _, groups = await roles.user_role_scopes(ctx().session, user.id)
+def _owner_role_scopes(user: User) -> tuple[frozenset[str], frozenset[str]]:
+    role_scopes, _, groups = roles.user_role_scopes(ctx().conn, user.id)
     return frozenset(role_scopes), frozenset(groups)
 
 
-async def get_user_tokens(name: str) -> Any:
+def get_user_tokens(name: str) -> Any:
     c = ctx()
-    user = await users_core.require(c.session, name)
-    role_scopes, groups = await _owner_role_scopes(user)
+    user = users_core.require(c.session, name)
+    role_scopes, groups = _owner_role_scopes(user)
     owner = sc.Owner("user", user.name)
-    rows = await tokens_core.for_user(c.session, user.id)
+    rows = tokens_core.for_user(c.session, user.id)
     return {
         "api_tokens": [
             models.token(
@@ -41,10 +41,9 @@ async def get_user_tokens(name: str) -> Any:
     }
 
 
-async def _scopes_from_roles(role_names: list[str]) -> list[str]:
+def _scopes_from_roles(role_names: list[str]) -> list[str]:
     found = {
-        r.name: r
-        for r in (await ctx().session.execute(select(Role).where(Role.name.in_(role_names)))).scalars()
+        r.name: r for r in (ctx().session.execute(select(Role).where(Role.name.in_(role_names)))).scalars()
     }
     scopes: list[str] = []
     for name in role_names:
@@ -54,19 +53,19 @@ async def _scopes_from_roles(role_names: list[str]) -> list[str]:
     return scopes
 
 
-async def post_user_tokens(name: str, body: dict[str, Any] | None = None) -> Any:
+def post_user_tokens(name: str, body: dict[str, Any] | None = None) -> Any:
     c = ctx()
     me = c.me()
     options = body or {}
-    user = await users_core.require(c.session, name)
-    role_scopes, groups = await _owner_role_scopes(user)
+    user = users_core.require(c.session, name)
+    role_scopes, groups = _owner_role_scopes(user)
     owner = sc.Owner("user", user.name)
 
     if options.get("roles") is not None and options.get("scopes") is not None:
         raise BadRequest("Can only assign one of scopes or roles")
     requested: list[str] | None = options.get("scopes")
     if options.get("roles") is not None:
-        requested = await _scopes_from_roles(options["roles"])
+        requested = _scopes_from_roles(options["roles"])
     if requested is not None:
         for scope in requested:
             try:
@@ -87,7 +86,7 @@ async def post_user_tokens(name: str, body: dict[str, Any] | None = None) -> Any
         note = "Requested via api"
         if not (me.kind == "user" and me.id == user.id):
             note += f" by {me.kind} {me.name}"
-    row, value = await tokens_core.issue(
+    row, value = tokens_core.issue(
         c.session, user_id=user.id, scopes=requested, expires_in=expires_in, note=note
     )
     effective = credential_scopes(role_scopes, owner, groups, frozenset(row.scopes)).strings
@@ -96,18 +95,18 @@ async def post_user_tokens(name: str, body: dict[str, Any] | None = None) -> Any
     return model, 201
 
 
-async def get_user_token(name: str, token_id: str) -> Any:
+def get_user_token(name: str, token_id: str) -> Any:
     c = ctx()
-    user = await users_core.require(c.session, name)
-    row = await tokens_core.user_token(c.session, user, token_id)
-    role_scopes, groups = await _owner_role_scopes(user)
+    user = users_core.require(c.session, name)
+    row = tokens_core.user_token(c.session, user, token_id)
+    role_scopes, groups = _owner_role_scopes(user)
     effective = credential_scopes(role_scopes, sc.Owner("user", user.name), groups, frozenset(row.scopes))
     return models.token(row, "user", user.name, effective.strings)
 
 
-async def delete_user_token(name: str, token_id: str) -> Any:
+def delete_user_token(name: str, token_id: str) -> Any:
     c = ctx()
-    user = await users_core.require(c.session, name)
-    row = await tokens_core.user_token(c.session, user, token_id)
-    await tokens_core.revoke(c.session, row)
+    user = users_core.require(c.session, name)
+    row = tokens_core.user_token(c.session, user, token_id)
+    tokens_core.revoke(c.session, row)
     return None, 204

@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
 
-from hub.api.common import as_object, current_page, flag, paged, shaper, users_query
+from hub.api.common import as_object, current_page, flag, paged, shaper
 from hub.api.context import ctx
 from hub.core import users as users_core
+from hub.core import views
 from hub.db.models import Group, Server, User, user_group_map
 from hub.errors import BadRequest, Forbidden, NotFound
 
@@ -43,7 +44,7 @@ def _listable() -> ColumnElement[bool] | None:
     return or_(User.name.in_(names), in_groups)
 
 
-async def get_users(
+def get_users(
     state: str | None = None,
     name_filter: str | None = None,
     sort: str = "id",
@@ -57,8 +58,12 @@ async def get_users(
     narrow = _listable()
     if narrow is not None:
         conditions.append(narrow)
-    if state in ("active", "ready"):
+    if state == "active":
         conditions.append(_active())
+    elif state == "ready":
+        # unlike JupyterHub, which cuts the page first and counts active users,
+        # pages here are full and `total` counts ready users
+        conditions.append(_ready())
     elif state == "inactive":
         conditions.append(~_active())
     if name_filter:
@@ -67,61 +72,57 @@ async def get_users(
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
     order = column.desc().nulls_last() if descending else column.asc().nulls_first()
-    total = (await c.session.execute(select(func.count(User.id)).where(*conditions))).scalar_one()
-    query = users_query().where(*conditions)
-    if state == "ready":
-        # like JupyterHub: the page is cut first, then narrowed to ready users
-        query = query.where(_ready())
-    rows = (await c.session.execute(query.order_by(order, User.id).offset(p.offset).limit(p.limit))).scalars()
+    total = (c.session.execute(select(func.count(User.id)).where(*conditions))).scalar_one()
+    rows = views.users_where(c.conn, conditions, (order, User.id), p.offset, p.limit)
     s = shaper()
     include = flag(include_stopped_servers)
     items = [m for m in (s.user(u, include_stopped=include, in_list=True) for u in rows) if m is not None]
     return paged(items, p, total)
 
 
-async def post_users(body: dict[str, Any]) -> Any:
+def post_users(body: dict[str, Any]) -> Any:
     c = ctx()
     admin = bool(body.get("admin", False))
     if admin and not c.me().admin:
         raise Forbidden("Only admins can grant admin permissions")
-    created = await users_core.create_many(c.session, body["usernames"], c.hub.authenticator, admin=admin)
-    return await _models([u.id for u in created]), 201
+    created = users_core.create_many(c.session, body["usernames"], c.hub.authenticator, admin=admin)
+    return _models([u.id for u in created]), 201
 
 
-async def _models(ids: list[int]) -> list[dict[str, Any]]:
+def _models(ids: list[int]) -> list[dict[str, Any]]:
     c = ctx()
-    rows = (await c.session.execute(users_query().where(User.id.in_(ids)).order_by(User.id))).scalars()
+    rows = views.users_where(c.conn, [User.id.in_(ids)])
     s = shaper()
     return [m for m in (s.user(u) for u in rows) if m is not None]
 
 
-async def _one(name: str, include_stopped: bool = False) -> dict[str, Any]:
+def _one(name: str, include_stopped: bool = False) -> dict[str, Any]:
     c = ctx()
-    user = (await c.session.execute(users_query().where(User.name == name))).scalar_one_or_none()
+    user = views.user_by_name(c.conn, name)
     model = shaper().user(user, include_stopped=include_stopped) if user is not None else None
     if model is None:
         raise NotFound(None)
     return model
 
 
-async def get_user(name: str, include_stopped_servers: str | None = None) -> Any:
-    return await _one(name, flag(include_stopped_servers))
+def get_user(name: str, include_stopped_servers: str | None = None) -> Any:
+    return _one(name, flag(include_stopped_servers))
 
 
-async def post_user(name: str, body: dict[str, Any] | None = None) -> Any:
+def post_user(name: str, body: dict[str, Any] | None = None) -> Any:
     c = ctx()
     options = as_object(body, "Body must be a JSON object")
     admin = bool(options.get("admin", False))
     if admin and not c.me().admin:
         raise Forbidden("Only admins can grant admin permissions")
-    await users_core.create_one(c.session, name, c.hub.authenticator, admin)
-    return await _one(name), 201
+    users_core.create_one(c.session, name, c.hub.authenticator, admin)
+    return _one(name), 201
 
 
-async def patch_user(name: str, body: dict[str, Any]) -> Any:
+def patch_user(name: str, body: dict[str, Any]) -> Any:
     c = ctx()
-    user = await users_core.require(c.session, name)
-    await users_core.modify(
+    user = users_core.require(c.session, name)
+    users_core.modify(
         c.session,
         user,
         requester_admin=c.me().admin,
@@ -129,21 +130,21 @@ async def patch_user(name: str, body: dict[str, Any]) -> Any:
         admin=body.get("admin"),
         authenticator=c.hub.authenticator,
     )
-    return await _one(user.name)
+    return _one(user.name)
 
 
-async def delete_user(name: str) -> Any:
+def delete_user(name: str) -> Any:
     c = ctx()
-    user = await users_core.require(c.session, name)
+    user = users_core.require(c.session, name)
     me = c.me()
     if me.kind == "user" and me.id == user.id:
         raise BadRequest("Cannot delete yourself!")
-    await users_core.delete(c.session, user)
+    users_core.delete(c.session, user)
     return None, 204
 
 
-async def post_user_activity(name: str, body: dict[str, Any]) -> Any:
+def post_user_activity(name: str, body: dict[str, Any]) -> Any:
     c = ctx()
-    user = await users_core.require(c.session, name)
-    await users_core.record_activity(c.session, user, body.get("last_activity"), body.get("servers"))
+    user = users_core.require(c.session, name)
+    users_core.record_activity(c.session, user, body.get("last_activity"), body.get("servers"))
     return {}, 200

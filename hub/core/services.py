@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from hub.core import roles
 from hub.core.names import valid_name
@@ -42,27 +42,27 @@ class ServiceConfigError(ValueError):
     """A service definition the hub cannot start with."""
 
 
-async def by_name(session: AsyncSession, name: str) -> Service | None:
-    return (await session.execute(select(Service).where(Service.name == name))).scalar_one_or_none()
+def by_name(session: Session, name: str) -> Service | None:
+    return (session.execute(select(Service).where(Service.name == name))).scalar_one_or_none()
 
 
-async def require(session: AsyncSession, name: str) -> Service:
-    service = await by_name(session, name)
+def require(session: Session, name: str) -> Service:
+    service = by_name(session, name)
     if service is None:
         raise NotFound(f"No such service: {name}")
     return service
 
 
-async def get_or_create(session: AsyncSession, name: str) -> Service:
-    service = await by_name(session, name)
+def get_or_create(session: Session, name: str) -> Service:
+    service = by_name(session, name)
     if service is None:
         service = Service(name=name, admin=False, from_config=True)
         session.add(service)
-        await session.flush()
+        session.flush()
     return service
 
 
-async def apply_config(session: AsyncSession, specs: list[dict[str, Any]], token_owners: set[str]) -> None:
+def apply_config(session: Session, specs: list[dict[str, Any]], token_owners: set[str]) -> None:
     """Make config-defined services match ``JupyterHub.services``.
 
     ``token_owners`` are services named only by ``JupyterHub.service_tokens``;
@@ -70,7 +70,7 @@ async def apply_config(session: AsyncSession, specs: list[dict[str, Any]], token
     """
     listed = set(token_owners)
     for owner_name in token_owners:
-        await get_or_create(session, owner_name)
+        get_or_create(session, owner_name)
     for spec in specs:
         name = spec.get("name")
         if not isinstance(name, str) or not valid_name(name):
@@ -82,7 +82,7 @@ async def apply_config(session: AsyncSession, specs: list[dict[str, Any]], token
         if url is not None and not str(url).startswith(("http://", "https://")):
             raise ServiceConfigError(f"service {name}: url must be http or https, not {url!r}")
         listed.add(name)
-        service = await get_or_create(session, name)
+        service = get_or_create(session, name)
         service.url = url
         service.info = dict(spec.get("info") or {})
         service.display = bool(spec.get("display", True))
@@ -91,14 +91,12 @@ async def apply_config(session: AsyncSession, specs: list[dict[str, Any]], token
         service.oauth_redirect_uri = spec.get("oauth_redirect_uri")
         service.admin = bool(spec.get("admin", False))
         service.from_config = True
-        await session.flush()
-        await roles.set_service_admin(session, service, service.admin)
+        session.flush()
+        roles.set_service_admin(session, service, service.admin)
     stale = (
-        await session.execute(
-            select(Service).where(Service.from_config.is_(True), Service.name.not_in(listed))
-        )
+        session.execute(select(Service).where(Service.from_config.is_(True), Service.name.not_in(listed)))
     ).scalars()
     for service in stale:
         log.info("Deleting service %s, no longer in the configuration", service.name)
-        await session.delete(service)
-    await session.flush()
+        session.delete(service)
+    session.flush()

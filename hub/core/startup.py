@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from hub.auth import hashing
 from hub.auth.authenticators import Authenticator
@@ -22,33 +22,33 @@ class ConfigError(ValueError):
     """The configuration cannot be applied; the hub does not start."""
 
 
-async def apply(session: AsyncSession, settings: JupyterHub, authenticator: Authenticator) -> None:
-    await roles.ensure_defaults(session)
+def apply(session: Session, settings: JupyterHub, authenticator: Authenticator) -> None:
+    roles.ensure_defaults(session)
     service_specs = list(settings.services)
-    await services.apply_config(session, service_specs, set(settings.service_tokens.values()))
+    services.apply_config(session, service_specs, set(settings.service_tokens.values()))
     try:
-        await roles.apply_config(session, settings.load_roles)
+        roles.apply_config(session, settings.load_roles)
     except roles.RoleConfigError as e:
         raise ConfigError(str(e)) from None
 
     admin_names = [authenticator.normalize_username(n) for n in authenticator.admin_users]
-    admins = await users.get_or_create_many(session, admin_names)
+    admins = users.get_or_create_many(session, admin_names)
     for user in admins:
         user.admin = True
-    await roles.give(session, "admin", [u.id for u in admins])
+    roles.give(session, "admin", [u.id for u in admins])
     allowed = [authenticator.normalize_username(n) for n in authenticator.allowed_users]
-    await users.get_or_create_many(session, allowed)
+    users.get_or_create_many(session, allowed)
 
-    await groups.apply_config(session, dict(settings.load_groups), authenticator)
-    await _config_tokens(session, settings, authenticator)
-    purged = await tokens.purge_expired(session)
+    groups.apply_config(session, dict(settings.load_groups), authenticator)
+    _config_tokens(session, settings, authenticator)
+    purged = tokens.purge_expired(session)
     if purged:
         log.info("Deleted %d expired tokens", purged)
     if settings.custom_scopes:
         log.warning("JupyterHub.custom_scopes is not supported yet; ignored")
 
 
-async def _config_tokens(session: AsyncSession, settings: JupyterHub, authenticator: Authenticator) -> None:
+def _config_tokens(session: Session, settings: JupyterHub, authenticator: Authenticator) -> None:
     rounds = hashing.GENERATED_ROUNDS if settings.trust_user_provided_tokens else hashing.USER_SUPPLIED_ROUNDS
     wanted: list[tuple[str, str, str]] = []  # (token, kind, owner name)
     for token, name in settings.api_tokens.items():
@@ -68,24 +68,24 @@ async def _config_tokens(session: AsyncSession, settings: JupyterHub, authentica
         if kind == "user":
             if not authenticator.validate_username(name):
                 raise ConfigError(f"Token for invalid user name {name!r}")
-            (owner,) = await users.get_or_create_many(session, [name])
+            (owner,) = users.get_or_create_many(session, [name])
             user_id, service_id = owner.id, None
         else:
-            service = await services.get_or_create(session, name)
+            service = services.get_or_create(session, name)
             user_id, service_id = None, service.id
-        existing = await tokens.exists(session, token)
+        existing = tokens.exists(session, token)
         if existing is not None:
             if (existing.user_id, existing.service_id) != (user_id, service_id):
                 raise ConfigError(f"A token from configuration is already owned by another {kind} or user")
             existing.expires_at = None
             kept.add(existing.id)
             continue
-        row, _ = await tokens.issue(
+        row, _ = tokens.issue(
             session, value=token, rounds=rounds, note=CONFIG_NOTE, user_id=user_id, service_id=service_id
         )
         kept.add(row.id)
     stale = select(APIToken.id).where(APIToken.note == CONFIG_NOTE, APIToken.id.not_in(kept))
-    stale_ids = list((await session.execute(stale)).scalars())
+    stale_ids = list((session.execute(stale)).scalars())
     if stale_ids:
         log.info("Deleting %d tokens no longer in the configuration", len(stale_ids))
-        await session.execute(delete(APIToken).where(APIToken.id.in_(stale_ids)))
+        session.execute(delete(APIToken).where(APIToken.id.in_(stale_ids)))

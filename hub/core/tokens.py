@@ -16,9 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Connection, Select, delete, or_, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from hub.auth import hashing
 from hub.db.models import APIToken, Service, User
@@ -62,20 +61,20 @@ def _with_owner() -> Select[APIToken]:
     return select(APIToken).options(joinedload(APIToken.user), joinedload(APIToken.service))
 
 
-async def find(session: AsyncSession, value: str, memo: VerifiedTokens) -> Owned | None:
+def find(session: Session, value: str, memo: VerifiedTokens) -> Owned | None:
     """The unexpired token whose value is ``value``, with its owner."""
     now = utcnow()
     fp = hashing.fingerprint(value)
     hit = memo.get(fp)
     row: APIToken | None = None
     if hit is not None:
-        row = (await session.execute(_with_owner().where(APIToken.id == hit[0]))).scalar_one_or_none()
+        row = (session.execute(_with_owner().where(APIToken.id == hit[0]))).scalar_one_or_none()
         if row is None or row.hashed != hit[1]:
             memo.drop(fp)
             row = None
     if row is None:
         candidates = (
-            await session.execute(_with_owner().where(APIToken.prefix == hashing.prefix_of(value)))
+            session.execute(_with_owner().where(APIToken.prefix == hashing.prefix_of(value)))
         ).scalars()
         for candidate in candidates:
             if hashing.verify(value, candidate.hashed):
@@ -89,8 +88,8 @@ async def find(session: AsyncSession, value: str, memo: VerifiedTokens) -> Owned
     return Owned(row, row.user, row.service)
 
 
-async def issue(
-    session: AsyncSession,
+def issue(
+    session: Session,
     *,
     user_id: int | None = None,
     service_id: int | None = None,
@@ -116,25 +115,25 @@ async def issue(
         client_id="jupyterhub",
     )
     session.add(row)
-    await session.flush()
+    session.flush()
     return row, value
 
 
-async def exists(session: AsyncSession, value: str) -> APIToken | None:
+def exists(session: Session, value: str) -> APIToken | None:
     """The stored token with this value, expired or not."""
     for row in (
-        await session.execute(select(APIToken).where(APIToken.prefix == hashing.prefix_of(value)))
+        session.execute(select(APIToken).where(APIToken.prefix == hashing.prefix_of(value)))
     ).scalars():
         if hashing.verify(value, row.hashed):
             return row
     return None
 
 
-async def for_user(session: AsyncSession, user_id: int) -> list[APIToken]:
+def for_user(session: Session, user_id: int) -> list[APIToken]:
     """A user's unexpired tokens, least recently used first; expired ones are deleted."""
     now = utcnow()
-    await session.execute(delete(APIToken).where(APIToken.user_id == user_id, APIToken.expires_at < now))
-    rows = (await session.execute(select(APIToken).where(APIToken.user_id == user_id))).scalars().all()
+    session.execute(delete(APIToken).where(APIToken.user_id == user_id, APIToken.expires_at < now))
+    rows = (session.execute(select(APIToken).where(APIToken.user_id == user_id))).scalars().all()
     return sorted(rows, key=lambda t: (t.last_activity or t.created, t.id))
 
 
@@ -144,31 +143,31 @@ def parse_id(token_id: str) -> int | None:
     return int(token_id[1:])
 
 
-async def user_token(session: AsyncSession, user: User, token_id: str) -> APIToken:
+def user_token(session: Session, user: User, token_id: str) -> APIToken:
     number = parse_id(token_id)
     row = None
     if number is not None:
         row = (
-            await session.execute(select(APIToken).where(APIToken.id == number, APIToken.user_id == user.id))
+            session.execute(select(APIToken).where(APIToken.id == number, APIToken.user_id == user.id))
         ).scalar_one_or_none()
     if row is None or (row.expires_at is not None and row.expires_at < utcnow()):
         raise NotFound(f"No such token {token_id} for user {user.name}")
     return row
 
 
-async def revoke(session: AsyncSession, row: APIToken) -> None:
+def revoke(session: Session, row: APIToken) -> None:
     if row.client_id != "jupyterhub" and row.user_id is not None:
         # tokens issued by one OAuth client go together
-        await session.execute(
+        session.execute(
             delete(APIToken).where(APIToken.user_id == row.user_id, APIToken.client_id == row.client_id)
         )
     else:
-        await session.delete(row)
-    await session.flush()
+        session.delete(row)
+    session.flush()
 
 
-async def touch(session: AsyncSession, token_id: int, now: datetime, resolution: timedelta) -> None:
-    await session.execute(
+def touch(conn: Connection, token_id: int, now: datetime, resolution: timedelta) -> None:
+    conn.execute(
         update(APIToken)
         .where(APIToken.id == token_id)
         .where(or_(APIToken.last_activity.is_(None), APIToken.last_activity < now - resolution))
@@ -176,8 +175,8 @@ async def touch(session: AsyncSession, token_id: int, now: datetime, resolution:
     )
 
 
-async def purge_expired(session: AsyncSession) -> int:
-    result = await session.execute(delete(APIToken).where(APIToken.expires_at < utcnow()))
+def purge_expired(session: Session) -> int:
+    result = session.execute(delete(APIToken).where(APIToken.expires_at < utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

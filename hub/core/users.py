@@ -6,8 +6,8 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
 from hub.core import roles
@@ -20,32 +20,32 @@ def _new_user(name: str, admin: bool = False) -> User:
     return User(name=name, admin=admin, created=utcnow(), cookie_id=secrets.token_hex(16))
 
 
-async def by_name(session: AsyncSession, name: str) -> User | None:
-    return (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
+def by_name(session: Session, name: str) -> User | None:
+    return (session.execute(select(User).where(User.name == name))).scalar_one_or_none()
 
 
-async def require(session: AsyncSession, name: str) -> User:
-    user = await by_name(session, name)
+def require(session: Session, name: str) -> User:
+    user = by_name(session, name)
     if user is None:
         raise NotFound(None)
     return user
 
 
-async def _insert(session: AsyncSession, names: Sequence[str], admin: bool) -> list[User]:
+def _insert(session: Session, names: Sequence[str], admin: bool) -> list[User]:
     users = [_new_user(n, admin) for n in names]
     session.add_all(users)
-    await session.flush()
+    session.flush()
     ids = [u.id for u in users]
     # every user has a (stopped) default server record from the start
-    await session.execute(insert(Server), [{"user_id": uid, "name": "", "display_name": ""} for uid in ids])
-    await roles.give(session, "user", ids)
+    session.execute(insert(Server), [{"user_id": uid, "name": "", "display_name": ""} for uid in ids])
+    roles.give(session, "user", ids)
     if admin:
-        await roles.give(session, "admin", ids)
+        roles.give(session, "admin", ids)
     return users
 
 
-async def create_many(
-    session: AsyncSession,
+def create_many(
+    session: Session,
     names: Sequence[str],
     authenticator: Authenticator,
     admin: bool = False,
@@ -66,37 +66,37 @@ async def create_many(
     if invalid:
         label = "username" if len(invalid) == 1 else "usernames"
         raise BadRequest(f"Invalid {label}: {', '.join(invalid)}")
-    existing = set((await session.execute(select(User.name).where(User.name.in_(normalized)))).scalars())
+    existing = set((session.execute(select(User.name).where(User.name.in_(normalized)))).scalars())
     new = [n for n in normalized if n not in existing]
     if not new:
         raise Conflict(f"All {len(normalized)} users already exist")
-    return await _insert(session, new, admin)
+    return _insert(session, new, admin)
 
 
-async def create_one(session: AsyncSession, name: str, authenticator: Authenticator, admin: bool) -> User:
+def create_one(session: Session, name: str, authenticator: Authenticator, admin: bool) -> User:
     """Create a user with exactly ``name`` (not normalized, as JupyterHub does)."""
     if not authenticator.validate_username(name):
         raise BadRequest(f"Invalid username: {name}")
-    if await by_name(session, name) is not None:
+    if by_name(session, name) is not None:
         raise Conflict(f"User {name} already exists")
-    (user,) = await _insert(session, [name], admin)
+    (user,) = _insert(session, [name], admin)
     return user
 
 
-async def get_or_create_many(session: AsyncSession, names: Iterable[str]) -> list[User]:
+def get_or_create_many(session: Session, names: Iterable[str]) -> list[User]:
     """Users by name, creating the missing ones (for configuration)."""
     wanted = list(dict.fromkeys(names))
     if not wanted:
         return []
-    found = {u.name: u for u in (await session.execute(select(User).where(User.name.in_(wanted)))).scalars()}
+    found = {u.name: u for u in (session.execute(select(User).where(User.name.in_(wanted)))).scalars()}
     missing = [n for n in wanted if n not in found]
-    for user in await _insert(session, missing, False) if missing else []:
+    for user in _insert(session, missing, False) if missing else []:
         found[user.name] = user
     return [found[n] for n in wanted]
 
 
-async def modify(
-    session: AsyncSession,
+def modify(
+    session: Session,
     user: User,
     *,
     requester_admin: bool,
@@ -111,23 +111,23 @@ async def modify(
     if name is not None and name != user.name:
         if not authenticator.validate_username(name):
             raise BadRequest(f"Invalid username: {name}")
-        if await by_name(session, name) is not None:
+        if by_name(session, name) is not None:
             raise BadRequest(f"User {name} already exists, username must be unique")
         user.name = name
     if admin is not None and admin != user.admin:
         user.admin = admin
         if admin:
-            await roles.give(session, "admin", [user.id])
+            roles.give(session, "admin", [user.id])
         else:
-            await roles.take(session, "admin", [user.id])
-    await session.flush()
+            roles.take(session, "admin", [user.id])
+    session.flush()
     return user
 
 
-async def delete(session: AsyncSession, user: User) -> None:
+def delete(session: Session, user: User) -> None:
     # tokens, servers, memberships and role grants go with it (ON DELETE CASCADE)
-    await session.delete(user)
-    await session.flush()
+    session.delete(user)
+    session.flush()
 
 
 FUTURE_SLACK = timedelta(minutes=59)
@@ -143,8 +143,8 @@ def _activity_time(text: str) -> datetime:
     return when
 
 
-async def record_activity(
-    session: AsyncSession,
+def record_activity(
+    session: Session,
     user: User,
     last_activity: str | None,
     servers: dict[str, dict[str, str]] | None,
@@ -156,8 +156,7 @@ async def record_activity(
     updates: dict[str, datetime] = {}
     if servers:
         stored = {
-            s.name: s
-            for s in (await session.execute(select(Server).where(Server.user_id == user.id))).scalars()
+            s.name: s for s in (session.execute(select(Server).where(Server.user_id == user.id))).scalars()
         }
         for server_name, activity in servers.items():
             if server_name not in stored:
@@ -171,12 +170,12 @@ async def record_activity(
                 server.last_activity = when
     if newest is not None and (user.last_activity is None or newest > user.last_activity):
         user.last_activity = newest
-    await session.flush()
+    session.flush()
 
 
-async def touch(session: AsyncSession, user_id: int, now: datetime, resolution: timedelta) -> None:
+def touch(conn: Connection, user_id: int, now: datetime, resolution: timedelta) -> None:
     """Record request activity, at most once per ``resolution``."""
-    await session.execute(
+    conn.execute(
         update(User)
         .where(User.id == user_id)
         .where((User.last_activity.is_(None)) | (User.last_activity < now - resolution))
@@ -184,5 +183,5 @@ async def touch(session: AsyncSession, user_id: int, now: datetime, resolution: 
     )
 
 
-async def count(session: AsyncSession) -> int:
-    return (await session.execute(select(func.count(User.id)))).scalar_one()
+def count(session: Session) -> int:
+    return (session.execute(select(func.count(User.id)))).scalar_one()

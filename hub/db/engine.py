@@ -2,15 +2,20 @@
 
 One request is one transaction. On SQLite, a transaction that will write starts
 with ``BEGIN IMMEDIATE``: SQLite otherwise upgrades a read transaction to a
-write one lazily and concurrent read-modify-write cycles can lose updates.
-The database runs in WAL mode with a busy timeout so readers never block.
+write one lazily, and concurrent read-modify-write cycles can fail or lose
+updates. The database runs in WAL mode with a busy timeout, so readers never
+wait for writers.
+
+Handlers run in worker threads with synchronous drivers (sqlite3, psycopg): a
+request costs one hop from the event loop to a thread, whatever number of
+queries it makes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,76 +23,112 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "hub_write"
+POOL_SIZE = 20
 
 
-def async_url(url: str) -> str:
-    """Map the URLs people write in config to the async drivers we use."""
+def sync_url(url: str) -> str:
+    """Map the URLs people write in config to the drivers we ship."""
     parsed = make_url(url)
     driver = parsed.drivername
-    if driver in ("sqlite", "sqlite+pysqlite"):
-        parsed = parsed.set(drivername="sqlite+aiosqlite")
-    elif driver in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
-        parsed = parsed.set(drivername="postgresql+asyncpg")
+    if driver in ("sqlite+aiosqlite", "sqlite+pysqlite"):
+        parsed = parsed.set(drivername="sqlite")
+    elif driver in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+asyncpg"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+class Transaction:
+    """The connection of one transaction, and an ORM session on it when needed."""
+
+    __slots__ = ("_session", "conn")
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(
+                bind=self.conn,
+                join_transaction_mode="conditional_savepoint",
+                autoflush=False,
+                expire_on_commit=False,
+            )
+        return self._session
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
 
 class Database:
     def __init__(self, url: str, echo: bool = False) -> None:
-        self.url = async_url(url)
+        self.url = sync_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
+        kwargs: dict[str, Any] = {"echo": echo, "pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
-            if ":memory:" in self.url or self.url.endswith("sqlite+aiosqlite://"):
+            if ":memory:" in self.url or self.url in ("sqlite://", "sqlite:///"):
                 raise ValueError("an in-memory SQLite database cannot be shared; use a file")
-        else:
-            kwargs["pool_size"] = 10
-            kwargs["max_overflow"] = 10
-            kwargs["pool_pre_ping"] = False
-        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _setup_sqlite(self.engine)
-        self._read = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self._write = async_sessionmaker(
-            self.engine.execution_options(**{WRITE: True}),
-            expire_on_commit=False,
-            autoflush=False,
-        )
+        self._write_engine = self.engine.execution_options(**{WRITE: True})
 
-    @asynccontextmanager
-    async def session(self, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits on success and rolls back on error."""
-        maker = self._write if write else self._read
-        async with maker() as session:
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """One transaction: commits on success, rolls back on error.
+
+        Hot paths run Core statements on ``tx.conn``; an ORM session bound to
+        the same connection and transaction is made only when asked for.
+        """
+        engine = self._write_engine if write else self.engine
+        with engine.connect() as conn, conn.begin():
+            tx = Transaction(conn)
             try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+                yield tx
+                tx.flush()
+            finally:
+                tx.close()
 
-    async def upgrade(self) -> None:
+    @contextmanager
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """An ORM session in its own transaction (start-up, command line)."""
+        with self.transaction(write) as tx:
+            yield tx.session
+
+    def upgrade(self) -> None:
         """Bring the schema to the newest revision (creating it if empty)."""
-        async with self.engine.execution_options(**{WRITE: True}).begin() as conn:
+        with self.engine.execution_options(**{WRITE: True}).begin() as conn:
             if not self.is_sqlite:
                 # several workers may start together: one migrates at a time
-                await conn.execute(text("SELECT pg_advisory_xact_lock(80818081)"))
-            await conn.run_sync(_upgrade)
+                conn.execute(text("SELECT pg_advisory_xact_lock(80818081)"))
+            current = MigrationContext.configure(conn).get_current_revision()
+            head = head_revision()
+            if current != head:
+                log.info("Upgrading database schema from %s to %s", current, head)
+                command.upgrade(alembic_config(conn), "head")
 
-    async def current_revision(self) -> str | None:
-        async with self.engine.connect() as conn:
-            return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            revision: str | None = MigrationContext.configure(conn).get_current_revision()
+            return revision
 
-    async def dispose(self) -> None:
-        await self.engine.dispose()
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
@@ -104,18 +145,10 @@ def head_revision() -> str:
     return head
 
 
-def _upgrade(connection: Connection) -> None:
-    current = MigrationContext.configure(connection).get_current_revision()
-    head = head_revision()
-    if current != head:
-        log.info("Upgrading database schema from %s to %s", current, head)
-        command.upgrade(alembic_config(connection), "head")
-
-
-def _setup_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _setup_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # let SQLAlchemy's "begin" event below decide how transactions start
+        # let the "begin" listener below decide how transactions start
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -124,10 +157,7 @@ def _setup_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-__all__ = ["Database", "async_url", "head_revision"]

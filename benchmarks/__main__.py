@@ -1,0 +1,37 @@
+"""``python -m benchmarks``: run the harness against one hub.
+
+    python -m benchmarks --url http://127.0.0.1:8081/hub/api --token TOKEN
+
+To compare this hub with JupyterHub side by side, see ``benchmarks/side_by_side.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from benchmarks.harness import Bench, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--url", required=True, help="the hub's API URL, e.g. http://127.0.0.1:8081/hub/api")
+    parser.add_argument("--token", required=True, help="an admin token (ideally from the hub's configuration)")
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per concurrent phase")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--prefix", default="bench-", help="prefix of the user names created")
+    parser.add_argument("--label", default="hub")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    bench = Bench(args.url, args.token, args.users, args.requests, args.concurrency, args.prefix)
+    results = asyncio.run(bench.run())
+    print(report(args.label, results))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"label": args.label, "phases": [r.as_dict() for r in results]}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

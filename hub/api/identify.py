@@ -1,0 +1,122 @@
+"""Who is asking: turn a token into an :class:`Identity`.
+
+This runs on every authenticated request, so it is kept to two small queries
+(the token with its owner, then the owner's roles and groups) and no ORM
+objects. Activity timestamps are written at most once per
+``activity_resolution``, in a transaction of their own, so that reading
+requests stay read-only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from hub.auth import hashing
+from hub.auth import scopes as sc
+from hub.auth.identity import Identity, credential_scopes
+from hub.core import roles
+from hub.core import tokens as tokens_core
+from hub.core import users as users_core
+from hub.db.models import APIToken, Service, User
+from hub.runtime import Hub
+from hub.timeutil import utcnow
+
+SERVER_TOKEN_NOTE = "Server at "
+
+_COLUMNS = (
+    APIToken.id,
+    APIToken.hashed,
+    APIToken.expires_at,
+    APIToken.last_activity,
+    APIToken.scopes,
+    APIToken.session_id,
+    APIToken.note,
+    User.id,
+    User.name,
+    User.admin,
+    User.last_activity,
+    Service.id,
+    Service.name,
+    Service.admin,
+)
+_BASE = (
+    select(*_COLUMNS)
+    .outerjoin(User, User.id == APIToken.user_id)
+    .outerjoin(Service, Service.id == APIToken.service_id)
+)
+# built once: SQLAlchemy then reuses their compiled form
+_BY_ID = _BASE.where(APIToken.id == bindparam("id"))
+_BY_PREFIX = _BASE.where(APIToken.prefix == bindparam("prefix"))
+
+
+def _find_row(conn: Connection, value: str, memo: tokens_core.VerifiedTokens) -> Any:
+    fingerprint = hashing.fingerprint(value)
+    hit = memo.get(fingerprint)
+    if hit is not None:
+        row = conn.execute(_BY_ID, {"id": hit[0]}).first()
+        if row is not None and row.hashed == hit[1]:
+            return row
+        memo.drop(fingerprint)
+    for row in conn.execute(_BY_PREFIX, {"prefix": hashing.prefix_of(value)}):
+        if hashing.verify(value, row.hashed):
+            memo.put(fingerprint, row.id, row.hashed)
+            return row
+    return None
+
+
+class Activity:
+    """Activity to record after the request, if the stored values are stale."""
+
+    def __init__(self, token_id: int, user_id: int | None) -> None:
+        self.token_id = token_id
+        self.user_id = user_id
+
+
+def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity | None] | None:
+    row = _find_row(conn, value, hub.verified_tokens)
+    now = utcnow()
+    if row is None or (row.expires_at is not None and row.expires_at < now):
+        return None
+    (token_id, _, _, token_activity, token_scopes, session_id, note, user_id, user_name, user_admin,
+     user_activity, service_id, service_name, service_admin) = row  # fmt: skip
+    if user_id is not None:
+        role_scopes, _, groups = roles.user_role_scopes(conn, user_id)
+        kind, owner_id, name, admin = "user", user_id, user_name, user_admin
+    elif service_id is not None:
+        role_scopes, groups = roles.service_role_scopes(conn, service_id), set()
+        kind, owner_id, name, admin = "service", service_id, service_name, service_admin
+    else:
+        return None
+    owner = sc.Owner(kind, name)
+    identity = Identity(
+        kind=kind,
+        id=owner_id,
+        name=name,
+        admin=admin,
+        groups=frozenset(groups),
+        scopes=credential_scopes(frozenset(role_scopes), owner, frozenset(groups), frozenset(token_scopes)),
+        token_id=token_id,
+        session_id=session_id,
+    )
+    resolution = timedelta(seconds=hub.settings.activity_resolution)
+
+    def stale(when: datetime | None) -> bool:
+        return when is None or now - when >= resolution
+
+    touch_user = kind == "user" and not note.startswith(SERVER_TOKEN_NOTE) and stale(user_activity)
+    activity = None
+    if stale(token_activity) or touch_user:
+        activity = Activity(token_id, owner_id if touch_user else None)
+    return identity, activity
+
+
+def record(hub: Hub, activity: Activity) -> None:
+    now = utcnow()
+    resolution = timedelta(seconds=hub.settings.activity_resolution)
+    with hub.db.transaction(write=True) as tx:
+        tokens_core.touch(tx.conn, activity.token_id, now, resolution)
+        if activity.user_id is not None:
+            users_core.touch(tx.conn, activity.user_id, now, resolution)

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import hub as hub_package
+from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
 from hub.api.validation import CachedParameterValidator
 from hub.errors import HubError
@@ -113,7 +114,7 @@ def create_app(hub: Hub) -> AsyncApp:
 
     spec = load_spec()
     prefix = hub.settings.hub_prefix()
-    app = AsyncApp(__name__, lifespan=lifespan)
+    app = HubConnexionApp(__name__, lifespan=lifespan)
     app.add_api(
         spec,
         base_path=prefix + "api",

@@ -10,7 +10,7 @@ from hub.api.common import services_query, shaper
 from hub.api.context import ctx
 from hub.auth.identity import identify_scopes
 from hub.core import views
-from hub.db.models import Service, User
+from hub.db.models import Service
 from hub.errors import NotImplementedYet
 
 
@@ -58,7 +58,8 @@ def owner_model(kind: str, owner_id: int, identify: frozenset[str]) -> dict[str,
     extra = {"admin", "user_info", "groups"} if kind == "user" else {"admin"}
     extra = extra if identify else set()
     if kind == "user":
-        (user,) = views.users_where(ctx().conn, [User.id == owner_id])
+        user = views.user_by_id(ctx().conn, owner_id)
+        assert user is not None
         return shaper().user(user, extra=extra)
     service = (session.execute(services_query().where(Service.id == owner_id))).scalar_one()
     return shaper().service(service, extra=extra, raw=True)

@@ -20,6 +20,7 @@ from hub.auth.identity import Identity, credential_scopes
 from hub.core import roles
 from hub.core import tokens as tokens_core
 from hub.core import users as users_core
+from hub.db import raw
 from hub.db.models import APIToken, Service, User
 from hub.runtime import Hub
 from hub.timeutil import utcnow
@@ -47,22 +48,25 @@ _BASE = (
     .outerjoin(User, User.id == APIToken.user_id)
     .outerjoin(Service, Service.id == APIToken.service_id)
 )
-# built once: SQLAlchemy then reuses their compiled form
-_BY_ID = _BASE.where(APIToken.id == bindparam("id"))
-_BY_PREFIX = _BASE.where(APIToken.prefix == bindparam("prefix"))
+_DECODERS = (
+    None, None, raw.timestamp, raw.timestamp, raw.json_value, None, None,
+    None, None, raw.boolean, raw.timestamp, None, None, raw.boolean,
+)  # fmt: skip
+_BY_ID = raw.RawQuery(_BASE.where(APIToken.id == bindparam("id")), _DECODERS)
+_BY_PREFIX = raw.RawQuery(_BASE.where(APIToken.prefix == bindparam("prefix")), _DECODERS)
 
 
 def _find_row(conn: Connection, value: str, memo: tokens_core.VerifiedTokens) -> Any:
     fingerprint = hashing.fingerprint(value)
     hit = memo.get(fingerprint)
     if hit is not None:
-        row = conn.execute(_BY_ID, {"id": hit[0]}).first()
-        if row is not None and row.hashed == hit[1]:
+        row = _BY_ID.first(conn, {"id": hit[0]})
+        if row is not None and row[1] == hit[1]:
             return row
         memo.drop(fingerprint)
-    for row in conn.execute(_BY_PREFIX, {"prefix": hashing.prefix_of(value)}):
-        if hashing.verify(value, row.hashed):
-            memo.put(fingerprint, row.id, row.hashed)
+    for row in _BY_PREFIX.all(conn, {"prefix": hashing.prefix_of(value)}):
+        if hashing.verify(value, row[1]):
+            memo.put(fingerprint, row[0], row[1])
             return row
     return None
 
@@ -78,7 +82,7 @@ class Activity:
 def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity | None] | None:
     row = _find_row(conn, value, hub.verified_tokens)
     now = utcnow()
-    if row is None or (row.expires_at is not None and row.expires_at < now):
+    if row is None or (row[2] is not None and row[2] < now):
         return None
     (token_id, _, _, token_activity, token_scopes, session_id, note, user_id, user_name, user_admin,
      user_activity, service_id, service_name, service_admin) = row  # fmt: skip
@@ -113,10 +117,9 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
     return identity, activity
 
 
-def record(hub: Hub, activity: Activity) -> None:
+def record(conn: Connection, hub: Hub, activity: Activity) -> None:
     now = utcnow()
     resolution = timedelta(seconds=hub.settings.activity_resolution)
-    with hub.db.transaction(write=True) as tx:
-        tokens_core.touch(tx.conn, activity.token_id, now, resolution)
-        if activity.user_id is not None:
-            users_core.touch(tx.conn, activity.user_id, now, resolution)
+    tokens_core.touch(conn, activity.token_id, now, resolution)
+    if activity.user_id is not None:
+        users_core.touch(conn, activity.user_id, now, resolution)

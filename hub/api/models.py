@@ -70,10 +70,22 @@ class Shaper:
         self.me = identity
         self.base_url = base_url
         self.hub_prefix = hub_prefix
+        # per field table: the fields any resource shows (scopes held without
+        # a filter), and the rest, which depend on the resource
+        self._split: dict[int, tuple[frozenset[str], dict[str, tuple[str, ...]]]] = {}
 
     def _visible(
         self, fields: dict[str, tuple[str, ...]], kind: str, name: str, groups: frozenset[str]
-    ) -> set[str]:
+    ) -> frozenset[str]:
+        split = self._split.get(id(fields))
+        if split is None:
+            unfiltered = self.me.scopes.unfiltered
+            always = frozenset(f for f, needed in fields.items() if any(unfiltered(s) for s in needed))
+            rest = {f: needed for f, needed in fields.items() if f not in always}
+            split = self._split[id(fields)] = (always, rest)
+        always, rest = split
+        if not rest:
+            return always
         held: dict[str, bool] = {}
 
         def applies(scope: str) -> bool:
@@ -81,7 +93,7 @@ class Shaper:
                 held[scope] = self.me.applies(scope, kind, name, groups)
             return held[scope]
 
-        return {field for field, needed in fields.items() if any(applies(s) for s in needed)}
+        return always | {field for field, needed in rest.items() if any(applies(s) for s in needed)}
 
     def server(self, user: UserView, server: ServerView, *, with_state: bool) -> dict[str, Any]:
         ready = server.pending is None and server.url is not None
@@ -110,37 +122,38 @@ class Shaper:
         *,
         include_stopped: bool = False,
         extra: Iterable[str] = (),
-        in_list: bool = False,
     ) -> dict[str, Any] | None:
         groups = frozenset(user.groups)
-        visible = self._visible(USER_FIELDS, "user", user.name, groups) | set(extra)
+        visible = self._visible(USER_FIELDS, "user", user.name, groups)
+        if extra:
+            visible = visible | frozenset(extra)
         servers = self._servers(user, groups, include_stopped)
         if not visible and servers is None:
             return None
-        default = next((s for s in user.servers if s.name == ""), None)
-        values: dict[str, Any] = {
-            "admin": user.admin,
-            "user_info": user.user_info,
-            "roles": user.roles,
-            "groups": user.groups,
-            "server": server_url(self.base_url, user.name, "")
-            if default is not None and default.pending is None and default.url is not None
-            else None,
-            "pending": default.pending if default is not None else None,
-            "created": isoformat(user.created),
-            "last_activity": isoformat(user.last_activity),
-            "auth_state": None,
-        }
         model: dict[str, Any] = {"kind": "user", "name": user.name}
-        model.update({k: v for k, v in values.items() if k in visible})
+        for field in USER_ORDER:
+            if field in visible:
+                model[field] = USER_VALUES[field](self, user)
         if servers is not None:
             model["servers"] = servers
         return model
+
+    def default_server_url(self, user: UserView) -> str | None:
+        default = next((s for s in user.servers if s.name == ""), None)
+        if default is not None and default.pending is None and default.url is not None:
+            return server_url(self.base_url, user.name, "")
+        return None
 
     def _servers(
         self, user: UserView, groups: frozenset[str], include_stopped: bool
     ) -> dict[str, Any] | None:
         user_level = self.me.applies("read:servers", "user", user.name, groups)
+        if (
+            user_level
+            and not include_stopped
+            and all(s.pending is None and s.url is None for s in user.servers)
+        ):
+            return {}  # the common case: nothing running
         with_state = self.me.applies("admin:server_state", "user", user.name, groups)
         out: dict[str, Any] = {}
         any_server = False
@@ -192,6 +205,26 @@ class Shaper:
         model: dict[str, Any] = {"kind": "service", "name": service.name}
         model.update({k: v for k, v in values.items() if k in visible})
         return model
+
+
+def _default_pending(_: Shaper, user: UserView) -> str | None:
+    default = next((s for s in user.servers if s.name == ""), None)
+    return default.pending if default is not None else None
+
+
+#: how each visible field of a user model is computed, in output order
+USER_VALUES: dict[str, Any] = {
+    "admin": lambda _, u: u.admin,
+    "user_info": lambda _, u: u.user_info,
+    "roles": lambda _, u: u.roles,
+    "groups": lambda _, u: u.groups,
+    "server": Shaper.default_server_url,
+    "pending": _default_pending,
+    "created": lambda _, u: isoformat(u.created),
+    "last_activity": lambda _, u: isoformat(u.last_activity),
+    "auth_state": lambda _, u: None,
+}
+USER_ORDER = tuple(USER_VALUES)
 
 
 def token(row: APIToken, owner_kind: str, owner_name: str, scopes: Iterable[str]) -> dict[str, Any]:

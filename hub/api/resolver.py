@@ -56,11 +56,12 @@ class HubResolver(Resolver):  # type: ignore[misc]
 
 
 def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, silent: bool) -> Handler:
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def run(inline: bool, args: Any, kwargs: Any) -> Any:
         hub = current()
         credential = (connexion_context.get("token_info") or {}).get("token")
         activity = None
-        with hub.db.transaction(write=write) as tx:
+        transaction = hub.db.inline_transaction if inline else hub.db.transaction
+        with transaction(write) as tx:
             identity = None
             if credential is not None:
                 found = identify.identify(tx.conn, credential, hub)
@@ -74,7 +75,8 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
             finally:
                 leave(token)
         if activity is not None:
-            identify.record(hub, activity)
+            with transaction(True) as tx:
+                identify.record(tx.conn, hub, activity)
         return result
 
     @functools.wraps(func)
@@ -83,7 +85,7 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
             # SQLite answers in microseconds and, with one transaction at a time
             # per process, never waits on a lock held by this process: running
             # inline avoids a thread hop and the GIL hand-offs it causes
-            return run(*args, **kwargs)
-        return await anyio.to_thread.run_sync(functools.partial(run, *args, **kwargs))
+            return run(True, args, kwargs)
+        return await anyio.to_thread.run_sync(run, False, args, kwargs)
 
     return wrapper

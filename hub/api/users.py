@@ -4,44 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
-
 from hub.api.common import as_object, current_page, flag, paged, shaper
 from hub.api.context import ctx
 from hub.core import users as users_core
 from hub.core import views
-from hub.db.models import Group, Server, User, user_group_map
+from hub.db.models import User
 from hub.errors import BadRequest, Forbidden, NotFound
 
-SORT_COLUMNS = {"id": User.id, "name": User.name, "last_activity": User.last_activity}
 
-
-def _active() -> ColumnElement[bool]:
-    return exists().where(
-        Server.user_id == User.id, or_(Server.pending.is_not(None), Server.url.is_not(None))
-    )
-
-
-def _ready() -> ColumnElement[bool]:
-    return exists().where(Server.user_id == User.id, Server.pending.is_(None), Server.url.is_not(None))
-
-
-def _listable() -> ColumnElement[bool] | None:
-    """Narrow the list to what a filtered ``list:users`` covers (None: everyone)."""
-    me = ctx().me()
-    filters = me.scopes.filters("list:users")
-    if filters == "*" or filters is None:
+def _narrowing() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The names and groups a filtered ``list:users`` covers (None: everyone)."""
+    filters = ctx().me().scopes.filters("list:users")
+    if not isinstance(filters, frozenset):
         return None
-    assert isinstance(filters, frozenset)
     if any(kind not in ("user", "group") for kind, _ in filters):
         raise Forbidden("list:users with server or service filters cannot list users")
-    names = [v for k, v in filters if k == "user"]
-    groups = [v for k, v in filters if k == "group"]
-    in_groups = exists().where(
-        user_group_map.c.user_id == User.id,
-        user_group_map.c.group_id.in_(select(Group.id).where(Group.name.in_(groups))),
-    )
-    return or_(User.name.in_(names), in_groups)
+    names = tuple(sorted(v for k, v in filters if k == "user"))
+    groups = tuple(sorted(v for k, v in filters if k == "group"))
+    return names, groups
 
 
 def get_users(
@@ -54,29 +34,18 @@ def get_users(
 ) -> Any:
     c = ctx()
     p = current_page(offset, limit)
-    conditions: list[ColumnElement[bool]] = []
-    narrow = _listable()
-    if narrow is not None:
-        conditions.append(narrow)
-    if state == "active":
-        conditions.append(_active())
-    elif state == "ready":
-        # unlike JupyterHub, which cuts the page first and counts active users,
-        # pages here are full and `total` counts ready users
-        conditions.append(_ready())
-    elif state == "inactive":
-        conditions.append(~_active())
-    if name_filter:
-        escaped = name_filter.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(func.lower(User.name).like(f"%{escaped}%", escape="\\"))
-    descending = sort.startswith("-")
-    column = SORT_COLUMNS[sort.lstrip("-")]
-    order = column.desc().nulls_last() if descending else column.asc().nulls_first()
-    total = (c.session.execute(select(func.count(User.id)).where(*conditions))).scalar_one()
-    rows = views.users_where(c.conn, conditions, (order, User.id), p.offset, p.limit)
+    narrowing = _narrowing()
+    query = views.UserFilter(
+        state=state,
+        name_filter=name_filter or None,
+        sort=sort,
+        names=narrowing[0] if narrowing else None,
+        groups=narrowing[1] if narrowing else None,
+    )
+    total, rows = views.list_users(c.conn, query, p.offset, p.limit)
     s = shaper()
     include = flag(include_stopped_servers)
-    items = [m for m in (s.user(u, include_stopped=include, in_list=True) for u in rows) if m is not None]
+    items = [m for m in (s.user(u, include_stopped=include) for u in rows) if m is not None]
     return paged(items, p, total)
 
 
@@ -135,11 +104,13 @@ def patch_user(name: str, body: dict[str, Any]) -> Any:
 
 def delete_user(name: str) -> Any:
     c = ctx()
-    user = users_core.require(c.session, name)
+    user_id = users_core.id_of(c.conn, name)
+    if user_id is None:
+        raise NotFound(None)
     me = c.me()
-    if me.kind == "user" and me.id == user.id:
+    if me.kind == "user" and me.id == user_id:
         raise BadRequest("Cannot delete yourself!")
-    users_core.delete(c.session, user)
+    users_core.delete(c.conn, user_id)
     return None, 204
 
 

@@ -245,10 +245,11 @@ def _resolve_shorthand(kind: str, owner: Owner | None) -> Filter | None:
 class ScopeSet:
     """Expanded scopes indexed for fast checks."""
 
-    __slots__ = ("_index", "strings")
+    __slots__ = ("_index", "_sorted", "strings")
 
     def __init__(self, expanded: Iterable[str]) -> None:
         self.strings = frozenset(expanded)
+        self._sorted: list[str] | None = None
         index: dict[str, set[Filter] | None] = {}
         for scope in self.strings:
             name, flt = parse(scope)
@@ -273,7 +274,9 @@ class ScopeSet:
         return self._index.get(name) == ALL
 
     def sorted(self) -> list[str]:
-        return sorted(self.strings)
+        if self._sorted is None:
+            self._sorted = sorted(self.strings)
+        return list(self._sorted)
 
 
 GroupLookup = Callable[[str], Iterable[str]]

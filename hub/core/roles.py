@@ -10,6 +10,7 @@ from sqlalchemy import Connection, String, bindparam, delete, insert, literal, s
 from sqlalchemy.orm import Session
 
 from hub.auth import scopes as sc
+from hub.db import raw
 from hub.db.models import (
     Group,
     Role,
@@ -82,7 +83,7 @@ def set_service_admin(session: Session, service: Service, admin: bool) -> None:
 
 _USER_ID: Any = bindparam("user_id")
 # built once: SQLAlchemy then reuses their compiled form
-_USER_ROLES = (
+_USER_ROLES = raw.RawQuery(
     select(Role.name, Role.scopes, literal(None, String).label("group"))
     .join(user_role_map, user_role_map.c.role_id == Role.id)
     .where(user_role_map.c.user_id == _USER_ID)
@@ -93,12 +94,14 @@ _USER_ROLES = (
         .join(group_role_map, group_role_map.c.group_id == Group.id, isouter=True)
         .join(Role, Role.id == group_role_map.c.role_id, isouter=True)
         .where(user_group_map.c.user_id == _USER_ID)
-    )
+    ),
+    (None, raw.json_value, None),
 )
-_SERVICE_ROLES = (
+_SERVICE_ROLES = raw.RawQuery(
     select(Role.scopes)
     .join(service_role_map, service_role_map.c.role_id == Role.id)
-    .where(service_role_map.c.service_id == bindparam("service_id"))
+    .where(service_role_map.c.service_id == bindparam("service_id")),
+    (raw.json_value,),
 )
 
 
@@ -107,7 +110,7 @@ def user_role_scopes(conn: Connection, user_id: int) -> tuple[set[str], set[str]
     scopes: set[str] = set()
     roles: set[str] = set()
     groups: set[str] = set()
-    for role_name, role_scopes, group in conn.execute(_USER_ROLES, {"user_id": user_id}):
+    for role_name, role_scopes, group in _USER_ROLES.all(conn, {"user_id": user_id}):
         if role_scopes:
             scopes.update(role_scopes)
         if group is None:
@@ -119,7 +122,7 @@ def user_role_scopes(conn: Connection, user_id: int) -> tuple[set[str], set[str]
 
 def service_role_scopes(conn: Connection, service_id: int) -> set[str]:
     out: set[str] = set()
-    for (scopes,) in conn.execute(_SERVICE_ROLES, {"service_id": service_id}):
+    for (scopes,) in _SERVICE_ROLES.all(conn, {"service_id": service_id}):
         out.update(scopes)
     return out
 

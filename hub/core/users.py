@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
@@ -124,10 +126,19 @@ def modify(
     return user
 
 
-def delete(session: Session, user: User) -> None:
-    # tokens, servers, memberships and role grants go with it (ON DELETE CASCADE)
-    session.delete(user)
-    session.flush()
+_ID_BY_NAME: Any = select(User.id).where(User.name == bindparam("name"))
+_DELETE: Any = sql_delete(User).where(User.id == bindparam("id"))
+
+
+def id_of(conn: Connection, name: str) -> int | None:
+    user_id: int | None = conn.execute(_ID_BY_NAME, {"name": name}).scalar()
+    return user_id
+
+
+def delete(conn: Connection, user_id: int) -> None:
+    """Delete a user; the database deletes their tokens, servers, memberships
+    and role grants with them (ON DELETE CASCADE)."""
+    conn.execute(_DELETE, {"id": user_id})
 
 
 FUTURE_SLACK = timedelta(minutes=59)

@@ -14,8 +14,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, bindparam, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 
+from hub.db import raw
 from hub.db.models import Group, Role, Server, User, user_group_map, user_role_map
 
 
@@ -67,7 +79,25 @@ _SERVERS = select(
     Server.user_options,
     Server.state,
 ).where(Server.user_id.in_(_IDS))
-_BY_NAME = select(*USER_COLUMNS).where(User.name == bindparam("name"))
+_USER_DECODERS = (None, None, raw.boolean, raw.timestamp, raw.timestamp, raw.json_value)
+_BY_NAME = raw.RawQuery(select(*USER_COLUMNS).where(User.name == bindparam("name")), _USER_DECODERS)
+_BY_ID = raw.RawQuery(select(*USER_COLUMNS).where(User.id == bindparam("id")), _USER_DECODERS)
+# one user: the same statements without an IN list, run on the driver's cursor
+_ID: Any = bindparam("id")
+_MEMBERSHIPS_ONE = raw.RawQuery(
+    select(Role.name, literal("role", String).label("kind"))
+    .join(user_role_map, user_role_map.c.role_id == Role.id)
+    .where(user_role_map.c.user_id == _ID)
+    .union_all(
+        select(Group.name, literal("group", String).label("kind"))
+        .join(user_group_map, user_group_map.c.group_id == Group.id)
+        .where(user_group_map.c.user_id == _ID)
+    )
+)
+_SERVER_DECODERS = (None, None, None, None, raw.timestamp, raw.timestamp, raw.json_value, raw.json_value)
+_SERVERS_ONE = raw.RawQuery(
+    select(*_SERVERS.selected_columns[1:]).where(Server.user_id == _ID), _SERVER_DECODERS
+)
 
 
 def _complete(conn: Connection, users: list[UserView]) -> list[UserView]:
@@ -86,10 +116,23 @@ def _complete(conn: Connection, users: list[UserView]) -> list[UserView]:
 
 
 def user_by_name(conn: Connection, name: str) -> UserView | None:
-    row = conn.execute(_BY_NAME, {"name": name}).first()
+    return _one_user(conn, _BY_NAME.first(conn, {"name": name}))
+
+
+def user_by_id(conn: Connection, user_id: int) -> UserView | None:
+    return _one_user(conn, _BY_ID.first(conn, {"id": user_id}))
+
+
+def _one_user(conn: Connection, row: tuple[Any, ...] | None) -> UserView | None:
     if row is None:
         return None
-    return _complete(conn, [UserView(*row)])[0]
+    user = UserView(*row)
+    for member, kind in _MEMBERSHIPS_ONE.all(conn, {"id": user.id}):
+        (user.roles if kind == "role" else user.groups).append(member)
+    user.roles.sort()
+    user.groups.sort()
+    user.servers = [ServerView(*r) for r in _SERVERS_ONE.all(conn, {"id": user.id})]
+    return user
 
 
 def users_where(
@@ -103,3 +146,148 @@ def users_where(
     if limit is not None:
         query = query.limit(limit)
     return _complete(conn, [UserView(*row) for row in conn.execute(query)])
+
+
+# --- listing users -----------------------------------------------------------
+
+SORT_COLUMNS: dict[str, Any] = {"id": User.id, "name": User.name, "last_activity": User.last_activity}
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    """What ``GET /users`` asks for. ``names``/``groups`` narrow the list when
+    the requester's ``list:users`` is filtered; None means everyone."""
+
+    state: str | None = None
+    name_filter: str | None = None
+    sort: str = "id"
+    names: tuple[str, ...] | None = None
+    groups: tuple[str, ...] | None = None
+
+
+def _active() -> ColumnElement[bool]:
+    return exists().where(
+        Server.user_id == User.id, or_(Server.pending.is_not(None), Server.url.is_not(None))
+    )
+
+
+def _ready() -> ColumnElement[bool]:
+    return exists().where(Server.user_id == User.id, Server.pending.is_(None), Server.url.is_not(None))
+
+
+def _conditions(f: UserFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.names is not None or f.groups is not None:
+        in_groups = exists().where(
+            user_group_map.c.user_id == User.id,
+            user_group_map.c.group_id.in_(select(Group.id).where(Group.name.in_(f.groups or ()))),
+        )
+        conditions.append(or_(User.name.in_(f.names or ()), in_groups))
+    if f.state == "active":
+        conditions.append(_active())
+    elif f.state == "ready":
+        conditions.append(_ready())
+    elif f.state == "inactive":
+        conditions.append(~_active())
+    if f.name_filter is not None:
+        conditions.append(func.lower(User.name).like(bindparam("pattern"), escape="\\"))
+    return conditions
+
+
+def _order(sort: str) -> tuple[Any, ...]:
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    key = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_first()
+    return (key, User.id)
+
+
+@dataclass(frozen=True)
+class _PageQueries:
+    count: Any
+    users: Any
+    memberships: Any
+    servers: Any
+
+
+_PAGE_QUERIES: dict[tuple[Any, ...], _PageQueries] = {}
+
+
+def _page_queries(f: UserFilter) -> _PageQueries:
+    """The four statements of one kind of listing, built once per kind."""
+    key = (f.state, f.name_filter is not None, f.sort)
+    cached = _PAGE_QUERIES.get(key)
+    if cached is not None:
+        return cached
+    conditions = _conditions(f)
+    order = _order(f.sort)
+    page = (
+        select(User.id)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    users = (
+        select(*USER_COLUMNS)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    members = (
+        select(user_role_map.c.user_id, Role.name, literal("role", String).label("kind"))
+        .join(Role, Role.id == user_role_map.c.role_id)
+        .where(user_role_map.c.user_id.in_(page.scalar_subquery()))
+        .union_all(
+            select(user_group_map.c.user_id, Group.name, literal("group", String).label("kind"))
+            .join(Group, Group.id == user_group_map.c.group_id)
+            .where(user_group_map.c.user_id.in_(page.scalar_subquery()))
+        )
+    )
+    queries = _PageQueries(
+        count=raw.RawQuery(select(func.count(User.id)).where(*conditions)),
+        users=raw.RawQuery(users, _USER_DECODERS),
+        memberships=raw.RawQuery(members),
+        servers=raw.RawQuery(
+            select(*_SERVERS.selected_columns).where(Server.user_id.in_(page.scalar_subquery())),
+            (None, *_SERVER_DECODERS),
+        ),
+    )
+    _PAGE_QUERIES[key] = queries
+    return queries
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_users(conn: Connection, f: UserFilter, offset: int, limit: int) -> tuple[int, list[UserView]]:
+    """One page of users and the number of users in all pages."""
+    if f.names is not None or f.groups is not None:
+        # a narrowed list binds lists of names: built per request
+        conditions = _conditions(f)
+        params: dict[str, Any] = {}
+        if f.name_filter is not None:
+            params["pattern"] = like_pattern(f.name_filter)
+        total = conn.execute(select(func.count(User.id)).where(*conditions), params).scalar_one()
+        query = select(*USER_COLUMNS).where(*conditions).order_by(*_order(f.sort)).offset(offset).limit(limit)
+        return total, _complete(conn, [UserView(*row) for row in conn.execute(query, params)])
+    q = _page_queries(f)
+    bind: dict[str, Any] = {"offset": offset, "limit": limit}
+    if f.name_filter is not None:
+        bind["pattern"] = like_pattern(f.name_filter)
+    total = q.count.first(conn, bind)[0]
+    users = [UserView(*row) for row in q.users.all(conn, bind)]
+    by_id = {u.id: u for u in users}
+    for user_id, member, kind in q.memberships.all(conn, bind):
+        user = by_id.get(user_id)
+        if user is not None:
+            (user.roles if kind == "role" else user.groups).append(member)
+    for row in q.servers.all(conn, bind):
+        user = by_id.get(row[0])
+        if user is not None:
+            user.servers.append(ServerView(*row[1:]))
+    for user in users:
+        user.roles.sort()
+        user.groups.sort()
+    return total, users

@@ -87,6 +87,7 @@ class Database:
         if self.is_sqlite:
             _setup_sqlite(self.engine)
         self._write_engine = self.engine.execution_options(**{WRITE: True})
+        self._held: dict[bool, Connection] = {}
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
@@ -96,7 +97,29 @@ class Database:
         the same connection and transaction is made only when asked for.
         """
         engine = self._write_engine if write else self.engine
-        with engine.connect() as conn, conn.begin():
+        with engine.connect() as conn, self._run(conn) as tx:
+            yield tx
+
+    @contextmanager
+    def inline_transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """A transaction on a connection this process keeps for inline requests.
+
+        Only for SQLite requests run on the event loop: they run one at a
+        time and to completion, so one connection serves them all and the
+        pool's check-out and reset (about 30 µs) are saved.
+        """
+        if not self.is_sqlite:
+            raise RuntimeError("inline transactions are for SQLite only")
+        conn = self._held.get(write)
+        if conn is None or conn.closed:
+            engine = self._write_engine if write else self.engine
+            conn = self._held[write] = engine.connect()
+        with self._run(conn) as tx:
+            yield tx
+
+    @contextmanager
+    def _run(self, conn: Connection) -> Iterator[Transaction]:
+        with conn.begin():
             tx = Transaction(conn)
             try:
                 yield tx
@@ -128,6 +151,9 @@ class Database:
             return revision
 
     def dispose(self) -> None:
+        for conn in self._held.values():
+            conn.close()
+        self._held.clear()
         self.engine.dispose()
 
 
@@ -160,4 +186,5 @@ def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # on the driver's connection: exec_driver_sql would cost more than the BEGIN
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")  # type: ignore[union-attr]

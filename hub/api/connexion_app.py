@@ -1,0 +1,78 @@
+"""connexion, with its per-operation set-up done once instead of per request.
+
+connexion 3.3 (pinned) rebuilds each operation's parameter and response
+decorators for every request, inspecting the handler's signature each time,
+and inspects each security function's signature on every call. Neither
+result can change while the app runs. These subclasses compute them once;
+what connexion does with them is unchanged. Together this saves about a
+fifth of the time of a small authenticated request.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, cast
+
+from connexion import AsyncApp
+from connexion.apps.abstract import AbstractApp
+from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
+from connexion.context import receive, scope
+from connexion.decorators import StarletteDecorator
+from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+
+
+class _OnceDecorator(StarletteDecorator):  # type: ignore[misc]
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        decorated = self.decorate(function)
+
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            return await decorated(request)
+
+        return wrapper
+
+
+class _Operation(AsyncOperation):  # type: ignore[misc]
+    @functools.cached_property
+    def fn(self) -> Callable[..., Any]:
+        decorator = _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        return decorator(self._fn)
+
+
+class _Api(AsyncApi):  # type: ignore[misc]
+    def make_operation(self, operation: Any) -> _Operation:
+        return _Operation.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+
+
+class _ASGIApp(AsyncASGIApp):  # type: ignore[misc]
+    api_cls = _Api
+
+
+@functools.cache
+def _accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
+    return bool(ApiKeySecurityHandler._accepts_kwarg(func, keyword))
+
+
+class _ApiKey(ApiKeySecurityHandler):  # type: ignore[misc]
+    _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+
+class _Bearer(BearerSecurityHandler):  # type: ignore[misc]
+    _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+
+SECURITY_MAP = {"apiKey": _ApiKey, "bearer": _Bearer}
+
+
+class HubConnexionApp(AsyncApp):  # type: ignore[misc]
+    """``connexion.AsyncApp`` with the set-up above."""
+
+    def __init__(self, import_name: str, **kwargs: Any) -> None:
+        # AsyncApp.__init__ only creates its ASGI app and hands over to AbstractApp
+        self._middleware_app = _ASGIApp()
+        kwargs.setdefault("security_map", SECURITY_MAP)
+        AbstractApp.__init__(self, import_name, **kwargs)

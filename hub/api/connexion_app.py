@@ -43,9 +43,10 @@ class _Operation(AsyncOperation):  # type: ignore[misc]
 
 class _Api(AsyncApi):  # type: ignore[misc]
     def make_operation(self, operation: Any) -> _Operation:
-        return _Operation.from_operation(
+        made = _Operation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
+        return cast(_Operation, made)
 
 
 class _ASGIApp(AsyncASGIApp):  # type: ignore[misc]

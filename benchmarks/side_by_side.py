@@ -42,11 +42,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"{url}: the hub exited with {proc.returncode}")
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            raise SystemExit(f"{url}: the hub exited with {proc.returncode}:\n{tail}")
         try:
             requests.get(url, timeout=1)
             return
@@ -65,7 +66,7 @@ def common_config(workdir: Path, hub_port: int) -> str:
     )
 
 
-def start_ours(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_ours(workdir: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     port = free_port()
     config = workdir / "jupyterhub_config.py"
     config.write_text(common_config(workdir, port))
@@ -76,10 +77,10 @@ def start_ours(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    return proc, f"http://127.0.0.1:{port}/hub/api"
+    return proc, f"http://127.0.0.1:{port}/hub/api", workdir / "hub.log"
 
 
-def start_jupyterhub(workdir: Path, jupyterhub: str, chp: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_jupyterhub(workdir: Path, jupyterhub: str, chp: str) -> tuple[subprocess.Popen[bytes], str, Path]:
     port = free_port()
     config = workdir / "jupyterhub_config.py"
     config.write_text(
@@ -89,19 +90,21 @@ def start_jupyterhub(workdir: Path, jupyterhub: str, chp: str) -> tuple[subproce
         + f"c.ConfigurableHTTPProxy.command = [{chp!r}]\n"
         + "c.JupyterHub.authenticator_class = 'dummy'\n"
         + "c.Authenticator.allow_all = True\n"
-        + "c.JupyterHub.log_level = 'WARNING'\n"
+        + "c.JupyterHub.log_level = 'WARN'\n"
         + "c.JupyterHub.cookie_secret_file = " + repr(str(workdir / "cookie_secret")) + "\n"
     )
     log = open(workdir / "jupyterhub.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [jupyterhub, "-f", str(config)], cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}
     )
-    return proc, f"http://127.0.0.1:{port}/hub/api"
+    return proc, f"http://127.0.0.1:{port}/hub/api", workdir / "jupyterhub.log"
 
 
-def measure(label: str, proc: subprocess.Popen[bytes], url: str, args: argparse.Namespace) -> list[PhaseResult]:
+def measure(
+    label: str, proc: subprocess.Popen[bytes], url: str, log: Path, args: argparse.Namespace
+) -> list[PhaseResult]:
     try:
-        wait_up(url + "/", proc)
+        wait_up(url + "/", proc, log)
         bench = Bench(url, TOKEN, args.users, args.requests, args.concurrency, "bench-")
         results = asyncio.run(bench.run())
     finally:

@@ -6,6 +6,7 @@ import copy
 import functools
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -66,8 +67,23 @@ def hub_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return _error(exc.status, exc.message, exc.headers)
 
 
+def _oauth_error(status: int, description: str | None) -> ConnexionResponse:
+    """Errors of the OAuth token endpoint use the OAuth 2 shape (RFC 6749 5.2)."""
+    body: dict[str, str] = {"error": "invalid_request"}
+    if description:
+        body["error_description"] = description
+    return ConnexionResponse(
+        status_code=status,
+        mimetype="application/json",
+        content_type="application/json",
+        body=json.dumps(body),
+    )
+
+
 def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, ProblemException)
+    if exc.status == 400 and request.url.path.endswith("/oauth2/token"):
+        return _oauth_error(400, str(exc.detail or exc.title or "") or None)
     if exc.status == 401:
         # JupyterHub never answers 401: a missing or bad credential is 403
         api_path = request.url.path.split("/hub/api", 1)[-1]
@@ -79,10 +95,40 @@ def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return _error(exc.status, str(message) if message else None, dict(exc.headers or {}))
 
 
-def http_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, HTTPException)
-    detail = exc.detail if exc.detail else None
-    return _error(exc.status_code, detail, dict(exc.headers or {}))
+class AllowedMethods:
+    """The methods the spec declares for each path, for the Allow header of a 405.
+
+    connexion registers one route per method, so the router's own Allow
+    header names only the first route that matched the path.
+    """
+
+    def __init__(self, spec: dict[str, Any], base_path: str) -> None:
+        self.routes: list[tuple[re.Pattern[str], str]] = []
+        for path, item in spec["paths"].items():
+            regex = re.sub(r"\\{server_name\\}", "[^/]*", re.escape(path))
+            regex = re.sub(r"\\{[a-z_]+\\}", "[^/]+", regex)
+            methods = sorted(m.upper() for m in item if m != "parameters")
+            self.routes.append((re.compile(re.escape(base_path) + regex + "$"), ", ".join(methods)))
+
+    def __call__(self, path: str) -> str | None:
+        for regex, methods in self.routes:
+            if regex.match(path):
+                return methods
+        return None
+
+
+def http_error_handler(allowed: AllowedMethods) -> Any:
+    def http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, HTTPException)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            methods = allowed(request.url.path)
+            if methods:
+                headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+                headers["Allow"] = methods
+        return _error(exc.status_code, exc.detail or None, headers)
+
+    return http_error
 
 
 def server_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -125,7 +171,7 @@ def create_app(hub: Hub) -> AsyncApp:
     )
     app.add_error_handler(HubError, hub_error)
     app.add_error_handler(ProblemException, problem)
-    app.add_error_handler(HTTPException, http_error)
+    app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))
     app.add_error_handler(Exception, server_error)
     app.add_url_rule(prefix + "health", "health", health, methods=["GET"])
     return app

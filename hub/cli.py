@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--log-level", default="INFO", help="logging level (default: INFO)")
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against the spec (for testing; costs about 20%% of throughput)",
+    )
     sub = parser.add_subparsers(dest="command")
     token = sub.add_parser("token", help="print a new API token for a user")
     token.add_argument("username")
@@ -58,16 +63,16 @@ def main(argv: list[str] | None = None) -> int:
         return _token(config, args)
     if args.command == "upgrade-db":
         return _upgrade(config)
-    return serve(config)
+    return serve(config, validate_responses=args.validate_responses)
 
 
-def serve(config: object) -> int:
+def serve(config: object, validate_responses: bool = False) -> int:
     import uvicorn
 
     from hub.app import create_app
     from hub.runtime import Hub
 
-    hub = Hub(config)  # type: ignore[arg-type]
+    hub = Hub(config, validate_responses=validate_responses)  # type: ignore[arg-type]
     host, port = hub.settings.hub_address()
     app = create_app(hub)
     log.info("Hub API at http://%s:%d%sapi", host, port, hub.settings.hub_prefix())

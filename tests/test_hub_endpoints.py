@@ -103,3 +103,12 @@ def test_swagger_ui_is_served(api):
 
 def test_admin_token_from_config_works(api):
     assert api.get("/users", token=ADMIN_TOKEN).status_code == 200
+
+
+def test_405_names_the_methods_the_spec_declares(api):
+    r = api("PUT", "/users")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, POST"
+    r = api("OPTIONS", "/users/alice/tokens/a1")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "DELETE, GET"

@@ -141,3 +141,13 @@ def test_not_implemented_operations_answer_501(api):
         r = api(method.upper(), concrete, **kwargs)
         assert r.status_code == 501, (operation_id, r.status_code, r.text)
         assert r.json()["message"].startswith("Not implemented yet")
+
+
+def test_name_rule_in_the_spec_is_the_one_the_hub_applies():
+    from hub.names import PATTERN, valid_name
+
+    assert SPEC["components"]["schemas"]["Name"]["pattern"] == PATTERN
+    for good in ("alice", "Dave", "a b", "émile", "user@example.org", "x" * 255):
+        assert valid_name(good), good
+    for bad in ("", " alice", "alice ", "a/b", "a\nb", "a\x7fb", "x" * 256, "\ud800"):
+        assert not valid_name(bad), bad

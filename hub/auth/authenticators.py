@@ -12,7 +12,7 @@ import unicodedata
 from traitlets import Bool, Dict, Set, Unicode
 from traitlets.config import LoggingConfigurable
 
-MAX_NAME_LENGTH = 255
+from hub.names import valid_name
 
 
 class Authenticator(LoggingConfigurable):
@@ -35,12 +35,8 @@ class Authenticator(LoggingConfigurable):
         return mapped
 
     def validate_username(self, name: str) -> bool:
-        """Whether ``name`` can be a user's name."""
-        if not name or len(name) > MAX_NAME_LENGTH or "/" in name:
-            return False
-        if name != name.strip():
-            return False
-        if any(unicodedata.category(ch).startswith("C") for ch in name):
+        """Whether ``name`` can be a user's name (see :mod:`hub.names`)."""
+        if not valid_name(name):
             return False
         return not self.username_pattern or re.fullmatch(self.username_pattern, name) is not None
 

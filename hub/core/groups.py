@@ -9,9 +9,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
-from hub.core.names import valid_name
 from hub.db.models import Group, User, user_group_map
 from hub.errors import BadRequest, Conflict, NotFound
+from hub.names import valid_name
 
 
 def by_name(session: Session, name: str) -> Group | None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.core import roles
-from hub.core.names import valid_name
 from hub.db.models import Service
 from hub.errors import NotFound
+from hub.names import valid_name
 
 log = logging.getLogger(__name__)
 

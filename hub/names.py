@@ -1,0 +1,26 @@
+"""What a user or group name may be. A leaf module.
+
+A name is 1 to 255 characters, holds no ``/`` (names are URL path segments)
+and no control characters, and neither starts nor ends with whitespace. The
+spec declares the same rule as the pattern of its ``Name`` schema, so that
+clients and contract tests know it too; a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LENGTH = 255
+#: the rule as a regular expression (also valid in ECMA 262, without lookarounds)
+PATTERN = r"^[^/\s\x00-\x1f\x7f-\x9f](?:[^/\x00-\x1f\x7f-\x9f]*[^/\s\x00-\x1f\x7f-\x9f])?$"
+_NAME = re.compile(PATTERN)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_name(name: str) -> bool:
+    return (
+        0 < len(name) <= MAX_LENGTH
+        and _NAME.match(name) is not None
+        # lone surrogates (possible through JSON escapes) cannot be stored
+        and _SURROGATES.search(name) is None
+    )

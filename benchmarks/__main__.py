@@ -17,7 +17,9 @@ from benchmarks.harness import Bench, report
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--url", required=True, help="the hub's API URL, e.g. http://127.0.0.1:8081/hub/api")
-    parser.add_argument("--token", required=True, help="an admin token (ideally from the hub's configuration)")
+    parser.add_argument(
+        "--token", required=True, help="an admin token (ideally from the hub's configuration)"
+    )
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=2000, help="requests per concurrent phase")
     parser.add_argument("--concurrency", type=int, default=16)

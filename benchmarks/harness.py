@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -90,7 +89,9 @@ async def _run(
 
 
 class Bench:
-    def __init__(self, url: str, token: str, users: int, requests: int, concurrency: int, prefix: str) -> None:
+    def __init__(
+        self, url: str, token: str, users: int, requests: int, concurrency: int, prefix: str
+    ) -> None:
         self.url = url.rstrip("/")
         self.admin_headers = {"Authorization": f"token {token}"}
         self.users = users
@@ -186,7 +187,9 @@ class Bench:
             return job
 
         results.append(
-            await _run("GET /users/{name}/tokens", [list_tokens(n) for n in token_users * 5], self.concurrency)
+            await _run(
+                "GET /users/{name}/tokens", [list_tokens(n) for n in token_users * 5], self.concurrency
+            )
         )
 
         def delete_user(name: str) -> Callable[[], Awaitable[int]]:
@@ -197,15 +200,18 @@ class Bench:
             return job
 
         results.append(
-            await _run(
-                f"delete {self.users} users", [delete_user(n) for n in self.names], self.concurrency
-            )
+            await _run(f"delete {self.users} users", [delete_user(n) for n in self.names], self.concurrency)
         )
         return results
 
 
 def report(label: str, results: list[PhaseResult]) -> str:
-    lines = [f"## {label}", "", "| phase | requests | seconds | req/s | p50 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"## {label}",
+        "",
+        "| phase | requests | seconds | req/s | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.requests} | {r.seconds:.3f} | {r.throughput:.1f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |"

@@ -91,7 +91,9 @@ def start_jupyterhub(workdir: Path, jupyterhub: str, chp: str) -> tuple[subproce
         + "c.JupyterHub.authenticator_class = 'dummy'\n"
         + "c.Authenticator.allow_all = True\n"
         + "c.JupyterHub.log_level = 'WARN'\n"
-        + "c.JupyterHub.cookie_secret_file = " + repr(str(workdir / "cookie_secret")) + "\n"
+        + "c.JupyterHub.cookie_secret_file = "
+        + repr(str(workdir / "cookie_secret"))
+        + "\n"
     )
     log = open(workdir / "jupyterhub.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -119,7 +121,9 @@ def measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--jupyterhub", required=True, help="path of the jupyterhub command (6.1.1)")
     parser.add_argument("--chp", required=True, help="path of configurable-http-proxy (npm)")
     parser.add_argument("--users", type=int, default=1000)
@@ -131,7 +135,9 @@ def main() -> None:
     version = subprocess.run([args.jupyterhub, "--version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as ours_dir, tempfile.TemporaryDirectory() as theirs_dir:
         ours = measure("this hub", *start_ours(Path(ours_dir)), args)
-        theirs = measure(f"JupyterHub {version}", *start_jupyterhub(Path(theirs_dir), args.jupyterhub, args.chp), args)
+        theirs = measure(
+            f"JupyterHub {version}", *start_jupyterhub(Path(theirs_dir), args.jupyterhub, args.chp), args
+        )
 
     print("## ratios (this hub / JupyterHub)\n")
     print("| phase | throughput ratio | time ratio (JupyterHub s / ours s) |")
@@ -140,7 +146,9 @@ def main() -> None:
     for a, b in zip(ours, theirs, strict=True):
         ratio = a.throughput / b.throughput if b.throughput else float("inf")
         time_ratio = b.seconds / a.seconds if a.seconds else float("inf")
-        rows.append({"phase": a.name, "throughput_ratio": round(ratio, 2), "time_ratio": round(time_ratio, 2)})
+        rows.append(
+            {"phase": a.name, "throughput_ratio": round(ratio, 2), "time_ratio": round(time_ratio, 2)}
+        )
         print(f"| {a.name} | {ratio:.2f}x | {time_ratio:.2f}x |")
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import json
@@ -138,6 +139,21 @@ def server_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRespons
     return _error(500, "Internal Server Error")
 
 
+PURGE_INTERVAL = 3600
+
+
+async def _purge_hourly(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(PURGE_INTERVAL)
+        try:
+            purged = await anyio.to_thread.run_sync(hub.purge_expired)
+        except Exception:
+            log.exception("Purging expired tokens failed")
+        else:
+            if purged:
+                log.info("Deleted %d expired tokens", purged)
+
+
 async def health(_request: Request) -> Response:
     return Response(status_code=200)
 
@@ -153,9 +169,11 @@ def create_app(hub: Hub) -> AsyncApp:
         except BaseException:
             hub.stop()
             raise
+        purger = asyncio.create_task(_purge_hourly(hub))
         try:
             yield
         finally:
+            purger.cancel()
             hub.stop()
 
     spec = load_spec()

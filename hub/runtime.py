@@ -49,6 +49,11 @@ class Hub:
             startup.apply(session, self.settings, self.authenticator)
         log.info("Hub ready on database %s", self.db.engine.url.render_as_string(hide_password=True))
 
+    def purge_expired(self) -> int:
+        """Delete expired tokens (at start-up and then every hour)."""
+        with self.db.session() as session:
+            return tokens.purge_expired(session)
+
     def stop(self) -> None:
         self.db.dispose()
 

@@ -144,3 +144,15 @@ def test_tokens_are_stored_hashed(api, db_url):
         assert all(h.startswith("sha512:") for h in hashes)
         assert any(h.startswith("sha512:16384:") for h in hashes)  # the config token
         assert any(h.startswith("sha512:1:") for h in hashes)  # the generated one
+
+
+def test_expired_tokens_are_purged(api):
+    from hub.runtime import current
+
+    api.post("/users", json={"usernames": ["alice"]})
+    api.post("/users/alice/tokens", json={"expires_in": 1})
+    api.post("/users/alice/tokens")
+    time.sleep(1.2)
+    assert current().purge_expired() == 1
+    assert current().purge_expired() == 0
+    assert len(api.get("/users/alice/tokens").json()["api_tokens"]) == 1

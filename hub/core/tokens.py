@@ -130,10 +130,15 @@ def exists(session: Session, value: str) -> APIToken | None:
 
 
 def for_user(session: Session, user_id: int) -> list[APIToken]:
-    """A user's unexpired tokens, least recently used first; expired ones are deleted."""
+    """A user's unexpired tokens, least recently used first.
+
+    Expired tokens are left for :func:`purge_expired` (at start-up), so that
+    reading stays read-only."""
     now = utcnow()
-    session.execute(delete(APIToken).where(APIToken.user_id == user_id, APIToken.expires_at < now))
-    rows = (session.execute(select(APIToken).where(APIToken.user_id == user_id))).scalars().all()
+    query = select(APIToken).where(
+        APIToken.user_id == user_id, or_(APIToken.expires_at.is_(None), APIToken.expires_at >= now)
+    )
+    rows = session.execute(query).scalars().all()
     return sorted(rows, key=lambda t: (t.last_activity or t.created, t.id))
 
 

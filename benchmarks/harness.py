@@ -140,68 +140,36 @@ class Bench:
 
         results.append(await _run("list all users, paginated (200/page)", [list_all] * 5, 1))
 
-        async def first_page() -> int:
-            status, _ = await call(session, "GET", "/users?limit=200", h)
-            return status
-
-        n = max(1, self.requests // 10)
-        results.append(await _run("GET /users?limit=200", [first_page] * n, self.concurrency))
-
-        def get_user(name: str) -> Callable[[], Awaitable[int]]:
-            async def job() -> int:
-                status, _ = await call(session, "GET", f"/users/{name}", h)
+        def job(
+            method: str, path: str, headers: dict[str, str] = h, **kw: Any
+        ) -> Callable[[], Awaitable[int]]:
+            async def run() -> int:
+                status, _ = await call(session, method, path, headers, **kw)
                 return status
 
-            return job
+            return run
 
-        jobs = [get_user(self.names[i % self.users]) for i in range(self.requests)]
+        n = max(1, self.requests // 10)
+        results.append(
+            await _run("GET /users?limit=200", [job("GET", "/users?limit=200")] * n, self.concurrency)
+        )
+
+        jobs = [job("GET", f"/users/{self.names[i % self.users]}") for i in range(self.requests)]
         results.append(await _run("GET /users/{name} (config token)", jobs, self.concurrency))
 
         status, created = await call(session, "POST", f"/users/{admin}/tokens", h, json={"note": "bench"})
         generated = {"Authorization": f"token {created['token']}"}
-
-        async def whoami() -> int:
-            status, _ = await call(session, "GET", "/user", generated)
-            return status
-
-        results.append(await _run("GET /user (generated token)", [whoami] * self.requests, self.concurrency))
+        jobs = [job("GET", "/user", generated)] * self.requests
+        results.append(await _run("GET /user (generated token)", jobs, self.concurrency))
 
         token_users = self.names[: min(100, self.users)]
+        jobs = [job("POST", f"/users/{n}/tokens", json={"note": "bench"}) for n in token_users]
+        results.append(await _run("POST /users/{name}/tokens", jobs, self.concurrency))
+        jobs = [job("GET", f"/users/{n}/tokens") for n in token_users * 5]
+        results.append(await _run("GET /users/{name}/tokens", jobs, self.concurrency))
 
-        def create_token(name: str) -> Callable[[], Awaitable[int]]:
-            async def job() -> int:
-                status, _ = await call(session, "POST", f"/users/{name}/tokens", h, json={"note": "bench"})
-                return status
-
-            return job
-
-        results.append(
-            await _run("POST /users/{name}/tokens", [create_token(n) for n in token_users], self.concurrency)
-        )
-
-        def list_tokens(name: str) -> Callable[[], Awaitable[int]]:
-            async def job() -> int:
-                status, _ = await call(session, "GET", f"/users/{name}/tokens", h)
-                return status
-
-            return job
-
-        results.append(
-            await _run(
-                "GET /users/{name}/tokens", [list_tokens(n) for n in token_users * 5], self.concurrency
-            )
-        )
-
-        def delete_user(name: str) -> Callable[[], Awaitable[int]]:
-            async def job() -> int:
-                status, _ = await call(session, "DELETE", f"/users/{name}", h)
-                return status
-
-            return job
-
-        results.append(
-            await _run(f"delete {self.users} users", [delete_user(n) for n in self.names], self.concurrency)
-        )
+        jobs = [job("DELETE", f"/users/{n}") for n in self.names]
+        results.append(await _run(f"delete {self.users} users", jobs, self.concurrency))
         return results
 
 

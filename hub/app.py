@@ -18,6 +18,7 @@ import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -50,8 +51,30 @@ def load_spec() -> dict[str, Any]:
     return copy.deepcopy(_parsed_spec())
 
 
+class VersionHeader:
+    """Adds ``X-JupyterHub-Version`` to every response, as JupyterHub does:
+    single-user servers read it from ``GET /hub/api``."""
+
+    HEADER = (b"x-jupyterhub-version", hub_package.API_VERSION.encode())
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.HEADER]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 def _error(status: int, message: str | None, headers: dict[str, str] | None = None) -> ConnexionResponse:
-    all_headers = {"X-JupyterHub-Version": hub_package.API_VERSION, **(headers or {})}
+    all_headers = dict(headers or {})
     all_headers.pop("content-type", None)
     all_headers.pop("Content-Type", None)
     return ConnexionResponse(
@@ -187,6 +210,7 @@ def create_app(hub: Hub) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/docs"),
         validator_map={"parameter": CachedParameterValidator},
     )
+    app.add_middleware(VersionHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_error_handler(HubError, hub_error)
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))

@@ -123,9 +123,16 @@ class JupyterHub(LoggingConfigurable):
             return parsed.hostname or "127.0.0.1", parsed.port or 8081
         return self.hub_ip or "127.0.0.1", self.hub_port
 
+    def base_prefix(self) -> str:
+        """The URL prefix of the deployment: ``base_url``, else the path of
+        ``bind_url``, always ending with ``/``."""
+        base = self.base_url
+        if base in ("", "/"):
+            base = urlparse(self.bind_url).path or "/"
+        return base if base.endswith("/") else base + "/"
+
     def hub_prefix(self) -> str:
-        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-        return base + "hub/"
+        return self.base_prefix() + "hub/"
 
 
 #: the configurable classes whose sections a config file may contain

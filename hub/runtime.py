@@ -42,6 +42,9 @@ class Hub:
         self.db = Database(self.settings.db_url)
         self.verified_tokens = tokens.VerifiedTokens()
         self.validate_responses = validate_responses
+        # read once: traitlets attribute access is slow on the request path
+        self.base_prefix = self.settings.base_prefix()
+        self.hub_prefix = self.settings.hub_prefix()
 
     def start(self) -> None:
         self.db.upgrade()

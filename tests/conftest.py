@@ -155,3 +155,15 @@ def make_hub(db_url: str) -> Iterator[HubFactory]:
 @pytest.fixture
 def api(make_hub: HubFactory) -> Api:
     return make_hub()
+
+
+def assert_start_fails(config: Config) -> None:
+    """Starting a hub with ``config`` stops with a configuration error."""
+    from hub.core.startup import ConfigError
+
+    hub = Hub(config)
+    try:
+        with pytest.raises(ConfigError):
+            hub.start()
+    finally:
+        hub.stop()

@@ -1,5 +1,9 @@
 """How credentials are accepted and refused."""
 
+from traitlets.config import Config
+
+from tests.conftest import assert_start_fails
+
 
 def test_token_and_bearer_schemes_are_accepted_case_insensitively(api):
     for header in (
@@ -45,22 +49,10 @@ def test_config_token_removed_from_config_stops_working(make_hub, db_url):
 
 
 def test_config_tokens_must_not_be_short(db_url):
-    import pytest
-    from traitlets.config import Config
-
-    from hub.core.startup import ConfigError
-    from hub.runtime import Hub
-
     c = Config()
     c.JupyterHub.db_url = db_url
     c.JupyterHub.api_tokens = {"short": "alice"}
-    hub = Hub(c)
-
-    with pytest.raises(ConfigError):
-        try:
-            hub.start()
-        finally:
-            hub.stop()
+    assert_start_fails(c)
 
 
 def test_server_note_tokens_do_not_count_as_user_activity(api):

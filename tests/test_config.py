@@ -5,6 +5,7 @@ import logging
 from traitlets.config import Config
 
 from hub.config import load_config, warn_unknown
+from tests.conftest import assert_start_fails
 
 
 def test_unknown_keys_and_sections_warn(tmp_path, caplog):
@@ -68,11 +69,6 @@ def test_roles_dropped_from_config_are_deleted(make_hub):
 
 
 def test_invalid_role_config_stops_the_hub(db_url):
-    import pytest
-
-    from hub.core.startup import ConfigError
-    from hub.runtime import Hub
-
     for roles in (
         [{"name": "x!", "scopes": []}],
         [{"name": "ok-name", "scopes": ["not-a-scope"]}],
@@ -82,13 +78,7 @@ def test_invalid_role_config_stops_the_hub(db_url):
         c = Config()
         c.JupyterHub.db_url = db_url
         c.JupyterHub.load_roles = roles
-        hub = Hub(c)
-
-        with pytest.raises(ConfigError):
-            try:
-                hub.start()
-            finally:
-                hub.stop()
+        assert_start_fails(c)
 
 
 def test_load_groups_adds_members_and_sets_properties(make_hub):
@@ -114,3 +104,14 @@ def test_user_role_extension_reaches_every_user(make_hub):
     api.post("/users", json={"usernames": ["alice"]})
     token = api.new_token("alice")
     assert api.get("/users", token=token).status_code == 200
+
+
+def test_bind_url_path_sets_the_prefix(make_hub):
+    api = make_hub(lambda c: setattr(c.JupyterHub, "bind_url", "http://127.0.0.1:8000/jh/"))
+    assert api.client.get("/jh/hub/api/").status_code == 200
+    assert api.client.get("/hub/api/").status_code == 404
+    api.prefix = "/jh/hub/api"
+    api.post("/users", json={"usernames": ["alice"]})
+    server = api.get("/users/alice", params={"include_stopped_servers": "1"}).json()["servers"][""]
+    assert server["url"] == "/jh/user/alice/"
+    assert server["progress_url"] == "/jh/hub/api/users/alice/server/progress"

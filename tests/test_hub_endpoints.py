@@ -112,3 +112,8 @@ def test_405_names_the_methods_the_spec_declares(api):
     r = api("OPTIONS", "/users/alice/tokens/a1")
     assert r.status_code == 405
     assert r.headers["allow"] == "DELETE, GET"
+
+
+def test_every_response_names_the_api_version(api):
+    for r in (api.get("/", token=None), api.get("/users"), api.get("/users/nobody"), api.get("/user", token="bad")):
+        assert r.headers["x-jupyterhub-version"] == "6.1.1"

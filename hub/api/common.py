@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -12,16 +12,14 @@ from hub.api.context import ctx
 from hub.api.models import Shaper
 from hub.api.pagination import PAGINATION_MEDIA_TYPE, Page, page, wrap
 from hub.db.models import Group, Service
-from hub.errors import BadRequest
+from hub.errors import BadRequest, NotImplementedYet
 
 JSON = "application/json"
 
 
 def shaper() -> Shaper:
     c = ctx()
-    settings = c.hub.settings
-    base = settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
-    return Shaper(c.me(), base, settings.hub_prefix())
+    return Shaper(c.me(), c.hub.base_prefix, c.hub.hub_prefix)
 
 
 def groups_query() -> Select[Group]:
@@ -45,6 +43,15 @@ def paged(items: Any, p: Page, total: int) -> Any:
     if not p.envelope:
         return items, 200, {"Content-Type": JSON}
     return wrap(items, p, total, ctx().request.url), 200, {"Content-Type": PAGINATION_MEDIA_TYPE}
+
+
+def not_implemented(feature: str) -> Callable[..., Any]:
+    """A handler for an operation the spec declares but this release lacks: 501."""
+
+    def handler(**_: Any) -> Any:
+        raise NotImplementedYet(feature)
+
+    return handler
 
 
 def flag(value: str | None) -> bool:

@@ -6,12 +6,11 @@ import sys
 from typing import Any
 
 import hub as hub_package
-from hub.api.common import services_query, shaper
+from hub.api.common import not_implemented, services_query, shaper
 from hub.api.context import ctx
 from hub.auth.identity import identify_scopes
 from hub.core import views
 from hub.db.models import Service
-from hub.errors import NotImplementedYet
 
 
 def get_api() -> dict[str, Any]:
@@ -37,8 +36,7 @@ def get_info() -> dict[str, Any]:
     }
 
 
-def post_shutdown(body: dict[str, Any] | None = None) -> Any:
-    raise NotImplementedYet("shutting the hub down over the API")
+post_shutdown = not_implemented("shutting the hub down over the API")
 
 
 def get_current_user() -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.api.common import not_implemented
 from hub.api.context import ctx
 from hub.api.hub import owner_model
 from hub.auth import scopes as sc
 from hub.auth.identity import identify_scopes
 from hub.core import tokens as tokens_core
-from hub.errors import NotFound, NotImplementedYet
+from hub.errors import NotFound
 
 
 def post_auth_token(**_: Any) -> Any:
@@ -36,13 +37,6 @@ def get_auth_token(token: str) -> Any:
     return model
 
 
-def get_auth_cookie(**_: Any) -> Any:
-    raise NotImplementedYet("identifying browser cookies (arrives with browser login)")
-
-
-def get_oauth_authorize(**_: Any) -> Any:
-    raise NotImplementedYet("the OAuth 2 provider")
-
-
-def post_oauth_token(**_: Any) -> Any:
-    raise NotImplementedYet("the OAuth 2 provider")
+get_auth_cookie = not_implemented("identifying browser cookies (arrives with browser login)")
+get_oauth_authorize = not_implemented("the OAuth 2 provider")
+post_oauth_token = not_implemented("the OAuth 2 provider")

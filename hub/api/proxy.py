@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from hub.errors import NotImplementedYet
+from hub.api.common import not_implemented
 
 FEATURE = "the proxy's routing table"
 
-
-def get_proxy(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def post_proxy(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def patch_proxy(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
+get_proxy = not_implemented(FEATURE)
+post_proxy = not_implemented(FEATURE)
+patch_proxy = not_implemented(FEATURE)

@@ -8,48 +8,17 @@ shown in user models.
 
 from __future__ import annotations
 
-from typing import Any
-
-from hub.errors import NotImplementedYet
+from hub.api.common import not_implemented
 
 FEATURE = "starting, stopping and inspecting servers"
 
-
-def get_user_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def post_user_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def delete_user_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_user_server_progress(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_user_server_name(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def put_user_server_name(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def post_user_server_name(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def patch_user_server_name(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def delete_user_server_name(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_user_server_name_progress(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
+get_user_server = not_implemented(FEATURE)
+post_user_server = not_implemented(FEATURE)
+delete_user_server = not_implemented(FEATURE)
+get_user_server_progress = not_implemented(FEATURE)
+get_user_server_name = not_implemented(FEATURE)
+put_user_server_name = not_implemented(FEATURE)
+post_user_server_name = not_implemented(FEATURE)
+patch_user_server_name = not_implemented(FEATURE)
+delete_user_server_name = not_implemented(FEATURE)
+get_user_server_name_progress = not_implemented(FEATURE)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.api.common import services_query, shaper
+from hub.api.common import not_implemented, services_query, shaper
 from hub.api.context import ctx
 from hub.db.models import Service
-from hub.errors import NotFound, NotImplementedYet
+from hub.errors import NotFound
 
 
 def get_services() -> Any:
@@ -34,9 +34,5 @@ def get_service(name: str) -> Any:
     return model
 
 
-def post_service(name: str, body: dict[str, Any] | None = None) -> Any:
-    raise NotImplementedYet("creating services at run time")
-
-
-def delete_service(name: str) -> Any:
-    raise NotImplementedYet("deleting services at run time")
+post_service = not_implemented("creating services at run time")
+delete_service = not_implemented("deleting services at run time")

@@ -6,68 +6,22 @@ Sharing needs running servers; until it arrives every operation here answers
 
 from __future__ import annotations
 
-from typing import Any
-
-from hub.errors import NotImplementedYet
+from hub.api.common import not_implemented
 
 FEATURE = "sharing servers"
 
-
-def get_user_shared(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_user_shared_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def delete_user_shared_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_group_shared(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_group_shared_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def delete_group_shared_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_shares_owner(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_shares_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def post_shares_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def patch_shares_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def delete_shares_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_share_codes_owner(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def get_share_codes_server(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def post_share_code(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
-
-
-def delete_share_code(**_: Any) -> Any:
-    raise NotImplementedYet(FEATURE)
+get_user_shared = not_implemented(FEATURE)
+get_user_shared_server = not_implemented(FEATURE)
+delete_user_shared_server = not_implemented(FEATURE)
+get_group_shared = not_implemented(FEATURE)
+get_group_shared_server = not_implemented(FEATURE)
+delete_group_shared_server = not_implemented(FEATURE)
+get_shares_owner = not_implemented(FEATURE)
+get_shares_server = not_implemented(FEATURE)
+post_shares_server = not_implemented(FEATURE)
+patch_shares_server = not_implemented(FEATURE)
+delete_shares_server = not_implemented(FEATURE)
+get_share_codes_owner = not_implemented(FEATURE)
+get_share_codes_server = not_implemented(FEATURE)
+post_share_code = not_implemented(FEATURE)
+delete_share_code = not_implemented(FEATURE)

@@ -115,5 +115,10 @@ def test_405_names_the_methods_the_spec_declares(api):
 
 
 def test_every_response_names_the_api_version(api):
-    for r in (api.get("/", token=None), api.get("/users"), api.get("/users/nobody"), api.get("/user", token="bad")):
+    for r in (
+        api.get("/", token=None),
+        api.get("/users"),
+        api.get("/users/nobody"),
+        api.get("/user", token="bad"),
+    ):
         assert r.headers["x-jupyterhub-version"] == "6.1.1"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from pathlib import Path
 
 from traitlets.config import Application
@@ -47,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # connexion imports starlette's test client, which warns about httpx
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = _parser().parse_args(argv)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.basicConfig(

@@ -19,6 +19,17 @@ OPERATIONS = [
     for method, op in item.items()
     if method != "parameters"
 ]
+
+
+def operation_of(method: str, path: str) -> str:
+    """The operationId that serves ``method path`` (a concrete path)."""
+    for template, item in SPEC["paths"].items():
+        pattern = re.sub(r"\\{[a-z_]+\\}", "[^/]*", re.escape(template))
+        if re.fullmatch(pattern, path.split("?")[0]) and method.lower() in item:
+            return str(item[method.lower()]["operationId"])
+    raise KeyError(f"{method} {path}")
+
+
 #: operations that answer 501 until their feature lands; this list shrinks
 NOT_IMPLEMENTED = {
     "post-shutdown",
@@ -87,14 +98,13 @@ def test_operation_is_documented_and_has_a_handler(path, method, op):
         assert "501" in op["responses"]
 
 
-def test_response_bodies_use_named_schemas():
+def test_request_and_response_bodies_use_named_schemas():
     for _, _, op in OPERATIONS:
-        for status, response in op["responses"].items():
-            for media in response.get("content", {}).values():
-                schema = media["schema"]
-                if schema.get("type") == "array":
-                    schema = schema["items"]
-                assert "$ref" in schema, (op["operationId"], status)
+        bodies = [("request", op["requestBody"])] if "requestBody" in op else []
+        bodies += list(op["responses"].items())
+        for where, body in bodies:
+            for media in body.get("content", {}).values():
+                assert list(media["schema"]) == ["$ref"], (op["operationId"], where)
 
 
 def _resolve(schema):

@@ -189,7 +189,9 @@ def create_app(hub: Hub) -> AsyncApp:
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         try:
             await anyio.to_thread.run_sync(hub.start)
+            await hub.start_services()
         except BaseException:
+            await hub.stop_services()
             hub.stop()
             raise
         purger = asyncio.create_task(_purge_hourly(hub))
@@ -197,6 +199,7 @@ def create_app(hub: Hub) -> AsyncApp:
             yield
         finally:
             purger.cancel()
+            await hub.stop_services()
             hub.stop()
 
     spec = load_spec()

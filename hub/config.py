@@ -12,12 +12,14 @@ import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
-from traitlets import Bool, Dict, Integer, List, Unicode, Union
+from traitlets import Bool, Dict, Float, Integer, List, Unicode, Union
 from traitlets.config import Config, Configurable, LoggingConfigurable
 from traitlets.config.loader import PyFileConfigLoader
 
 from hub.auth.authenticators import Authenticator, DummyAuthenticator
-from hub.spawners.base import LocalProcessSpawner, SimpleLocalProcessSpawner, Spawner
+from hub.proxy.chp import ConfigurableHTTPProxy
+from hub.spawners.base import Spawner
+from hub.spawners.local import LocalProcessSpawner, SimpleLocalProcessSpawner
 
 log = logging.getLogger("hub.config")
 
@@ -112,6 +114,10 @@ class JupyterHub(LoggingConfigurable):
     )
     concurrent_spawn_limit = Integer(100, help="Most servers starting at once.").tag(config=True)
     active_server_limit = Integer(0, help="Most servers running at once; 0 = no limit.").tag(config=True)
+    slow_spawn_timeout = Float(10, help="Seconds a start request waits before answering 202.").tag(
+        config=True
+    )
+    slow_stop_timeout = Float(10, help="Seconds a stop request waits before answering 202.").tag(config=True)
     cleanup_servers = Bool(True, help="Stop the servers when the hub shuts down.").tag(config=True)
     cleanup_proxy = Bool(True, help="Stop the proxy the hub started when it shuts down.").tag(config=True)
     admin_access = Bool(False, help="Deprecated: let admins access users' servers.").tag(config=True)
@@ -143,10 +149,11 @@ CLASSES: list[type[Configurable]] = [
     Spawner,
     LocalProcessSpawner,
     SimpleLocalProcessSpawner,
+    ConfigurableHTTPProxy,
 ]
 #: sections of JupyterHub configs that later releases of this hub will read;
 #: they are accepted without a warning
-RESERVED_SECTIONS = {"ConfigurableHTTPProxy", "Proxy", "PAMAuthenticator", "Application"}
+RESERVED_SECTIONS = {"Proxy", "PAMAuthenticator", "Application"}
 
 
 def load_config(path: str | None) -> Config:

@@ -9,12 +9,18 @@ clients and contract tests know it too; a test keeps the two equal.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 MAX_LENGTH = 255
 #: the rule as a regular expression (also valid in ECMA 262, without lookarounds)
 PATTERN = r"^[^/\s\x00-\x1f\x7f-\x9f](?:[^/\x00-\x1f\x7f-\x9f]*[^/\s\x00-\x1f\x7f-\x9f])?$"
 _NAME = re.compile(PATTERN)
 _SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def url_name(name: str) -> str:
+    """A name as a URL path segment (``@`` and ``~`` stay readable, as in JupyterHub)."""
+    return quote(name, safe="@~")
 
 
 def valid_name(name: str) -> bool:

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
+import anyio
+from sqlalchemy.orm import Session
 from traitlets.config import Config
 
 from hub.auth import authenticators
 from hub.config import JupyterHub
-from hub.core import startup, tokens
+from hub.core import servers, startup, tokens
+from hub.core.lifecycle import Lifecycle, Urls
 from hub.db.engine import Database
-from hub.spawners import base as spawners
+from hub.proxy.chp import ConfigurableHTTPProxy
+from hub.spawners import local as spawners
+
+T = TypeVar("T")
 
 log = logging.getLogger("hub")
 
@@ -39,12 +47,61 @@ class Hub:
         auth_cls = import_class(self.settings.authenticator_class, authenticators.SHORT_NAMES)
         self.authenticator: authenticators.Authenticator = auth_cls(config=self.config)
         self.spawner_class = import_class(self.settings.spawner_class, spawners.SHORT_NAMES)
+        self.spawner = self.spawner_class(config=self.config)
         self.db = Database(self.settings.db_url)
         self.verified_tokens = tokens.VerifiedTokens()
         self.validate_responses = validate_responses
         # read once: traitlets attribute access is slow on the request path
         self.base_prefix = self.settings.base_prefix()
         self.hub_prefix = self.settings.hub_prefix()
+        host, port = self.settings.hub_address()
+        connect = "127.0.0.1" if host in ("", "0.0.0.0") else host
+        hub_url = f"http://{connect}:{port}"
+        self.proxy = ConfigurableHTTPProxy(
+            public_url=self.settings.bind_url, hub_url=hub_url, config=self.config
+        )
+        s = self.settings
+        self.lifecycle = Lifecycle(
+            self.transact,
+            self.spawner,
+            self.proxy,
+            servers.Limits(
+                s.allow_named_servers,
+                s.named_server_limit_per_user,
+                s.concurrent_spawn_limit,
+                s.active_server_limit,
+            ),
+            Urls(self.base_prefix, self.hub_prefix, f"{hub_url}{self.hub_prefix}api", hub_url),
+            slow_spawn_timeout=s.slow_spawn_timeout,
+            slow_stop_timeout=s.slow_stop_timeout,
+        )
+
+    async def transact(self, fn: Callable[[Session], T], write: bool = True) -> T:
+        """Run ``fn(session)`` in one transaction, from async code.
+
+        SQLite transactions run inline (they never wait on this process's own
+        locks); PostgreSQL ones in a worker thread.
+        """
+        if self.db.is_sqlite:
+            with self.db.inline_transaction(write) as tx:
+                return fn(tx.session)
+        return await anyio.to_thread.run_sync(partial(self._transact, fn, write))
+
+    def _transact(self, fn: Callable[[Session], T], write: bool) -> T:
+        with self.db.transaction(write) as tx:
+            return fn(tx.session)
+
+    async def start_services(self) -> None:
+        """The proxy, the servers found again, and the poller (after :meth:`start`)."""
+        await self.proxy.start()
+        await self.lifecycle.restore()
+        self.lifecycle.start_polling()
+
+    async def stop_services(self) -> None:
+        if self.settings.cleanup_servers:
+            await self.lifecycle.stop_all()
+        await self.lifecycle.close()
+        await self.proxy.stop()
 
     def start(self) -> None:
         self.db.upgrade()

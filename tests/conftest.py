@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import threading
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
+import uvicorn
 from traitlets.config import Config
 
 from hub.app import create_app
@@ -121,11 +127,59 @@ class Api:
         return value
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class RunningProxy:
+    api_url: str
+    public_url: str
+    token: str
+
+
+@pytest.fixture(scope="session")
+def proxy() -> Iterator[RunningProxy]:
+    """One real configurable-http-proxy for the session; test hubs connect to it."""
+    from hub.proxy.chp import PROJECT_BIN
+
+    token = "test-proxy-token"
+    api_port, public_port = free_port(), free_port()
+    cmd = [str(PROJECT_BIN / "configurable-http-proxy"), "--ip", "127.0.0.1", "--port", str(public_port)]
+    cmd += ["--api-ip", "127.0.0.1", "--api-port", str(api_port), "--log-level", "warn"]
+    proc = subprocess.Popen(cmd, env={**os.environ, "CONFIGPROXY_AUTH_TOKEN": token})
+    api_url = f"http://127.0.0.1:{api_port}"
+    for _ in range(200):
+        try:
+            httpx.get(api_url + "/api/routes", headers={"Authorization": f"token {token}"})
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    yield RunningProxy(api_url, f"http://127.0.0.1:{public_port}", token)
+    proc.terminate()
+    proc.wait(10)
+
+
+_PROXY: RunningProxy | None = None
+
+
+@pytest.fixture(autouse=True)
+def _use_proxy(proxy: RunningProxy) -> None:
+    global _PROXY
+    _PROXY = proxy
+
+
 def base_config(db_url: str) -> Config:
     c = Config()
     c.JupyterHub.db_url = db_url
     c.JupyterHub.api_tokens = {ADMIN_TOKEN: "admin"}
     c.Authenticator.admin_users = {"admin"}
+    if _PROXY is not None:
+        c.ConfigurableHTTPProxy.should_start = False
+        c.ConfigurableHTTPProxy.api_url = _PROXY.api_url
+        c.ConfigurableHTTPProxy.auth_token = _PROXY.token
     return c
 
 
@@ -150,6 +204,39 @@ def make_hub(db_url: str) -> Iterator[HubFactory]:
     yield factory
     while stack:
         stack.pop().__exit__(None, None, None)
+
+
+@pytest.fixture
+def make_live_hub(db_url: str) -> Iterator[HubFactory]:
+    """Like ``make_hub``, but the hub listens on a free port (uvicorn in a thread),
+    so that single-user servers and the proxy can reach it."""
+    running: list[tuple[Any, threading.Thread, httpx.Client]] = []
+
+    def factory(configure: Callable[[Config], None] | None = None) -> Api:
+        port = free_port()
+        config = base_config(db_url)
+        config.JupyterHub.hub_ip = "127.0.0.1"
+        config.JupyterHub.hub_port = port
+        if configure is not None:
+            configure(config)
+        app = create_app(Hub(config, validate_responses=True))
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        for _ in range(400):
+            if server.started or not thread.is_alive():
+                break
+            time.sleep(0.025)
+        assert server.started, "the hub did not start"
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+        running.append((server, thread, client))
+        return Api(client)
+
+    yield factory
+    for server, thread, client in reversed(running):
+        client.close()
+        server.should_exit = True
+        thread.join(60)
 
 
 @pytest.fixture

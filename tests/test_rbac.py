@@ -112,6 +112,33 @@ MATRIX = [
         {"admin": 200, "user": 403, "reduced": 403, "service": 200},
     ),
     ("GET", "/services", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    # servers (starts answer 202 at once: slow_spawn_timeout is 0 here)
+    ("GET", "/users/alice/server", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("POST", "/users/alice/server", None, {"admin": 202, "user": 202, "reduced": 403, "service": 403}),
+    ("DELETE", "/users/alice/server", None, {"admin": 204, "user": 204, "reduced": 403, "service": 403}),
+    (
+        "GET",
+        "/users/alice/server/progress",
+        None,
+        {"admin": 400, "user": 400, "reduced": 403, "service": 403},
+    ),
+    ("GET", "/users/bob/server", None, {"admin": 200, "user": 404, "reduced": 403, "service": 403}),
+    ("PUT", "/users/alice/servers/new", {}, {"admin": 201, "user": 201, "reduced": 403, "service": 403}),
+    ("GET", "/users/alice/servers/gpu", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    (
+        "PATCH",
+        "/users/alice/servers/gpu",
+        {"display_name": "GPU"},
+        {"admin": 200, "user": 200, "reduced": 403, "service": 403},
+    ),
+    ("POST", "/users/alice/servers/gpu", None, {"admin": 202, "user": 202, "reduced": 403, "service": 403}),
+    ("DELETE", "/users/alice/servers/gpu", None, {"admin": 204, "user": 204, "reduced": 403, "service": 403}),
+    (
+        "GET",
+        "/users/alice/servers/gpu/progress",
+        None,
+        {"admin": 400, "user": 400, "reduced": 403, "service": 403},
+    ),
     ("GET", "/services/dash", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
 ]
 REQUESTERS = ["admin", "user", "reduced", "service"]
@@ -121,12 +148,15 @@ def configure(c):
     c.JupyterHub.services = [{"name": "dash", "api_token": "dash-secret-token"}]
     c.JupyterHub.load_roles = [{"name": "dash", "scopes": DASH_SCOPES, "services": ["dash"]}]
     c.JupyterHub.load_groups = {"staff": {"users": ["bob"]}, "other": {"users": ["carol"]}}
+    c.JupyterHub.allow_named_servers = True
+    c.JupyterHub.slow_spawn_timeout = 0
 
 
 @pytest.fixture
 def tokens(make_hub):
     api = make_hub(configure)
     api.post("/users", json={"usernames": ["alice"]})
+    api.put("/users/alice/servers/gpu")
     bob = api.post("/users/bob/tokens").json()
     alice = api.post("/users/alice/tokens", json={"note": "spare"}).json()
     api.targets = {"bob_token_id": bob["id"], "bob_token": bob["token"], "alice_token_id": alice["id"]}

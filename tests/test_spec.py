@@ -33,16 +33,6 @@ def operation_of(method: str, path: str) -> str:
 #: operations that answer 501 until their feature lands; this list shrinks
 NOT_IMPLEMENTED = {
     "post-shutdown",
-    "get-user-server",
-    "post-user-server",
-    "delete-user-server",
-    "get-user-server-progress",
-    "get-user-server-name",
-    "put-user-server-name",
-    "post-user-server-name",
-    "patch-user-server-name",
-    "delete-user-server-name",
-    "get-user-server-name-progress",
     "get-user-shared",
     "get-user-shared-server",
     "delete-user-shared-server",
@@ -142,7 +132,6 @@ def test_not_implemented_operations_answer_501(api):
         if operation_id == "post-oauth-token":
             kwargs["data"] = {"client_id": "x", "grant_type": "authorization_code"}
         if operation_id in (
-            "patch-user-server-name",
             "patch-proxy",
             "post-shares-server",
             "patch-shares-server",

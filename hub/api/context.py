@@ -17,18 +17,20 @@ from hub.runtime import Hub
 @dataclass
 class RequestContext:
     hub: Hub
-    tx: Transaction
+    tx: Transaction | None  # None for coroutine handlers, which open their own
     identity: Identity | None
     request: Any  # connexion's request: headers, url, query
 
     @property
     def conn(self) -> Connection:
         """The transaction's connection, for Core statements."""
+        assert self.tx is not None
         return self.tx.conn
 
     @property
     def session(self) -> Session:
         """An ORM session in the same transaction (made on first use)."""
+        assert self.tx is not None
         return self.tx.session
 
     def me(self) -> Identity:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from hub.auth.identity import Identity
 from hub.core.views import ServerView, UserView
 from hub.db.models import APIToken, Group, Service
+from hub.names import url_name
 from hub.timeutil import isoformat
 
 USER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -47,10 +47,6 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     "display": ("read:services",),
 }
 SERVICE_ANY = ("read:services", "read:services:name", "read:roles:services")
-
-
-def url_name(name: str) -> str:
-    return quote(name, safe="@~")
 
 
 def server_url(hub_base: str, user: str, server: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -56,12 +57,20 @@ class HubResolver(Resolver):  # type: ignore[misc]
 
 
 def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, silent: bool) -> Handler:
+    """Wrap a handler: one transaction, the requester identified, the scopes checked.
+
+    A synchronous handler runs inside that transaction. A coroutine handler
+    (one that waits, e.g. for a server to start) runs after it, and opens its
+    own short transactions with :meth:`hub.runtime.Hub.transact`.
+    """
+    is_async = inspect.iscoroutinefunction(func)
+
     def run(inline: bool, args: Any, kwargs: Any) -> Any:
         hub = current()
         credential = (connexion_context.get("token_info") or {}).get("token")
         activity = None
         transaction = hub.db.inline_transaction if inline else hub.db.transaction
-        with transaction(write) as tx:
+        with transaction(write and not is_async) as tx:
             identity = None
             if credential is not None:
                 found = identify.identify(tx.conn, credential, hub)
@@ -69,18 +78,20 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
                     raise Forbidden(None if silent else MISSING_CREDENTIALS)
                 identity, activity = found
                 authz.check(requirement, identity, kwargs, tx.conn)
-            token = enter(RequestContext(hub, tx, identity, connexion_request))
-            try:
-                result = func(*args, **kwargs)
-            finally:
-                leave(token)
+            if is_async:
+                result = identity
+            else:
+                token = enter(RequestContext(hub, tx, identity, connexion_request))
+                try:
+                    result = func(*args, **kwargs)
+                finally:
+                    leave(token)
         if activity is not None:
             with transaction(True) as tx:
                 identify.record(tx.conn, hub, activity)
         return result
 
-    @functools.wraps(func)
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+    async def in_transaction(args: Any, kwargs: Any) -> Any:
         if current().db.is_sqlite:
             # SQLite answers in microseconds and, with one transaction at a time
             # per process, never waits on a lock held by this process: running
@@ -88,4 +99,21 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
             return run(True, args, kwargs)
         return await anyio.to_thread.run_sync(run, False, args, kwargs)
 
-    return wrapper
+    if not is_async:
+
+        @functools.wraps(func)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return await in_transaction(args, kwargs)
+
+        return wrapper
+
+    @functools.wraps(func)
+    async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+        identity = await in_transaction(args, kwargs)
+        token = enter(RequestContext(current(), None, identity, connexion_request))
+        try:
+            return await func(*args, **kwargs)
+        finally:
+            leave(token)
+
+    return async_wrapper

@@ -102,15 +102,18 @@ def patch_user(name: str, body: dict[str, Any]) -> Any:
     return _one(user.name)
 
 
-def delete_user(name: str) -> Any:
+async def delete_user(name: str) -> Any:
     c = ctx()
-    user_id = users_core.id_of(c.conn, name)
+    hub = c.hub
+    user_id = await hub.transact(lambda s: users_core.id_of(s.connection(), name), write=False)
     if user_id is None:
         raise NotFound(None)
     me = c.me()
     if me.kind == "user" and me.id == user_id:
         raise BadRequest("Cannot delete yourself!")
-    users_core.delete(c.conn, user_id)
+    # the user's servers stop first, so that no process outlives its user
+    await hub.lifecycle.stop_user(name)
+    await hub.transact(lambda s: users_core.delete(s.connection(), user_id))
     return None, 204
 
 

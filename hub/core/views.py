@@ -115,6 +115,10 @@ def _complete(conn: Connection, users: list[UserView]) -> list[UserView]:
     return users
 
 
+def select_user_id(name: str) -> Any:
+    return select(User.id).where(User.name == name)
+
+
 def user_by_name(conn: Connection, name: str) -> UserView | None:
     return _one_user(conn, _BY_NAME.first(conn, {"name": name}))
 

@@ -135,6 +135,14 @@ class Server(Base):
     last_activity: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     user_options: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: progress events of the current or last start, in order
+    progress: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    #: why the last start failed, if it did
+    spawn_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the token the running server authenticates with
+    token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"), nullable=True
+    )
 
     user: Mapped[User] = relationship(back_populates="servers", lazy="raise")
 

@@ -1,0 +1,300 @@
+"""Starting, stopping, watching and restoring servers.
+
+The database says what each server is doing; this module does it: it runs the
+spawner, waits for the server to answer HTTP, adds and removes its proxy
+route, records progress, and on start-up finds every server again. Spawns in
+progress are tasks of the worker that started them; what they have done so
+far is in the database, so a hub that crashes mid-spawn ends the spawn as a
+clean failure when it comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+
+from hub.core import servers
+from hub.db.models import Server
+from hub.errors import BadRequest, HubError
+from hub.names import url_name
+from hub.spawners.base import Launch, Spawner, SpawnError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Transact = Callable[..., Awaitable[Any]]
+
+
+class Proxy(Protocol):
+    async def add_route(self, routespec: str, target: str, data: dict[str, Any]) -> None: ...
+    async def delete_route(self, routespec: str) -> None: ...
+    async def get_all_routes(self) -> dict[str, dict[str, Any]]: ...
+
+
+class SpawnFailed(HubError):
+    """The server could not be started (answered as JupyterHub does, 500)."""
+
+    status = 500
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_url: str  # "/"
+    hub_prefix: str  # "/hub/"
+    api_url: str  # http://127.0.0.1:8081/hub/api, as servers call it
+    hub_target: str  # http://127.0.0.1:8081, the hub's proxy route target
+
+    def prefix(self, user: str, server_name: str) -> str:
+        path = f"{self.base_url}user/{url_name(user)}/"
+        return path + (f"{url_name(server_name)}/" if server_name else "")
+
+
+#: limits used when stopping on the hub's own behalf (named servers always allowed)
+_ALL_NAMED = servers.Limits(True, 0, 0, 0)
+
+
+class Lifecycle:
+    def __init__(
+        self,
+        transact: Transact,
+        spawner: Spawner,
+        proxy: Proxy,
+        limits: servers.Limits,
+        urls: Urls,
+        slow_spawn_timeout: float = 10,
+        slow_stop_timeout: float = 10,
+    ) -> None:
+        self.transact = transact
+        self.spawner = spawner
+        self.proxy = proxy
+        self.limits = limits
+        self.urls = urls
+        self.slow_spawn_timeout = slow_spawn_timeout
+        self.slow_stop_timeout = slow_stop_timeout
+        self.spawns: dict[int, asyncio.Task[None]] = {}
+        self.stops: dict[int, asyncio.Task[None]] = {}
+        self._poller: asyncio.Task[None] | None = None
+
+    # --- start ---------------------------------------------------------------------
+
+    async def start(self, user: str, server_name: str, body: Any) -> int:
+        """Start a server; 201 once ready, 202 while still starting."""
+        plan = await self.transact(lambda s: servers.plan_start(s, user, server_name, body, self.limits))
+        if plan == "running":
+            row = await self.transact(lambda s: _state_of(s, user, server_name))
+            if row is not None and await self.spawner.poll(row[1]) is None:
+                raise BadRequest(f"{servers.label(user, server_name)} is already running")
+            if row is not None:
+                await self._gone(row[0], user, server_name)
+            plan = await self.transact(lambda s: servers.plan_start(s, user, server_name, body, self.limits))
+        if not isinstance(plan, servers.SpawnPlan):
+            return 202
+        task = asyncio.create_task(self._spawn(plan))
+        self.spawns[plan.server_id] = task
+        done, _ = await asyncio.wait({task}, timeout=self.slow_spawn_timeout)
+        if not done:
+            return 202
+        error = await self.transact(lambda s: _error_of(s, plan.server_id))
+        if error is not None:
+            raise SpawnFailed(f"Spawn failed: {error}")
+        return 201
+
+    async def _spawn(self, plan: servers.SpawnPlan) -> None:
+        sid = plan.server_id
+        prefix = self.urls.prefix(plan.user, plan.server_name)
+        launch = Launch(
+            user=plan.user,
+            server_name=plan.server_name,
+            prefix=prefix,
+            api_url=self.urls.api_url,
+            api_token=plan.token,
+            base_url=self.urls.base_url,
+            hub_prefix=self.urls.hub_prefix,
+            oauth_client_id=f"jupyterhub-user-{plan.user}"
+            + (f"-{plan.server_name}" if plan.server_name else ""),
+            user_options=plan.user_options,
+        )
+        state: dict[str, Any] = {}
+        try:
+            started = await asyncio.wait_for(self.spawner.start(launch), self.spawner.start_timeout)
+            state = started.state
+            await self.transact(lambda s: _started(s, sid, state))
+            await self.spawner.wait_until_answering(started.url + prefix + "api", state)
+            await self.proxy.add_route(
+                prefix, started.url, {"user": plan.user, "server_name": plan.server_name}
+            )
+            ready = {
+                "progress": 100,
+                "ready": True,
+                "message": f"Server ready at {prefix}",
+                "html_message": f'Server ready at <a href="{prefix}">{prefix}</a>',
+                "url": prefix,
+            }
+            await self.transact(lambda s: servers.spawned(s, sid, started.url, state, ready))
+            log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
+        except asyncio.CancelledError:
+            await self._abandon(sid, state, "Spawn cancelled")
+            raise
+        except Exception as e:  # the spawn failed: leave nothing behind
+            reason = str(e) if isinstance(e, SpawnError | TimeoutError) and str(e) else type(e).__name__
+            if isinstance(e, TimeoutError) and not str(e):
+                reason = f"server did not start within {self.spawner.start_timeout:g} seconds"
+            log.warning("Spawn of %s failed: %s", servers.label(plan.user, plan.server_name), reason)
+            await self._abandon(sid, state, reason)
+        finally:
+            self.spawns.pop(sid, None)
+
+    async def _abandon(self, sid: int, state: dict[str, Any], reason: str) -> None:
+        with contextlib.suppress(Exception):
+            await self.spawner.stop(state)
+        await asyncio.shield(self.transact(lambda s: servers.stopped(s, sid, error=reason)))
+
+    # --- stop --------------------------------------------------------------------
+
+    async def stop(self, user: str, server_name: str, remove: bool) -> int:
+        """Stop (and maybe remove) a server; 204 once stopped, 202 while stopping."""
+        plan = await self.transact(lambda s: servers.plan_stop(s, user, server_name, remove, self.limits))
+        if plan is None:
+            return 204
+        task = asyncio.create_task(self._stop(plan, user, server_name))
+        self.stops[plan.server_id] = task
+        done, _ = await asyncio.wait({task}, timeout=self.slow_stop_timeout)
+        return 204 if done else 202
+
+    async def _stop(self, plan: servers.StopPlan, user: str, server_name: str) -> None:
+        sid = plan.server_id
+        try:
+            spawn = self.spawns.get(sid)
+            if spawn is not None:
+                spawn.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await spawn
+            with contextlib.suppress(Exception):
+                await self.proxy.delete_route(self.urls.prefix(user, server_name))
+            state = await self.transact(lambda s: _state_by_id(s, sid))
+            await self.spawner.stop(state or plan.state)
+            await self.transact(lambda s: servers.stopped(s, sid))
+            if plan.remove:
+                await self.transact(lambda s: servers.remove(s, sid))
+        finally:
+            self.stops.pop(sid, None)
+
+    async def _gone(self, sid: int, user: str, server_name: str) -> None:
+        """A server's process is gone: remove its route and mark it stopped."""
+        log.warning("Server %s is no longer running", servers.label(user, server_name))
+        with contextlib.suppress(Exception):
+            await self.proxy.delete_route(self.urls.prefix(user, server_name))
+        await self.transact(lambda s: servers.stopped(s, sid))
+
+    # --- watching and restoring --------------------------------------------------------
+
+    async def check_all(self) -> None:
+        """Poll every ready server; forget the ones whose process is gone."""
+        for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
+            if pending is None and url is not None and await self.spawner.poll(state) is not None:
+                await self._gone(sid, user, name)
+
+    async def restore(self) -> None:
+        """At start-up: adopt running servers, end interrupted transitions, fix routes."""
+        for sid, user, name, state, pending, _url in await self.transact(servers.active, write=False):
+            if sid in self.spawns or sid in self.stops:
+                continue
+            alive = await self.spawner.poll(state) is None
+            if pending == "spawn":
+                log.warning("Start of %s was interrupted; ending it", servers.label(user, name))
+                await self._abandon(sid, state, "the hub restarted during the start")
+            elif pending == "stop" or not alive:
+                if alive:
+                    await self.spawner.stop(state)
+                await self._gone(sid, user, name)
+        await self.reconcile()
+
+    async def reconcile(self) -> None:
+        """Make the proxy's table match the database."""
+        expected = {"/": (self.urls.hub_target, {"hub": True})} if self.urls.base_url == "/" else {}
+        if self.urls.base_url != "/":
+            expected[self.urls.hub_prefix] = (self.urls.hub_target, {"hub": True})
+        pending_specs = set()
+        for _sid, user, name, _state, pending, url in await self.transact(servers.active, write=False):
+            spec = self.urls.prefix(user, name)
+            if pending is None and url is not None:
+                expected[spec] = (url, {"user": user, "server_name": name})
+            else:
+                pending_specs.add(spec)
+        routes = await self.proxy.get_all_routes()
+        for spec, (target, data) in expected.items():
+            if spec not in routes or routes[spec]["target"] != target:
+                await self.proxy.add_route(spec, target, data)
+        for spec in routes:
+            if spec not in expected and spec not in pending_specs:
+                await self.proxy.delete_route(spec)
+
+    def start_polling(self) -> None:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(self.spawner.poll_interval)
+                try:
+                    await self.check_all()
+                except Exception:
+                    log.exception("Polling servers failed")
+
+        self._poller = asyncio.create_task(loop())
+
+    async def stop_user(self, user: str) -> None:
+        """Stop every server of one user, and wait for them."""
+        for sid, owner, name, _state, pending, _url in await self.transact(servers.active, write=False):
+            if owner != user:
+                continue
+            if pending == "stop" and sid in self.stops:
+                await self.stops[sid]
+                continue
+            plan = await self.transact(lambda s, n=name: servers.plan_stop(s, user, n, False, _ALL_NAMED))
+            if plan is not None:
+                await self._stop(plan, user, name)
+
+    async def stop_all(self) -> None:
+        """Stop every server (at shutdown, with ``JupyterHub.cleanup_servers``)."""
+        for sid, user, name, state, _pending, _url in await self.transact(servers.active, write=False):
+            spawn = self.spawns.get(sid)
+            if spawn is not None:
+                spawn.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await spawn
+                continue
+            with contextlib.suppress(Exception):
+                await self.spawner.stop(state)
+            await self._gone(sid, user, name)
+
+    async def close(self) -> None:
+        """Stop watching; end this worker's spawns and stops in progress."""
+        if self._poller is not None:
+            self._poller.cancel()
+        tasks = [*self.spawns.values(), *self.stops.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _state_of(session: Session, user: str, server_name: str) -> tuple[int, dict[str, Any]] | None:
+    row = servers.server_row(session, user, server_name)
+    return None if row is None else (row.id, dict(row.state or {}))
+
+
+def _state_by_id(session: Session, sid: int) -> dict[str, Any] | None:
+    row = session.get(Server, sid)
+    return None if row is None else dict(row.state or {})
+
+
+def _error_of(session: Session, sid: int) -> str | None:
+    row = session.get(Server, sid)
+    return None if row is None else row.spawn_error
+
+
+def _started(session: Session, sid: int, state: dict[str, Any]) -> None:
+    servers.save_state(session, sid, state)
+    servers.add_progress(session, sid, {"progress": 50, "message": "Spawning server..."})

@@ -1,0 +1,315 @@
+"""Server records and the rules of starting and stopping them. No I/O but the database.
+
+A server is *ready* when it has a URL and nothing pending, *pending* while it
+starts (``spawn``) or stops (``stop``), and *stopped* otherwise. Everything
+about it lives in its row: the pending action, the spawner's state (pid,
+port, URL), the progress events of the last start and why it failed.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from hub.core import tokens
+from hub.db.models import APIToken, Server, User
+from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
+from hub.timeutil import utcnow
+
+SERVER_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+MAX_SERVER_NAME = 30
+REQUESTED = {"progress": 0, "message": "Server requested"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    allow_named_servers: bool
+    named_server_limit_per_user: int
+    concurrent_spawn_limit: int
+    active_server_limit: int
+
+
+@dataclass(frozen=True)
+class SpawnPlan:
+    """A start that was granted: what the lifecycle needs to carry it out."""
+
+    server_id: int
+    user: str
+    server_name: str
+    token: str
+    user_options: dict[str, Any]
+
+
+def label(user: str, server_name: str) -> str:
+    return f"{user}:{server_name}" if server_name else user
+
+
+def _user(session: Session, name: str) -> User:
+    user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(None)
+    return user
+
+
+def _server(session: Session, user: User, server_name: str) -> Server | None:
+    return session.execute(
+        select(Server).where(Server.user_id == user.id, Server.name == server_name)
+    ).scalar_one_or_none()
+
+
+def check_name(server_name: str) -> None:
+    if "/" in server_name or len(server_name) > MAX_SERVER_NAME or not SERVER_NAME.match(server_name):
+        raise BadRequest(f"Invalid server_name: {server_name!r}")
+
+
+def _named_checks(session: Session, user: User, server_name: str, limits: Limits, creating: bool) -> None:
+    if not server_name:
+        return
+    if not limits.allow_named_servers:
+        raise BadRequest("Named servers are not enabled.")
+    if not creating:
+        return
+    check_name(server_name)
+    limit = limits.named_server_limit_per_user
+    if limit:
+        named = session.execute(
+            select(func.count(Server.id)).where(Server.user_id == user.id, Server.name != "")
+        ).scalar_one()
+        if named >= limit:
+            raise BadRequest(
+                f"User {user.name} already has the maximum of {limit} named servers."
+                "  One must be deleted before a new server can be created"
+            )
+
+
+def _throttle(session: Session, limits: Limits) -> None:
+    if limits.concurrent_spawn_limit:
+        spawning = session.execute(
+            select(func.count(Server.id)).where(Server.pending == "spawn")
+        ).scalar_one()
+        if spawning >= limits.concurrent_spawn_limit:
+            retry = random.randint(30, 60)
+            raise TooManyRequests(
+                f"Too many users trying to log in right now. Try again in {-(-retry // 10) * 10} seconds.",
+                headers={"Retry-After": str(retry)},
+            )
+    if limits.active_server_limit:
+        active = session.execute(
+            select(func.count(Server.id)).where(or_(Server.pending.is_not(None), Server.url.is_not(None)))
+        ).scalar_one()
+        if active >= limits.active_server_limit:
+            raise TooManyRequests(
+                "Active user limit exceeded. Try again in a few minutes.", headers={"Retry-After": "60"}
+            )
+
+
+def parse_request(body: Any) -> tuple[str | None, dict[str, Any] | None]:
+    """(display_name, user_options) of a start or create request body."""
+    if body is None:
+        return None, None
+    if not isinstance(body, dict):
+        raise BadRequest("Body must be a JSON object")
+    if "display_name" not in body and "user_options" not in body:
+        return None, body or None  # older clients send the options as the whole body
+    display_name = body.get("display_name")
+    if display_name is not None and not isinstance(display_name, str):
+        raise BadRequest("display_name must be a string")
+    options = body.get("user_options")
+    if options is not None and not isinstance(options, dict):
+        raise BadRequest("user_options must be a dict")
+    return display_name, options
+
+
+def plan_start(
+    session: Session, user_name: str, server_name: str, body: Any, limits: Limits
+) -> SpawnPlan | str:
+    """Grant a start, or say why none is needed.
+
+    Returns the plan, or ``"pending"`` when that server is already starting
+    and ``"running"`` when it is ready (the caller checks it is alive).
+    """
+    user = _user(session, user_name)
+    display_name, options = parse_request(body)
+    server = _server(session, user, server_name)
+    _named_checks(session, user, server_name, limits, creating=server is None)
+    if server is not None:
+        if server.pending == "spawn":
+            return "pending"
+        if server.pending is not None:
+            raise BadRequest(f"{label(user.name, server_name)} is pending {server.pending}")
+        if server.url is not None:
+            return "running"
+    _throttle(session, limits)
+    if server is None:
+        server = Server(user_id=user.id, name=server_name, display_name=display_name or server_name)
+        session.add(server)
+    elif display_name is not None:
+        server.display_name = display_name
+    if options is not None:
+        server.user_options = options
+    elif server.user_options is None:
+        server.user_options = {}
+    now = utcnow()
+    server.pending = "spawn"
+    server.started = now
+    server.last_activity = now
+    server.state = {}
+    server.progress = [REQUESTED]
+    server.spawn_error = None
+    user.last_activity = now
+    prefix = f"/user/{user.name}/" + (f"{server_name}/" if server_name else "")
+    scopes = [f"users:activity!user={user.name}", f"access:servers!server={user.name}/{server_name}"]
+    row, value = tokens.issue(session, user_id=user.id, scopes=scopes, note=f"Server at {prefix}")
+    session.flush()
+    server.token_id = row.id
+    session.flush()
+    return SpawnPlan(server.id, user.name, server_name, value, dict(server.user_options or {}))
+
+
+def add_progress(session: Session, server_id: int, event: dict[str, Any]) -> None:
+    server = session.get(Server, server_id)
+    if server is not None:
+        server.progress = [*(server.progress or []), event]
+
+
+def spawned(
+    session: Session, server_id: int, url: str, state: dict[str, Any], ready_event: dict[str, Any]
+) -> None:
+    server = session.get(Server, server_id)
+    if server is None:
+        return
+    server.url = url
+    server.state = state
+    server.pending = None
+    server.progress = [*(server.progress or []), ready_event]
+
+
+def save_state(session: Session, server_id: int, state: dict[str, Any]) -> None:
+    server = session.get(Server, server_id)
+    if server is not None:
+        server.state = state
+
+
+def stopped(session: Session, server_id: int, error: str | None = None) -> None:
+    """The server is gone: forget its process and revoke its token."""
+    server = session.get(Server, server_id)
+    if server is None:
+        return
+    if error is not None:
+        server.spawn_error = error
+        server.progress = [
+            *(server.progress or []),
+            {"progress": 100, "failed": True, "message": f"Spawn failed: {error}"},
+        ]
+    server.url = None
+    server.pending = None
+    server.started = None
+    server.state = {}
+    if server.token_id is not None:
+        session.execute(delete(APIToken).where(APIToken.id == server.token_id))
+        server.token_id = None
+
+
+@dataclass(frozen=True)
+class StopPlan:
+    server_id: int
+    state: dict[str, Any]
+    was_pending: str | None
+    remove: bool
+
+
+def plan_stop(
+    session: Session, user_name: str, server_name: str, remove: bool, limits: Limits
+) -> StopPlan | None:
+    """Mark a server stopping; None when there is nothing to stop or remove."""
+    user = _user(session, user_name)
+    if server_name and not limits.allow_named_servers:
+        raise BadRequest("Named servers are not enabled.")
+    server = _server(session, user, server_name)
+    if server is None:
+        if server_name:
+            raise NotFound(f"{user.name} has no server named '{server_name}'")
+        return None
+    if remove and not server_name:
+        raise BadRequest("Cannot delete the default server")
+    if server.pending in ("stop", "rename"):
+        raise BadRequest(f"{label(user.name, server_name)} is pending {server.pending}")
+    was = server.pending
+    if server.url is None and was is None:
+        if remove:
+            session.delete(server)
+        return None
+    server.pending = "stop"
+    return StopPlan(server.id, dict(server.state or {}), was, remove)
+
+
+def remove(session: Session, server_id: int) -> None:
+    server = session.get(Server, server_id)
+    if server is not None:
+        session.delete(server)
+
+
+def create_stopped(session: Session, user_name: str, server_name: str, body: Any, limits: Limits) -> Server:
+    """PUT: a named server that is not started."""
+    user = _user(session, user_name)
+    if not server_name:
+        raise Conflict(f"User {user.name} already has a default server")
+    _named_checks(session, user, server_name, limits, creating=True)
+    if _server(session, user, server_name) is not None:
+        raise Conflict(f"User {user.name} already has server {server_name}")
+    display_name, options = parse_request(body)
+    server = Server(
+        user_id=user.id,
+        name=server_name,
+        display_name=display_name or server_name,
+        user_options=options or None,
+    )
+    session.add(server)
+    session.flush()
+    return server
+
+
+def modify_stopped(
+    session: Session, user_name: str, server_name: str, body: dict[str, Any], limits: Limits
+) -> Server:
+    """PATCH: rename a stopped server or change its display name or options."""
+    user = _user(session, user_name)
+    if server_name and not limits.allow_named_servers:
+        raise BadRequest("Named servers are not enabled.")
+    server = _server(session, user, server_name)
+    if server is None:
+        raise NotFound(f"User {user.name} has no such server '{server_name}'")
+    if server.pending is not None or server.url is not None:
+        raise BadRequest(f"{label(user.name, server_name)} is active. Please stop it before modifying it.")
+    new_name = body.get("name")
+    if new_name is not None and new_name != server.name:
+        _named_checks(session, user, new_name, limits, creating=True)
+        if _server(session, user, new_name) is not None:
+            raise Conflict(f"User {user.name} already has server '{new_name}'")
+        server.name = new_name
+    if body.get("display_name") is not None:
+        server.display_name = body["display_name"]
+    if "user_options" in body:
+        server.user_options = body["user_options"]
+    session.flush()
+    return server
+
+
+def active(session: Session) -> list[tuple[int, str, str, dict[str, Any], str | None, str | None]]:
+    """(id, user, server name, state, pending, url) of every server with a process or a pending action."""
+    rows = session.execute(
+        select(Server.id, User.name, Server.name, Server.state, Server.pending, Server.url)
+        .join(User, User.id == Server.user_id)
+        .where(or_(Server.pending.is_not(None), Server.url.is_not(None)))
+    )
+    return [(r[0], r[1], r[2], dict(r[3] or {}), r[4], r[5]) for r in rows]
+
+
+def server_row(session: Session, user_name: str, server_name: str) -> Server | None:
+    user = session.execute(select(User).where(User.name == user_name)).scalar_one_or_none()
+    return None if user is None else _server(session, user, server_name)

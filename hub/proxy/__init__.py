@@ -1,0 +1,1 @@
+"""The proxy: public traffic to the hub and to each running server."""

@@ -1,0 +1,185 @@
+"""Single-user servers as local processes.
+
+Each server is a child process in its own session (so a hub that is killed
+leaves it running, to be found again from the stored pid). Stopping sends
+SIGTERM to the whole process group, then SIGKILL after ``term_timeout``.
+Servers run as the hub's own OS user; switching to an OS account per hub user
+is not supported yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from traitlets import Float, Unicode
+
+from hub.spawners.base import Launch, Spawner, SpawnError, Started
+
+
+def free_port(ip: str) -> int:
+    with socket.socket() as s:
+        s.bind((ip or "127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LocalProcessSpawner(Spawner):
+    """Runs each server as a local process of the hub's OS user."""
+
+    home_dir_template = Unicode(
+        "/tmp/{username}", help="Working directory of each user's servers (created if missing)."
+    ).tag(config=True)
+    term_timeout = Float(5, help="Seconds between SIGTERM and SIGKILL when stopping.").tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # children of this process, to reap them; the state in the database
+        # (pid) is what polling and stopping rely on
+        self._children: dict[int, subprocess.Popen[bytes]] = {}
+
+    def command(self) -> list[str]:
+        cmd = list(self.cmd)
+        if cmd and not os.path.isabs(cmd[0]) and shutil.which(cmd[0]) is None:
+            # the hub's own environment first, where `make` installs the server
+            beside = Path(sys.executable).parent / cmd[0]
+            if beside.exists():
+                cmd[0] = str(beside)
+        args = list(self.args)
+        if (
+            os.geteuid() == 0
+            and cmd
+            and cmd[0].endswith("jupyterhub-singleuser")
+            and "--allow-root" not in args
+        ):
+            # jupyter-server refuses to run as root without it (CI runs as root)
+            args.append("--allow-root")
+        return cmd + args
+
+    def env(self, launch: Launch, port: int) -> dict[str, str]:
+        env = {key: os.environ[key] for key in self.env_keep if key in os.environ}
+        home = self.home_dir_template.format(username=launch.user)
+        activity_url = f"{launch.api_url}/users/{launch.user}/activity"
+        access = [
+            f"access:servers!server={launch.user}/{launch.server_name}",
+            f"access:servers!user={launch.user}",
+        ]
+        env.update(
+            {
+                "JUPYTERHUB_API_TOKEN": launch.api_token,
+                "JPY_API_TOKEN": launch.api_token,
+                "JUPYTERHUB_CLIENT_ID": launch.oauth_client_id,
+                "JUPYTERHUB_API_URL": launch.api_url,
+                "JUPYTERHUB_ACTIVITY_URL": activity_url,
+                "JUPYTERHUB_BASE_URL": launch.base_url,
+                "JUPYTERHUB_SERVICE_PREFIX": launch.prefix,
+                "JUPYTERHUB_SERVICE_URL": f"http://{self.ip}:{port}{launch.prefix}",
+                "JUPYTERHUB_USER": launch.user,
+                "JUPYTERHUB_SERVER_NAME": launch.server_name,
+                "JUPYTERHUB_OAUTH_CALLBACK_URL": f"{launch.prefix}oauth_callback",
+                "JUPYTERHUB_OAUTH_ACCESS_SCOPES": json.dumps(access),
+                "JUPYTERHUB_OAUTH_SCOPES": json.dumps(access),
+                "JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES": json.dumps(list(self.oauth_client_allowed_scopes)),
+                "JUPYTERHUB_HOST": "",
+                "JUPYTERHUB_PUBLIC_URL": "",
+                "JUPYTERHUB_PUBLIC_HUB_URL": "",
+                "JUPYTERHUB_COOKIE_HOST_PREFIX_ENABLED": "0",
+                "USER": launch.user,
+                "HOME": home,
+                "SHELL": "/bin/bash",
+            }
+        )
+        if self.notebook_dir:
+            env["JUPYTERHUB_ROOT_DIR"] = self.notebook_dir.format(username=launch.user)
+        if self.default_url:
+            env["JUPYTERHUB_DEFAULT_URL"] = self.default_url
+        for key, value in self.environment.items():
+            env[key] = value(self) if callable(value) else str(value)
+        return env
+
+    async def start(self, launch: Launch) -> Started:
+        port = free_port(self.ip)
+        env = self.env(launch, port)
+        home = Path(env["HOME"])
+        home.mkdir(parents=True, exist_ok=True)
+        cmd = self.command()
+        try:
+            proc = subprocess.Popen(
+                cmd,
+                env=env,
+                cwd=home,
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError as e:
+            raise SpawnError(f"could not run {cmd[0]}: {e.strerror}") from None
+        self._children[proc.pid] = proc
+        url = f"http://{self.ip or '127.0.0.1'}:{port}"
+        return Started(url=url, state={"pid": proc.pid, "port": port, "url": url})
+
+    async def poll(self, state: dict[str, Any]) -> int | None:
+        pid = state.get("pid")
+        if not pid:
+            return 0
+        child = self._children.get(pid)
+        if child is not None:
+            status = child.poll()
+            if status is not None:
+                self._children.pop(pid, None)
+            return status
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return 0
+        except PermissionError:
+            return None  # exists, owned by another user
+        return None
+
+    async def stop(self, state: dict[str, Any]) -> None:
+        pid = state.get("pid")
+        if not pid or await self.poll(state) is not None:
+            return
+        self._signal(pid, signal.SIGTERM)
+        if await self._wait(state, self.term_timeout):
+            return
+        self._signal(pid, signal.SIGKILL)
+        if not await self._wait(state, 5):
+            self.log.warning("Process %s did not exit after SIGKILL", pid)
+
+    @staticmethod
+    def _signal(pid: int, sig: int) -> None:
+        try:
+            os.killpg(pid, sig)  # the server and anything it started
+        except (ProcessLookupError, PermissionError):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+
+    async def _wait(self, state: dict[str, Any], timeout: float) -> bool:
+        delay = 0.05
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if await self.poll(state) is not None:
+                return True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        return await self.poll(state) is not None
+
+
+class SimpleLocalProcessSpawner(LocalProcessSpawner):
+    """JupyterHub's ``simple`` spawner: the same here (no OS user switching)."""
+
+
+SHORT_NAMES: dict[str, type[Spawner]] = {
+    "localprocess": LocalProcessSpawner,
+    "default": LocalProcessSpawner,
+    "simple": SimpleLocalProcessSpawner,
+}

@@ -1,0 +1,216 @@
+"""Servers: real jupyterhub-singleuser processes behind the real proxy."""
+
+import json
+import os
+import signal
+import sys
+import time
+
+import httpx
+import pytest
+
+PAGED = {"Accept": "application/jupyterhub-pagination+json"}
+
+
+def named(c):
+    c.JupyterHub.allow_named_servers = True
+    c.Spawner.poll_interval = 0.5
+
+
+def events(api, path):
+    r = api.get(path)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/event-stream")
+    return [json.loads(line[len("data: ") :]) for line in r.text.splitlines() if line.startswith("data: ")]
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_start_use_and_stop_a_server(make_live_hub, proxy):
+    api = make_live_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.post("/users/alice/server")
+    assert r.status_code == 201, r.text
+
+    user = api.get("/users/alice").json()
+    assert user["server"] == "/user/alice/"
+    server = user["servers"][""]
+    assert server["ready"] is True and server["pending"] is None and server["stopped"] is False
+    assert server["started"] is not None and server["user_options"] == {}
+    pid = server["state"]["pid"]
+    assert pid_alive(pid)
+
+    # through the real proxy, with a token of alice's
+    token = api.new_token("alice")
+    status = httpx.get(
+        f"{proxy.public_url}/user/alice/api/status", headers={"Authorization": f"token {token}"}
+    )
+    assert status.status_code == 200
+    assert "started" in status.json()
+
+    # a client arriving after the start gets the final event at once
+    assert events(api, "/users/alice/server/progress") == [
+        {
+            "progress": 100,
+            "ready": True,
+            "message": "Server ready at /user/alice/",
+            "html_message": 'Server ready at <a href="/user/alice/">/user/alice/</a>',
+            "url": "/user/alice/",
+        }
+    ]
+    assert api.get("/users", params={"state": "ready"}).json()[0]["name"] == "alice"
+    assert (
+        "/user/alice/"
+        in httpx.get(f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"})
+        .json()
+        .__str__()
+        or True
+    )
+
+    r = api.post("/users/alice/server")
+    assert r.status_code == 400 and r.json()["message"] == "alice is already running"
+
+    assert api.delete("/users/alice/server").status_code == 204
+    assert not pid_alive(pid)
+    after = api.get("/users/alice").json()
+    assert after["server"] is None and after["servers"] == {}
+    assert httpx.get(f"{proxy.public_url}/user/alice/api/status").status_code in (404, 503)
+    # stopping a stopped server is fine
+    assert api.delete("/users/alice/server").status_code == 204
+
+
+def test_named_servers(make_live_hub):
+    api = make_live_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/servers/Bad_Name").status_code == 400
+    assert api.post("/users/alice/servers/" + "x" * 31).status_code == 400
+    r = api.put("/users/alice/servers/gpu", json={"display_name": "GPU", "user_options": {"profile": "gpu"}})
+    assert r.status_code == 201
+    assert r.json()["display_name"] == "GPU" and r.json()["stopped"] is True
+    assert api.put("/users/alice/servers/gpu").status_code == 409
+    assert api.put("/users/alice/servers/").status_code in (404, 409)
+    r = api.patch("/users/alice/servers/gpu", json={"name": "gpu2"})
+    assert r.status_code == 200 and r.json()["name"] == "gpu2"
+    r = api.post("/users/alice/servers/gpu2")
+    assert r.status_code == 201, r.text
+    server = api.get("/users/alice/servers/gpu2").json()
+    assert server["url"] == "/user/alice/gpu2/" and server["ready"] is True
+    assert server["user_options"] == {"profile": "gpu"}
+    assert api.patch("/users/alice/servers/gpu2", json={"display_name": "x"}).status_code == 400
+    assert api.delete("/users/alice/servers/gpu2", json={"remove": True}).status_code == 204
+    assert api.get("/users/alice/servers/gpu2").status_code == 404
+    assert api.delete("/users/alice/server", json={"remove": True}).status_code == 400
+
+
+def test_named_servers_disabled_and_limited(make_live_hub):
+    api = make_live_hub()
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.post("/users/alice/servers/gpu")
+    assert r.status_code == 400 and r.json()["message"] == "Named servers are not enabled."
+
+    def limited(c):
+        named(c)
+        c.JupyterHub.named_server_limit_per_user = 1
+
+    api = make_live_hub(limited)
+    assert api.put("/users/alice/servers/one").status_code == 201
+    r = api.put("/users/alice/servers/two")
+    assert r.status_code == 400 and "maximum of 1 named servers" in r.json()["message"]
+
+
+def test_a_command_that_exits_at_once_fails_cleanly(make_live_hub):
+    def failing(c):
+        c.Spawner.cmd = [sys.executable, "-c", "import sys; sys.exit(3)"]
+
+    api = make_live_hub(failing)
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.post("/users/alice/server")
+    assert r.status_code == 500
+    assert r.json()["message"] == "Spawn failed: the server exited with status 3 before it answered"
+    user = api.get("/users/alice", params={"include_stopped_servers": "1"}).json()
+    assert user["servers"][""]["stopped"] is True and user["server"] is None
+    assert events(api, "/users/alice/server/progress")[-1]["failed"] is True
+    # a new start is allowed
+    assert api.post("/users/alice/server").status_code == 500
+
+
+def test_a_server_that_never_answers_times_out_and_is_killed(make_live_hub, tmp_path):
+    pidfile = tmp_path / "pid"
+
+    def silent(c):
+        c.Spawner.cmd = [
+            sys.executable,
+            "-c",
+            f"import os,time; open({str(pidfile)!r},'w').write(str(os.getpid())); time.sleep(60)",
+        ]
+        c.Spawner.http_timeout = 1
+
+    api = make_live_hub(silent)
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.post("/users/alice/server")
+    assert r.status_code == 500
+    assert "did not answer HTTP within 1 seconds" in r.json()["message"]
+    assert not pid_alive(int(pidfile.read_text()))
+
+
+def test_a_server_killed_behind_the_hubs_back_is_reported_stopped(make_live_hub, proxy):
+    api = make_live_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/server").status_code == 201
+    pid = api.get("/users/alice").json()["servers"][""]["state"]["pid"]
+    os.killpg(pid, signal.SIGKILL)
+    for _ in range(100):
+        if api.get("/users/alice").json()["server"] is None:
+            break
+        time.sleep(0.1)
+    assert api.get("/users/alice").json()["servers"] == {}
+    routes = httpx.get(
+        f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"}
+    ).json()
+    assert "/user/alice" not in routes
+
+
+def test_ten_servers_start_at_once(make_live_hub):
+    def quick(c):
+        named(c)
+        c.JupyterHub.slow_spawn_timeout = 0
+
+    api = make_live_hub(quick)
+    names = [f"u{i}" for i in range(10)]
+    api.post("/users", json={"usernames": names})
+    for name in names:
+        assert api.post(f"/users/{name}/server").status_code == 202
+    for name in names:
+        stream = events(api, f"/users/{name}/server/progress")
+        assert stream[-1]["ready"] is True, stream
+    ready = api.get("/users", params={"state": "ready"}).json()
+    assert sorted(u["name"] for u in ready) == names
+
+
+def test_deleting_a_user_stops_their_servers(make_live_hub):
+    api = make_live_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/server").status_code == 201
+    pid = api.get("/users/alice").json()["servers"][""]["state"]["pid"]
+    assert api.delete("/users/alice").status_code == 204
+    assert not pid_alive(pid)
+
+
+@pytest.mark.parametrize("delay", [0])
+def test_progress_while_starting_ends_with_ready(make_live_hub, delay):
+    def quick(c):
+        c.JupyterHub.slow_spawn_timeout = delay
+
+    api = make_live_hub(quick)
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/server").status_code == 202
+    stream = events(api, "/users/alice/server/progress")
+    assert stream[0] == {"progress": 0, "message": "Server requested"}
+    assert stream[-1]["ready"] is True and stream[-1]["url"] == "/user/alice/"
+    assert api.post("/users/alice/server").status_code == 400

@@ -65,13 +65,11 @@ def test_start_use_and_stop_a_server(make_live_hub, proxy):
         }
     ]
     assert api.get("/users", params={"state": "ready"}).json()[0]["name"] == "alice"
-    assert (
-        "/user/alice/"
-        in httpx.get(f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"})
-        .json()
-        .__str__()
-        or True
-    )
+    routes = httpx.get(
+        f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"}
+    ).json()
+    assert routes["/user/alice"]["target"] == f"http://127.0.0.1:{server['state']['port']}"
+    assert routes["/user/alice"]["user"] == "alice" and routes["/user/alice"]["jupyterhub"] is True
 
     r = api.post("/users/alice/server")
     assert r.status_code == 400 and r.json()["message"] == "alice is already running"

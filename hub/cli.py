@@ -79,7 +79,13 @@ def serve(config: object, validate_responses: bool = False) -> int:
     host, port = hub.settings.hub_address()
     app = create_app(hub)
     log.info("Hub API at http://%s:%d%sapi", host, port, hub.settings.hub_prefix())
-    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+
+    def request_exit() -> None:
+        server.should_exit = True
+
+    hub.request_exit = request_exit
+    server.run()
     return 0
 
 

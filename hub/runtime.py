@@ -7,6 +7,7 @@ worker must know lives in the database.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from collections.abc import Callable
@@ -50,6 +51,10 @@ class Hub:
         self.spawner = self.spawner_class(config=self.config)
         self.db = Database(self.settings.db_url)
         self.verified_tokens = tokens.VerifiedTokens()
+        #: (stop servers, stop the proxy) when the hub stops
+        self._cleanup = (self.settings.cleanup_servers, self.settings.cleanup_proxy)
+        #: set by whatever serves the hub: makes it exit
+        self.request_exit: Callable[[], None] = lambda: None
         self.validate_responses = validate_responses
         # read once: traitlets attribute access is slow on the request path
         self.base_prefix = self.settings.base_prefix()
@@ -98,10 +103,20 @@ class Hub:
         self.lifecycle.start_polling()
 
     async def stop_services(self) -> None:
-        if self.settings.cleanup_servers:
+        cleanup_servers, cleanup_proxy = self._cleanup
+        if cleanup_servers:
             await self.lifecycle.stop_all()
         await self.lifecycle.close()
-        await self.proxy.stop()
+        await self.proxy.stop(stop_process=cleanup_proxy)
+
+    def shutdown(self, servers: bool | None = None, proxy: bool | None = None) -> None:
+        """Ask the server running this hub to exit (``POST /shutdown``)."""
+        s = self.settings
+        self._cleanup = (
+            s.cleanup_servers if servers is None else servers,
+            s.cleanup_proxy if proxy is None else proxy,
+        )
+        asyncio.get_running_loop().call_later(0.1, self.request_exit)
 
     def start(self) -> None:
         self.db.upgrade()

@@ -219,8 +219,10 @@ def make_live_hub(db_url: str) -> Iterator[HubFactory]:
         config.JupyterHub.hub_port = port
         if configure is not None:
             configure(config)
-        app = create_app(Hub(config, validate_responses=True))
+        hub = Hub(config, validate_responses=True)
+        app = create_app(hub)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        hub.request_exit = lambda: setattr(server, "should_exit", True)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         for _ in range(400):

@@ -212,3 +212,52 @@ def test_progress_while_starting_ends_with_ready(make_live_hub, delay):
     assert stream[0] == {"progress": 0, "message": "Server requested"}
     assert stream[-1]["ready"] is True and stream[-1]["url"] == "/user/alice/"
     assert api.post("/users/alice/server").status_code == 400
+
+
+def test_proxy_table_and_sync(make_live_hub, proxy):
+    api = make_live_hub()
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/server").status_code == 201
+    table = api.get("/proxy").json()
+    assert table["/"]["data"]["hub"] is True
+    assert table["/user/alice/"]["data"]["user"] == "alice"
+    page = api.get("/proxy", params={"limit": 1}, headers=PAGED).json()
+    assert len(page["items"]) == 1 and page["_pagination"]["total"] == len(table)
+
+    # a route lost behind the hub's back comes back on POST /proxy
+    headers = {"Authorization": f"token {proxy.token}"}
+    httpx.delete(f"{proxy.api_url}/api/routes/user/alice", headers=headers)
+    assert "/user/alice/" not in api.get("/proxy").json()
+    assert api.post("/proxy").status_code == 200
+    assert "/user/alice/" in api.get("/proxy").json()
+    assert api.patch("/proxy", json=[1]).status_code == 400
+    assert api.patch("/proxy", json={"auth_token": proxy.token}).status_code == 200
+
+
+def test_shutdown_stops_the_servers(make_live_hub):
+    api = make_live_hub()
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/server").status_code == 201
+    pid = api.get("/users/alice").json()["servers"][""]["state"]["pid"]
+    assert api.post("/shutdown", json={"servers": "yes"}).status_code == 400
+    r = api.post("/shutdown")
+    assert r.status_code == 202 and r.json() == {"message": "Shutting down Hub"}
+    for _ in range(100):
+        if not pid_alive(pid):
+            break
+        time.sleep(0.1)
+    assert not pid_alive(pid)
+
+
+def test_spawn_throttling(make_live_hub):
+    def throttled(c):
+        c.JupyterHub.concurrent_spawn_limit = 1
+        c.JupyterHub.slow_spawn_timeout = 0
+
+    api = make_live_hub(throttled)
+    api.post("/users", json={"usernames": ["alice", "bob"]})
+    assert api.post("/users/alice/server").status_code == 202
+    r = api.post("/users/bob/server")
+    assert r.status_code == 429
+    assert 30 <= int(r.headers["retry-after"]) <= 60
+    assert "Too many users trying to log in" in r.json()["message"]

@@ -32,7 +32,6 @@ def operation_of(method: str, path: str) -> str:
 
 #: operations that answer 501 until their feature lands; this list shrinks
 NOT_IMPLEMENTED = {
-    "post-shutdown",
     "get-user-shared",
     "get-user-shared-server",
     "delete-user-shared-server",
@@ -50,9 +49,6 @@ NOT_IMPLEMENTED = {
     "delete-share-code",
     "post-service",
     "delete-service",
-    "get-proxy",
-    "post-proxy",
-    "patch-proxy",
     "get-auth-cookie",
     "get-oauth-authorize",
     "post-oauth-token",
@@ -132,7 +128,6 @@ def test_not_implemented_operations_answer_501(api):
         if operation_id == "post-oauth-token":
             kwargs["data"] = {"client_id": "x", "grant_type": "authorization_code"}
         if operation_id in (
-            "patch-proxy",
             "post-shares-server",
             "patch-shares-server",
         ):

@@ -6,11 +6,12 @@ import sys
 from typing import Any
 
 import hub as hub_package
-from hub.api.common import not_implemented, services_query, shaper
+from hub.api.common import services_query, shaper
 from hub.api.context import ctx
 from hub.auth.identity import identify_scopes
 from hub.core import views
 from hub.db.models import Service
+from hub.errors import BadRequest
 
 
 def get_api() -> dict[str, Any]:
@@ -36,7 +37,18 @@ def get_info() -> dict[str, Any]:
     }
 
 
-post_shutdown = not_implemented("shutting the hub down over the API")
+async def post_shutdown(body: Any = None) -> Any:
+    """Answer 202, then stop: the servers and the proxy too unless the body says not to."""
+    hub = ctx().hub
+    options = body or {}
+    if not isinstance(options, dict):
+        raise BadRequest("Body must be a JSON object")
+    for key in ("servers", "proxy"):
+        value = options.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise BadRequest(f"{key} must be true or false, got {value!r}")
+    hub.shutdown(servers=options.get("servers"), proxy=options.get("proxy"))
+    return {"message": "Shutting down Hub"}, 202
 
 
 def get_current_user() -> dict[str, Any]:

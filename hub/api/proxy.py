@@ -1,11 +1,36 @@
-"""Operations tagged ``proxy``: answered once the hub drives a proxy (501 until then)."""
+"""Operations tagged ``proxy``: the routing table, and synchronizing it."""
 
 from __future__ import annotations
 
-from hub.api.common import not_implemented
+from typing import Any
 
-FEATURE = "the proxy's routing table"
+from hub.api.common import current_page, paged
+from hub.api.context import ctx
+from hub.errors import BadRequest
 
-get_proxy = not_implemented(FEATURE)
-post_proxy = not_implemented(FEATURE)
-patch_proxy = not_implemented(FEATURE)
+
+async def get_proxy(offset: int | None = None, limit: int | None = None) -> Any:
+    routes = await ctx().hub.proxy.get_all_routes()
+    p = current_page(offset, limit)
+    keys = sorted(routes)
+    page = {key: routes[key] for key in keys[p.offset : p.offset + p.limit]}
+    return paged(page, p, len(keys))
+
+
+async def post_proxy() -> Any:
+    await ctx().hub.lifecycle.reconcile()
+    return {}, 200
+
+
+async def patch_proxy(body: Any) -> Any:
+    if not isinstance(body, dict):
+        raise BadRequest("Request body must be JSON dict")
+    hub = ctx().hub
+    api_url, auth_token = body.get("api_url"), body.get("auth_token")
+    if api_url is not None and not isinstance(api_url, str):
+        raise BadRequest("api_url must be a string")
+    if auth_token is not None and not isinstance(auth_token, str):
+        raise BadRequest("auth_token must be a string")
+    await hub.proxy.retarget(api_url, auth_token)
+    await hub.lifecycle.reconcile()
+    return {}, 200

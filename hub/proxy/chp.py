@@ -141,11 +141,11 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
         if response.status_code != 200:
             raise ProxyError(f"the proxy's API at {self.api_url} answered {response.status_code}")
 
-    async def stop(self) -> None:
+    async def stop(self, stop_process: bool = True) -> None:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-        if self.process is not None and self.process.poll() is None:
+        if stop_process and self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -153,6 +153,16 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
             Path(self.pid_file).unlink(missing_ok=True)
+
+    async def retarget(self, api_url: str | None, auth_token: str | None) -> None:
+        """Talk to a proxy at another address or with another token from now on."""
+        if api_url:
+            self.api_url = api_url
+        if auth_token:
+            self.token = auth_token
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     # --- routes ------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ run: install
 	@token=$$($(HUB) -f $(RUN_CONFIG) --log-level WARNING token admin --note "make run"); \
 	echo ""; \
 	echo "Hub API:    http://127.0.0.1:8081/hub/api"; \
+	echo "Proxy:      http://127.0.0.1:8000 (servers at /user/NAME/)"; \
 	echo "Swagger UI: http://127.0.0.1:8081/hub/api/docs"; \
 	echo "Admin token (user 'admin'): $$token"; \
 	echo "Try:  curl -H 'Authorization: token $$token' http://127.0.0.1:8081/hub/api/users"; \

@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     # connexion imports starlette's test client, which warns about httpx
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = _parser().parse_args(argv)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.basicConfig(
         level=args.log_level.upper(), format="[%(levelname)1.1s %(asctime)s %(name)s] %(message)s"
     )

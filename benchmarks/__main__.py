@@ -24,10 +24,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="requests per concurrent phase")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--prefix", default="bench-", help="prefix of the user names created")
+    parser.add_argument(
+        "--servers", type=int, default=0, help="also start and stop this many servers at once"
+    )
     parser.add_argument("--label", default="hub")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
-    bench = Bench(args.url, args.token, args.users, args.requests, args.concurrency, args.prefix)
+    bench = Bench(
+        args.url, args.token, args.users, args.requests, args.concurrency, args.prefix, args.servers
+    )
     results = asyncio.run(bench.run())
     print(report(args.label, results))
     if args.json:

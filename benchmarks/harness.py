@@ -90,7 +90,7 @@ async def _run(
 
 class Bench:
     def __init__(
-        self, url: str, token: str, users: int, requests: int, concurrency: int, prefix: str
+        self, url: str, token: str, users: int, requests: int, concurrency: int, prefix: str, servers: int = 0
     ) -> None:
         self.url = url.rstrip("/")
         self.admin_headers = {"Authorization": f"token {token}"}
@@ -98,6 +98,8 @@ class Bench:
         self.requests = requests
         self.concurrency = concurrency
         self.names = [f"{prefix}{i:05d}" for i in range(users)]
+        self.servers = servers
+        self.server_users = [f"{prefix}srv{i:03d}" for i in range(servers)]
 
     async def _call(
         self, session: aiohttp.ClientSession, method: str, path: str, headers: dict[str, str], **kw: Any
@@ -170,7 +172,49 @@ class Bench:
 
         jobs = [job("DELETE", f"/users/{n}") for n in self.names]
         results.append(await _run(f"delete {self.users} users", jobs, self.concurrency))
+        if self.servers:
+            results.extend(await self._server_phases(session))
         return results
+
+    async def _server_phases(self, session: aiohttp.ClientSession) -> list[PhaseResult]:
+        """Start K servers at once and wait until all are ready; stop them all at once."""
+        h = self.admin_headers
+        names = self.server_users
+        await self._call(session, "POST", "/users", h, json={"usernames": names})
+
+        async def default_server(name: str) -> dict[str, Any]:
+            _, user = await self._call(session, "GET", f"/users/{name}", h)
+            servers: dict[str, Any] = user.get("servers") or {}
+            return servers.get("", {})
+
+        async def until(name: str, ready: bool) -> int:
+            for _ in range(1200):
+                server = await default_server(name)
+                if bool(server.get("ready")) == ready and not server.get("pending"):
+                    return 200
+                await asyncio.sleep(0.1)
+            return 504
+
+        def start(name: str) -> Callable[[], Awaitable[int]]:
+            async def run() -> int:
+                status, _ = await self._call(session, "POST", f"/users/{name}/server", h)
+                return status if status >= 400 else await until(name, True)
+
+            return run
+
+        def stop(name: str) -> Callable[[], Awaitable[int]]:
+            async def run() -> int:
+                status, _ = await self._call(session, "DELETE", f"/users/{name}/server", h)
+                return status if status >= 400 else await until(name, False)
+
+            return run
+
+        k = len(names)
+        started = await _run(f"start {k} servers at once, until all ready", [start(n) for n in names], k)
+        stopped = await _run(f"stop {k} servers at once, until all stopped", [stop(n) for n in names], k)
+        for name in names:
+            await self._call(session, "DELETE", f"/users/{name}", h)
+        return [started, stopped]
 
 
 def report(label: str, results: list[PhaseResult]) -> str:

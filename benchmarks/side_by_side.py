@@ -3,7 +3,7 @@
 JupyterHub is not a dependency of this project: install it in a scratch
 environment outside the repository first, for example::
 
-    python3 -m venv /tmp/jhub/venv && /tmp/jhub/venv/bin/pip install jupyterhub==6.1.1
+    python3 -m venv /tmp/jhub/venv && /tmp/jhub/venv/bin/pip install jupyterhub==6.1.1 jupyter-server
     (cd /tmp/jhub && npm install configurable-http-proxy@5)
 
 then::
@@ -69,7 +69,11 @@ def common_config(workdir: Path, hub_port: int) -> str:
 def start_ours(workdir: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     port = free_port()
     config = workdir / "jupyterhub_config.py"
-    config.write_text(common_config(workdir, port))
+    config.write_text(
+        common_config(workdir, port)
+        + f"c.JupyterHub.bind_url = 'http://127.0.0.1:{free_port()}'\n"
+        + f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{free_port()}'\n"
+    )
     log = open(workdir / "hub.log", "wb")  # noqa: SIM115 (lives as long as the process)
     proc = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "-f", str(config), "--log-level", "WARNING"],
@@ -89,6 +93,9 @@ def start_jupyterhub(workdir: Path, jupyterhub: str, chp: str) -> tuple[subproce
         + f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{free_port()}'\n"
         + f"c.ConfigurableHTTPProxy.command = [{chp!r}]\n"
         + "c.JupyterHub.authenticator_class = 'dummy'\n"
+        + "c.JupyterHub.spawner_class = 'simple'\n"
+        + f"c.Spawner.cmd = [{str(Path(jupyterhub).parent / 'jupyterhub-singleuser')!r}]\n"
+        + "c.Spawner.args = ['--allow-root']\n"
         + "c.Authenticator.allow_all = True\n"
         + "c.JupyterHub.log_level = 'WARN'\n"
         + "c.JupyterHub.cookie_secret_file = "
@@ -107,7 +114,7 @@ def measure(
 ) -> list[PhaseResult]:
     try:
         wait_up(url + "/", proc, log)
-        bench = Bench(url, TOKEN, args.users, args.requests, args.concurrency, "bench-")
+        bench = Bench(url, TOKEN, args.users, args.requests, args.concurrency, "bench-", args.servers)
         results = asyncio.run(bench.run())
     finally:
         proc.terminate()
@@ -129,6 +136,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--servers", type=int, default=10, help="servers started and stopped at once")
     parser.add_argument("--json", default="benchmarks/results/side_by_side.json")
     args = parser.parse_args()
 

@@ -73,6 +73,35 @@ class VersionHeader:
         await self.app(scope, receive, send_with_header)
 
 
+class JsonBodies:
+    """Treat request bodies of the API as JSON whatever their Content-Type says.
+
+    JupyterHub parses bodies as JSON regardless of the header, and clients
+    rely on it: some send ``application/octet-stream`` with an empty POST,
+    the idle culler sends its DELETE body with no JSON type. Only the OAuth
+    token endpoint takes a form.
+    """
+
+    JSON = (b"content-type", b"application/json")
+
+    def __init__(self, app: Any, api_prefix: str) -> None:
+        self.app = app
+        self.api_prefix = api_prefix
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("POST", "PUT", "PATCH", "DELETE")
+            and scope["path"].startswith(self.api_prefix)
+            and not scope["path"].endswith("/oauth2/token")
+        ):
+            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+            declared = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+            if b"json" not in declared.lower():
+                scope = {**scope, "headers": [*headers, self.JSON]}
+        await self.app(scope, receive, send)
+
+
 def _error(status: int, message: str | None, headers: dict[str, str] | None = None) -> ConnexionResponse:
     all_headers = dict(headers or {})
     all_headers.pop("content-type", None)
@@ -214,6 +243,7 @@ def create_app(hub: Hub) -> AsyncApp:
         validator_map={"parameter": CachedParameterValidator},
     )
     app.add_middleware(VersionHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(JsonBodies, position=MiddlewarePosition.BEFORE_EXCEPTION, api_prefix=prefix + "api")
     app.add_error_handler(HubError, hub_error)
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))

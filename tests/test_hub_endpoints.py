@@ -122,3 +122,14 @@ def test_every_response_names_the_api_version(api):
         api.get("/user", token="bad"),
     ):
         assert r.headers["x-jupyterhub-version"] == "6.1.1"
+
+
+def test_bodies_are_json_whatever_the_content_type_says(api):
+    # aiohttp sends an empty POST as application/octet-stream; the idle culler
+    # sends DELETE bodies without a JSON type
+    r = api.post("/users/alice", content=b"", headers={"Content-Type": "application/octet-stream"})
+    assert r.status_code == 201
+    r = api.post("/groups/g", content=b'{"users": ["alice"]}', headers={"Content-Type": "text/plain"})
+    assert r.status_code == 201 and r.json()["users"] == ["alice"]
+    r = api.delete("/groups/g/users", content=b'{"users": ["alice"]}', headers={"Content-Type": ""})
+    assert r.status_code == 200 and r.json()["users"] == []

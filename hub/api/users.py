@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from hub.api.common import as_object, current_page, flag, paged, shaper
 from hub.api.context import ctx
 from hub.core import users as users_core
@@ -105,15 +107,25 @@ def patch_user(name: str, body: dict[str, Any]) -> Any:
 async def delete_user(name: str) -> Any:
     c = ctx()
     hub = c.hub
-    user_id = await hub.transact(lambda s: users_core.id_of(s.connection(), name), write=False)
-    if user_id is None:
-        raise NotFound(None)
     me = c.me()
-    if me.kind == "user" and me.id == user_id:
-        raise BadRequest("Cannot delete yourself!")
-    # the user's servers stop first, so that no process outlives its user
-    await hub.lifecycle.stop_user(name)
-    await hub.transact(lambda s: users_core.delete(s.connection(), user_id))
+
+    def delete_if_idle(session: Session) -> bool:
+        """Delete the user now unless servers must stop first; True once deleted."""
+        conn = session.connection()
+        user_id = users_core.id_of(conn, name)
+        if user_id is None:
+            raise NotFound(None)
+        if me.kind == "user" and me.id == user_id:
+            raise BadRequest("Cannot delete yourself!")
+        if users_core.has_active_servers(conn, user_id):
+            return False
+        users_core.delete(conn, user_id)
+        return True
+
+    if not await hub.transact(delete_if_idle):
+        # the user's servers stop first, so that no process outlives its user
+        await hub.lifecycle.stop_user(name)
+        await hub.transact(delete_if_idle)
     return None, 204
 
 

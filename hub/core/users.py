@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
@@ -133,6 +133,17 @@ _DELETE: Any = sql_delete(User).where(User.id == bindparam("id"))
 def id_of(conn: Connection, name: str) -> int | None:
     user_id: int | None = conn.execute(_ID_BY_NAME, {"name": name}).scalar()
     return user_id
+
+
+_ACTIVE: Any = (
+    select(Server.id)
+    .where(Server.user_id == bindparam("id"), or_(Server.pending.is_not(None), Server.url.is_not(None)))
+    .limit(1)
+)
+
+
+def has_active_servers(conn: Connection, user_id: int) -> bool:
+    return conn.execute(_ACTIVE, {"id": user_id}).first() is not None
 
 
 def delete(conn: Connection, user_id: int) -> None:

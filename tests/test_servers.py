@@ -261,3 +261,20 @@ def test_spawn_throttling(make_live_hub):
     assert r.status_code == 429
     assert 30 <= int(r.headers["retry-after"]) <= 60
     assert "Too many users trying to log in" in r.json()["message"]
+
+
+def test_active_server_limit(make_live_hub):
+    def limited(c):
+        c.JupyterHub.active_server_limit = 1
+
+    api = make_live_hub(limited)
+    api.post("/users", json={"usernames": ["alice", "bob"]})
+    assert api.post("/users/alice/server").status_code == 201
+    r = api.post("/users/bob/server")
+    assert (
+        r.status_code == 429
+        and r.json()["message"] == "Active user limit exceeded. Try again in a few minutes."
+    )
+    assert api.get("/users", params={"state": "active"}).json()[0]["name"] == "alice"
+    assert api.delete("/users/alice/server").status_code == 204
+    assert api.post("/users/bob/server").status_code == 201

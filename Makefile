@@ -10,10 +10,11 @@ export HUB_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: install run test lint format spec-check postgres bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,singleuser]'
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 install: $(STAMP)

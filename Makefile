@@ -8,12 +8,15 @@ HUB := $(BIN)/hub
 RUN_CONFIG := examples/jupyterhub_config.py
 export HUB_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint format spec-check postgres bench clean
+CLIENT_VENV := .venv-client
+OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
 
-$(STAMP): pyproject.toml package.json package-lock.json
+.PHONY: install run test lint format spec-check client client-check postgres bench clean
+
+$(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,singleuser]'
+	$(BIN)/pip install --quiet -e '.[dev,singleuser]' -e generated_client
 	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
@@ -33,8 +36,8 @@ run: install
 	echo ""
 	exec $(HUB) -f $(RUN_CONFIG)
 
-## test: lint, check the spec, and run the whole suite on SQLite and PostgreSQL
-test: install lint spec-check postgres
+## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
+test: install lint spec-check client-check postgres
 	$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
@@ -50,6 +53,31 @@ format: install
 
 spec-check: install
 	$(BIN)/openapi-spec-validator spec/rest-api.yml
+
+$(CLIENT_VENV)/.stamp:
+	$(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/pip install --quiet '$(OPENAPI_PYTHON_CLIENT)'
+	touch $@
+
+# generate CLIENT_OUT from the spec (a fresh folder: stale files never survive)
+define generate_client
+	rm -rf $(1)
+	$(CLIENT_VENV)/bin/openapi-python-client generate --path spec/rest-api.yml \
+		--config client-config.yml --output-path $(1) >/dev/null
+	$(BIN)/ruff format --quiet --no-cache $(1)
+endef
+
+## client: regenerate generated_client/ from spec/rest-api.yml
+client: install $(CLIENT_VENV)/.stamp
+	$(call generate_client,generated_client)
+
+## client-check: fail when generated_client/ differs from a fresh generation
+client-check: install $(CLIENT_VENV)/.stamp
+	$(call generate_client,.client-check)
+	@diff -r generated_client .client-check > /dev/null || \
+		{ echo "generated_client/ is stale: run 'make client' and commit the result"; \
+		  diff -r generated_client .client-check | head -20; rm -rf .client-check; exit 1; }
+	@rm -rf .client-check
 
 ## postgres: start the local PostgreSQL cluster if it is installed and down
 postgres:
@@ -68,4 +96,4 @@ bench: install
 	$(BIN)/python -m benchmarks --help
 
 clean:
-	rm -rf $(VENV) .hub .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CLIENT_VENV) .hub .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,206 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.group import Group
+from ...models.group_users_request import GroupUsersRequest
+from typing import cast
+
+
+def _get_kwargs(
+    name: str,
+    *,
+    body: GroupUsersRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/groups/{name}/users".format(
+            name=quote(str(name), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Group | None:
+    if response.status_code == 200:
+        response_200 = Group.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Group]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupUsersRequest,
+) -> Response[Error | Group]:
+    """Remove members
+
+     Removes the listed users; removing a non-member changes nothing.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (GroupUsersRequest): Users to add or remove. Example: {'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Group]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupUsersRequest,
+) -> Error | Group | None:
+    """Remove members
+
+     Removes the listed users; removing a non-member changes nothing.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (GroupUsersRequest): Users to add or remove. Example: {'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Group
+    """
+
+    return sync_detailed(
+        name=name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupUsersRequest,
+) -> Response[Error | Group]:
+    """Remove members
+
+     Removes the listed users; removing a non-member changes nothing.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (GroupUsersRequest): Users to add or remove. Example: {'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Group]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupUsersRequest,
+) -> Error | Group | None:
+    """Remove members
+
+     Removes the listed users; removing a non-member changes nothing.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (GroupUsersRequest): Users to add or remove. Example: {'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Group
+    """
+
+    return (
+        await asyncio_detailed(
+            name=name,
+            client=client,
+            body=body,
+        )
+    ).parsed

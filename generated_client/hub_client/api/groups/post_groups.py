@@ -1,0 +1,192 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.group import Group
+from ...models.groups_create_request import GroupsCreateRequest
+from typing import cast
+
+
+def _get_kwargs(
+    *,
+    body: GroupsCreateRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/groups",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | list[Group] | None:
+    if response.status_code == 201:
+        response_201 = []
+        _response_201 = response.json()
+        for componentsschemas_group_list_item_data in _response_201:
+            componentsschemas_group_list_item = Group.from_dict(componentsschemas_group_list_item_data)
+
+            response_201.append(componentsschemas_group_list_item)
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | list[Group]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupsCreateRequest,
+) -> Response[Error | list[Group]]:
+    """Create several groups
+
+     Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
+
+    Args:
+        body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
+            'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[Group]]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupsCreateRequest,
+) -> Error | list[Group] | None:
+    """Create several groups
+
+     Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
+
+    Args:
+        body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
+            'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[Group]
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupsCreateRequest,
+) -> Response[Error | list[Group]]:
+    """Create several groups
+
+     Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
+
+    Args:
+        body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
+            'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[Group]]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: GroupsCreateRequest,
+) -> Error | list[Group] | None:
+    """Create several groups
+
+     Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
+
+    Args:
+        body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
+            'users': ['alice']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[Group]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

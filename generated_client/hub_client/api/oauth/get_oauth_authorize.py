@@ -1,0 +1,287 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
+from ...models.get_oauth_authorize_response_type import GetOauthAuthorizeResponseType
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    *,
+    client_id: str,
+    response_type: GetOauthAuthorizeResponseType,
+    redirect_uri: str,
+    state: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    code_challenge: str | Unset = UNSET,
+    code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["client_id"] = client_id
+
+    json_response_type = response_type.value
+    params["response_type"] = json_response_type
+
+    params["redirect_uri"] = redirect_uri
+
+    params["state"] = state
+
+    params["scope"] = scope
+
+    params["code_challenge"] = code_challenge
+
+    json_code_challenge_method: str | Unset = UNSET
+    if not isinstance(code_challenge_method, Unset):
+        json_code_challenge_method = code_challenge_method.value
+
+    params["code_challenge_method"] = json_code_challenge_method
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/oauth2/authorize",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | None:
+    if response.status_code == 302:
+        response_302 = cast(Any, None)
+        return response_302
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 501:
+        response_501 = Error.from_dict(response.json())
+
+        return response_501
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    client_id: str,
+    response_type: GetOauthAuthorizeResponseType,
+    redirect_uri: str,
+    state: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    code_challenge: str | Unset = UNSET,
+    code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
+) -> Response[Any | Error]:
+    """Start an OAuth 2 authorization
+
+     A browser endpoint, not an API call: it redirects a logged-in user back
+    to the client's `redirect_uri` with a code (after a consent page where
+    one is needed), or to the login page first.
+
+    Args:
+        client_id (str):
+        response_type (GetOauthAuthorizeResponseType):
+        redirect_uri (str):
+        state (str | Unset):
+        scope (str | Unset):
+        code_challenge (str | Unset):
+        code_challenge_method (GetOauthAuthorizeCodeChallengeMethod | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+    """
+
+    kwargs = _get_kwargs(
+        client_id=client_id,
+        response_type=response_type,
+        redirect_uri=redirect_uri,
+        state=state,
+        scope=scope,
+        code_challenge=code_challenge,
+        code_challenge_method=code_challenge_method,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    client_id: str,
+    response_type: GetOauthAuthorizeResponseType,
+    redirect_uri: str,
+    state: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    code_challenge: str | Unset = UNSET,
+    code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
+) -> Any | Error | None:
+    """Start an OAuth 2 authorization
+
+     A browser endpoint, not an API call: it redirects a logged-in user back
+    to the client's `redirect_uri` with a code (after a consent page where
+    one is needed), or to the login page first.
+
+    Args:
+        client_id (str):
+        response_type (GetOauthAuthorizeResponseType):
+        redirect_uri (str):
+        state (str | Unset):
+        scope (str | Unset):
+        code_challenge (str | Unset):
+        code_challenge_method (GetOauthAuthorizeCodeChallengeMethod | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+    """
+
+    return sync_detailed(
+        client=client,
+        client_id=client_id,
+        response_type=response_type,
+        redirect_uri=redirect_uri,
+        state=state,
+        scope=scope,
+        code_challenge=code_challenge,
+        code_challenge_method=code_challenge_method,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    client_id: str,
+    response_type: GetOauthAuthorizeResponseType,
+    redirect_uri: str,
+    state: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    code_challenge: str | Unset = UNSET,
+    code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
+) -> Response[Any | Error]:
+    """Start an OAuth 2 authorization
+
+     A browser endpoint, not an API call: it redirects a logged-in user back
+    to the client's `redirect_uri` with a code (after a consent page where
+    one is needed), or to the login page first.
+
+    Args:
+        client_id (str):
+        response_type (GetOauthAuthorizeResponseType):
+        redirect_uri (str):
+        state (str | Unset):
+        scope (str | Unset):
+        code_challenge (str | Unset):
+        code_challenge_method (GetOauthAuthorizeCodeChallengeMethod | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+    """
+
+    kwargs = _get_kwargs(
+        client_id=client_id,
+        response_type=response_type,
+        redirect_uri=redirect_uri,
+        state=state,
+        scope=scope,
+        code_challenge=code_challenge,
+        code_challenge_method=code_challenge_method,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    client_id: str,
+    response_type: GetOauthAuthorizeResponseType,
+    redirect_uri: str,
+    state: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    code_challenge: str | Unset = UNSET,
+    code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
+) -> Any | Error | None:
+    """Start an OAuth 2 authorization
+
+     A browser endpoint, not an API call: it redirects a logged-in user back
+    to the client's `redirect_uri` with a code (after a consent page where
+    one is needed), or to the login page first.
+
+    Args:
+        client_id (str):
+        response_type (GetOauthAuthorizeResponseType):
+        redirect_uri (str):
+        state (str | Unset):
+        scope (str | Unset):
+        code_challenge (str | Unset):
+        code_challenge_method (GetOauthAuthorizeCodeChallengeMethod | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            client_id=client_id,
+            response_type=response_type,
+            redirect_uri=redirect_uri,
+            state=state,
+            scope=scope,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method,
+        )
+    ).parsed

@@ -1,0 +1,237 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.new_share_code import NewShareCode
+from ...models.share_code_create_request import ShareCodeCreateRequest
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    owner: str,
+    server_name: str,
+    *,
+    body: ShareCodeCreateRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/share-codes/{owner}/{server_name}".format(
+            owner=quote(str(owner), safe=""),
+            server_name=quote(str(server_name), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | NewShareCode | None:
+    if response.status_code == 200:
+        response_200 = NewShareCode.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 501:
+        response_501 = Error.from_dict(response.json())
+
+        return response_501
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | NewShareCode]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    owner: str,
+    server_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ShareCodeCreateRequest | Unset = UNSET,
+) -> Response[Error | NewShareCode]:
+    """Issue a share code
+
+     Issues a code that any user can exchange for a share of this server.
+    The code is in the response only; it is stored hashed.
+
+    Args:
+        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        server_name (str):
+        body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
+            {'expires_in': 3600}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | NewShareCode]
+    """
+
+    kwargs = _get_kwargs(
+        owner=owner,
+        server_name=server_name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    owner: str,
+    server_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ShareCodeCreateRequest | Unset = UNSET,
+) -> Error | NewShareCode | None:
+    """Issue a share code
+
+     Issues a code that any user can exchange for a share of this server.
+    The code is in the response only; it is stored hashed.
+
+    Args:
+        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        server_name (str):
+        body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
+            {'expires_in': 3600}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | NewShareCode
+    """
+
+    return sync_detailed(
+        owner=owner,
+        server_name=server_name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    owner: str,
+    server_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ShareCodeCreateRequest | Unset = UNSET,
+) -> Response[Error | NewShareCode]:
+    """Issue a share code
+
+     Issues a code that any user can exchange for a share of this server.
+    The code is in the response only; it is stored hashed.
+
+    Args:
+        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        server_name (str):
+        body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
+            {'expires_in': 3600}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | NewShareCode]
+    """
+
+    kwargs = _get_kwargs(
+        owner=owner,
+        server_name=server_name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    owner: str,
+    server_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ShareCodeCreateRequest | Unset = UNSET,
+) -> Error | NewShareCode | None:
+    """Issue a share code
+
+     Issues a code that any user can exchange for a share of this server.
+    The code is in the response only; it is stored hashed.
+
+    Args:
+        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        server_name (str):
+        body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
+            {'expires_in': 3600}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | NewShareCode
+    """
+
+    return (
+        await asyncio_detailed(
+            owner=owner,
+            server_name=server_name,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,199 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.token import Token
+from typing import cast
+
+
+def _get_kwargs(
+    name: str,
+    token_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/users/{name}/tokens/{token_id}".format(
+            name=quote(str(name), safe=""),
+            token_id=quote(str(token_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Token | None:
+    if response.status_code == 200:
+        response_200 = Token.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Token]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    token_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | Token]:
+    """Get a token
+
+     One token's details, without its value.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        token_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Token]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        token_id=token_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    name: str,
+    token_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | Token | None:
+    """Get a token
+
+     One token's details, without its value.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        token_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Token
+    """
+
+    return sync_detailed(
+        name=name,
+        token_id=token_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    name: str,
+    token_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | Token]:
+    """Get a token
+
+     One token's details, without its value.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        token_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Token]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        token_id=token_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    name: str,
+    token_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | Token | None:
+    """Get a token
+
+     One token's details, without its value.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        token_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Token
+    """
+
+    return (
+        await asyncio_detailed(
+            name=name,
+            token_id=token_id,
+            client=client,
+        )
+    ).parsed

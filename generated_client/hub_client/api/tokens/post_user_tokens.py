@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.new_token import NewToken
+from ...models.token_create_request import TokenCreateRequest
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    name: str,
+    *,
+    body: TokenCreateRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/users/{name}/tokens".format(
+            name=quote(str(name), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | NewToken | None:
+    if response.status_code == 201:
+        response_201 = NewToken.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | NewToken]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenCreateRequest | Unset = UNSET,
+) -> Response[Error | NewToken]:
+    """Create a token
+
+     Creates a token owned by the user. Its value is in the response and is
+    never shown again. `scopes` narrow it (default: everything the owner
+    may do, now and later); every scope must be held by the owner.
+    `expires_in` is a lifetime in seconds.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
+            'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | NewToken]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenCreateRequest | Unset = UNSET,
+) -> Error | NewToken | None:
+    """Create a token
+
+     Creates a token owned by the user. Its value is in the response and is
+    never shown again. `scopes` narrow it (default: everything the owner
+    may do, now and later); every scope must be held by the owner.
+    `expires_in` is a lifetime in seconds.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
+            'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | NewToken
+    """
+
+    return sync_detailed(
+        name=name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenCreateRequest | Unset = UNSET,
+) -> Response[Error | NewToken]:
+    """Create a token
+
+     Creates a token owned by the user. Its value is in the response and is
+    never shown again. `scopes` narrow it (default: everything the owner
+    may do, now and later); every scope must be held by the owner.
+    `expires_in` is a lifetime in seconds.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
+            'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | NewToken]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenCreateRequest | Unset = UNSET,
+) -> Error | NewToken | None:
+    """Create a token
+
+     Creates a token owned by the user. Its value is in the response and is
+    never shown again. `scopes` narrow it (default: everything the owner
+    may do, now and later); every scope must be held by the owner.
+    `expires_in` is a lifetime in seconds.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
+            'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | NewToken
+    """
+
+    return (
+        await asyncio_detailed(
+            name=name,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,213 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.user import User
+from ...models.user_create_request import UserCreateRequest
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    name: str,
+    *,
+    body: UserCreateRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/users/{name}".format(
+            name=quote(str(name), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | User | None:
+    if response.status_code == 201:
+        response_201 = User.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | User]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserCreateRequest | Unset = UNSET,
+) -> Response[Error | User]:
+    """Create a user
+
+     Creates one user with exactly this name. Only an admin may create an admin.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | User]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserCreateRequest | Unset = UNSET,
+) -> Error | User | None:
+    """Create a user
+
+     Creates one user with exactly this name. Only an admin may create an admin.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | User
+    """
+
+    return sync_detailed(
+        name=name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserCreateRequest | Unset = UNSET,
+) -> Response[Error | User]:
+    """Create a user
+
+     Creates one user with exactly this name. Only an admin may create an admin.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | User]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserCreateRequest | Unset = UNSET,
+) -> Error | User | None:
+    """Create a user
+
+     Creates one user with exactly this name. Only an admin may create an admin.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, no control
+            characters, no whitespace at either end.
+             Example: alice.
+        body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | User
+    """
+
+    return (
+        await asyncio_detailed(
+            name=name,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,181 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .activity_request import ActivityRequest
+from .activity_request_servers import ActivityRequestServers
+from .api_version import ApiVersion
+from .class_info import ClassInfo
+from .empty import Empty
+from .error import Error
+from .get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
+from .get_oauth_authorize_response_type import GetOauthAuthorizeResponseType
+from .get_users_sort import GetUsersSort
+from .get_users_state import GetUsersState
+from .group import Group
+from .group_create_request import GroupCreateRequest
+from .group_kind import GroupKind
+from .group_page import GroupPage
+from .group_properties import GroupProperties
+from .group_users_request import GroupUsersRequest
+from .groups_create_request import GroupsCreateRequest
+from .hub_info import HubInfo
+from .identity import Identity
+from .identity_auth_state_type_0 import IdentityAuthStateType0
+from .identity_info_type_0 import IdentityInfoType0
+from .identity_kind import IdentityKind
+from .message import Message
+from .name_ref import NameRef
+from .new_share_code import NewShareCode
+from .new_token import NewToken
+from .new_token_kind import NewTokenKind
+from .o_auth_error import OAuthError
+from .o_auth_token_request import OAuthTokenRequest
+from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
+from .o_auth_token_response import OAuthTokenResponse
+from .o_auth_token_response_token_type import OAuthTokenResponseTokenType
+from .pagination import Pagination
+from .pagination_next_type_0 import PaginationNextType0
+from .pending_action_type_1 import PendingActionType1
+from .pending_action_type_2_type_1 import PendingActionType2Type1
+from .pending_action_type_3_type_1 import PendingActionType3Type1
+from .progress_event import ProgressEvent
+from .proxy_patch_request import ProxyPatchRequest
+from .proxy_route import ProxyRoute
+from .proxy_route_data import ProxyRouteData
+from .request_identity import RequestIdentity
+from .request_identity_auth_state_type_0 import RequestIdentityAuthStateType0
+from .request_identity_info_type_0 import RequestIdentityInfoType0
+from .request_identity_kind import RequestIdentityKind
+from .route_page import RoutePage
+from .route_table import RouteTable
+from .server import Server
+from .server_activity import ServerActivity
+from .server_delete_request import ServerDeleteRequest
+from .server_map import ServerMap
+from .server_patch_request import ServerPatchRequest
+from .server_patch_request_user_options import ServerPatchRequestUserOptions
+from .server_request import ServerRequest
+from .server_request_user_options_type_0 import ServerRequestUserOptionsType0
+from .server_state_type_0 import ServerStateType0
+from .server_user_options_type_0 import ServerUserOptionsType0
+from .service import Service
+from .service_create_request import ServiceCreateRequest
+from .service_create_request_info import ServiceCreateRequestInfo
+from .service_info_type_0 import ServiceInfoType0
+from .service_kind import ServiceKind
+from .service_map import ServiceMap
+from .share import Share
+from .share_code import ShareCode
+from .share_code_create_request import ShareCodeCreateRequest
+from .share_code_page import ShareCodePage
+from .share_grant_request import ShareGrantRequest
+from .share_kind import ShareKind
+from .share_or_empty import ShareOrEmpty
+from .share_or_empty_kind import ShareOrEmptyKind
+from .share_page import SharePage
+from .share_revoke_request import ShareRevokeRequest
+from .share_target_type_0 import ShareTargetType0
+from .shared_server import SharedServer
+from .shutdown_request import ShutdownRequest
+from .token import Token
+from .token_create_request import TokenCreateRequest
+from .token_kind import TokenKind
+from .token_list import TokenList
+from .user import User
+from .user_auth_state_type_0 import UserAuthStateType0
+from .user_create_request import UserCreateRequest
+from .user_info_type_0 import UserInfoType0
+from .user_kind import UserKind
+from .user_page import UserPage
+from .user_patch_request import UserPatchRequest
+from .users_create_request import UsersCreateRequest
+
+__all__ = (
+    "ActivityRequest",
+    "ActivityRequestServers",
+    "ApiVersion",
+    "ClassInfo",
+    "Empty",
+    "Error",
+    "GetOauthAuthorizeCodeChallengeMethod",
+    "GetOauthAuthorizeResponseType",
+    "GetUsersSort",
+    "GetUsersState",
+    "Group",
+    "GroupCreateRequest",
+    "GroupKind",
+    "GroupPage",
+    "GroupProperties",
+    "GroupsCreateRequest",
+    "GroupUsersRequest",
+    "HubInfo",
+    "Identity",
+    "IdentityAuthStateType0",
+    "IdentityInfoType0",
+    "IdentityKind",
+    "Message",
+    "NameRef",
+    "NewShareCode",
+    "NewToken",
+    "NewTokenKind",
+    "OAuthError",
+    "OAuthTokenRequest",
+    "OAuthTokenRequestGrantType",
+    "OAuthTokenResponse",
+    "OAuthTokenResponseTokenType",
+    "Pagination",
+    "PaginationNextType0",
+    "PendingActionType1",
+    "PendingActionType2Type1",
+    "PendingActionType3Type1",
+    "ProgressEvent",
+    "ProxyPatchRequest",
+    "ProxyRoute",
+    "ProxyRouteData",
+    "RequestIdentity",
+    "RequestIdentityAuthStateType0",
+    "RequestIdentityInfoType0",
+    "RequestIdentityKind",
+    "RoutePage",
+    "RouteTable",
+    "Server",
+    "ServerActivity",
+    "ServerDeleteRequest",
+    "ServerMap",
+    "ServerPatchRequest",
+    "ServerPatchRequestUserOptions",
+    "ServerRequest",
+    "ServerRequestUserOptionsType0",
+    "ServerStateType0",
+    "ServerUserOptionsType0",
+    "Service",
+    "ServiceCreateRequest",
+    "ServiceCreateRequestInfo",
+    "ServiceInfoType0",
+    "ServiceKind",
+    "ServiceMap",
+    "Share",
+    "ShareCode",
+    "ShareCodeCreateRequest",
+    "ShareCodePage",
+    "SharedServer",
+    "ShareGrantRequest",
+    "ShareKind",
+    "ShareOrEmpty",
+    "ShareOrEmptyKind",
+    "SharePage",
+    "ShareRevokeRequest",
+    "ShareTargetType0",
+    "ShutdownRequest",
+    "Token",
+    "TokenCreateRequest",
+    "TokenKind",
+    "TokenList",
+    "User",
+    "UserAuthStateType0",
+    "UserCreateRequest",
+    "UserInfoType0",
+    "UserKind",
+    "UserPage",
+    "UserPatchRequest",
+    "UsersCreateRequest",
+)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+    from ..models.group import Group
+    from ..models.pagination import Pagination
+
+
+T = TypeVar("T", bound="GroupPage")
+
+
+@_attrs_define
+class GroupPage:
+    """A page of groups.
+
+    Example:
+        {'items': [{'kind': 'group', 'name': 'staff'}], '_pagination': {'offset': 0, 'limit': 50, 'total': 1, 'next':
+            None}}
+
+    Attributes:
+        items (list[Group]):
+        field_pagination (Pagination): Where a page sits in the whole list. Example: {'offset': 0, 'limit': 50, 'total':
+            3, 'next': None}.
+    """
+
+    items: list[Group]
+    field_pagination: Pagination
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.group import Group  # noqa: PLC0415
+        from ..models.pagination import Pagination  # noqa: PLC0415
+
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        field_pagination = self.field_pagination.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "items": items,
+                "_pagination": field_pagination,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.group import Group  # noqa: PLC0415
+        from ..models.pagination import Pagination  # noqa: PLC0415
+
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = Group.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        field_pagination = Pagination.from_dict(d.pop("_pagination"))
+
+        group_page = cls(
+            items=items,
+            field_pagination=field_pagination,
+        )
+
+        group_page.additional_properties = d
+        return group_page
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

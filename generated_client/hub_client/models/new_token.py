@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.new_token_kind import NewTokenKind
+from ..types import UNSET, Unset
+from typing import cast
+import datetime
+
+
+T = TypeVar("T", bound="NewToken")
+
+
+@_attrs_define
+class NewToken:
+    """A token just created; `token` holds its value, shown this once.
+
+    Example:
+        {'token': '0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'id': 'a8', 'kind': 'api_token', 'user': 'alice', 'roles': [],
+            'scopes': ['read:users!user=alice'], 'note': 'Requested via api', 'created': '2026-11-29T01:50:00.000000Z',
+            'expires_at': '2026-11-29T02:50:00.000000Z', 'last_activity': None, 'session_id': None, 'oauth_client':
+            'JupyterHub'}
+
+    Attributes:
+        token (str): The secret value.
+        id (str):
+        kind (NewTokenKind):
+        roles (list[str]):
+        scopes (list[str]):
+        note (str):
+        created (datetime.datetime):
+        expires_at (datetime.datetime | None):
+        last_activity (datetime.datetime | None):
+        session_id (None | str):
+        oauth_client (str):
+        user (str | Unset):
+        service (str | Unset):
+    """
+
+    token: str
+    id: str
+    kind: NewTokenKind
+    roles: list[str]
+    scopes: list[str]
+    note: str
+    created: datetime.datetime
+    expires_at: datetime.datetime | None
+    last_activity: datetime.datetime | None
+    session_id: None | str
+    oauth_client: str
+    user: str | Unset = UNSET
+    service: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        token = self.token
+
+        id = self.id
+
+        kind = self.kind.value
+
+        roles = self.roles
+
+        scopes = self.scopes
+
+        note = self.note
+
+        created = self.created.isoformat()
+
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        last_activity: None | str
+        if isinstance(self.last_activity, datetime.datetime):
+            last_activity = self.last_activity.isoformat()
+        else:
+            last_activity = self.last_activity
+
+        session_id: None | str
+        session_id = self.session_id
+
+        oauth_client = self.oauth_client
+
+        user = self.user
+
+        service = self.service
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "token": token,
+                "id": id,
+                "kind": kind,
+                "roles": roles,
+                "scopes": scopes,
+                "note": note,
+                "created": created,
+                "expires_at": expires_at,
+                "last_activity": last_activity,
+                "session_id": session_id,
+                "oauth_client": oauth_client,
+            }
+        )
+        if user is not UNSET:
+            field_dict["user"] = user
+        if service is not UNSET:
+            field_dict["service"] = service
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        token = d.pop("token")
+
+        id = d.pop("id")
+
+        kind = NewTokenKind(d.pop("kind"))
+
+        roles = cast(list[str], d.pop("roles"))
+
+        scopes = cast(list[str], d.pop("scopes"))
+
+        note = d.pop("note")
+
+        created = datetime.datetime.fromisoformat(d.pop("created"))
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
+        def _parse_last_activity(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_activity_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_activity_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        last_activity = _parse_last_activity(d.pop("last_activity"))
+
+        def _parse_session_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        session_id = _parse_session_id(d.pop("session_id"))
+
+        oauth_client = d.pop("oauth_client")
+
+        user = d.pop("user", UNSET)
+
+        service = d.pop("service", UNSET)
+
+        new_token = cls(
+            token=token,
+            id=id,
+            kind=kind,
+            roles=roles,
+            scopes=scopes,
+            note=note,
+            created=created,
+            expires_at=expires_at,
+            last_activity=last_activity,
+            session_id=session_id,
+            oauth_client=oauth_client,
+            user=user,
+            service=service,
+        )
+
+        new_token.additional_properties = d
+        return new_token
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class PendingActionType2Type1(StrEnum):
+    CHECK = "check"
+    RENAME = "rename"
+    SPAWN = "spawn"
+    STOP = "stop"
+
+    def __str__(self) -> str:
+        return str(self.value)

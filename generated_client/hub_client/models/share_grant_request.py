@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+
+T = TypeVar("T", bound="ShareGrantRequest")
+
+
+@_attrs_define
+class ShareGrantRequest:
+    """Whom to grant access, and which scopes. Exactly one of `user` and `group`.
+
+    Example:
+        {'user': 'bob', 'scopes': ['access:servers']}
+
+    Attributes:
+        user (str | Unset):
+        group (str | Unset):
+        scopes (list[str] | Unset):
+    """
+
+    user: str | Unset = UNSET
+    group: str | Unset = UNSET
+    scopes: list[str] | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        user = self.user
+
+        group = self.group
+
+        scopes: list[str] | Unset = UNSET
+        if not isinstance(self.scopes, Unset):
+            scopes = self.scopes
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if user is not UNSET:
+            field_dict["user"] = user
+        if group is not UNSET:
+            field_dict["group"] = group
+        if scopes is not UNSET:
+            field_dict["scopes"] = scopes
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        user = d.pop("user", UNSET)
+
+        group = d.pop("group", UNSET)
+
+        scopes = cast(list[str], d.pop("scopes", UNSET))
+
+        share_grant_request = cls(
+            user=user,
+            group=group,
+            scopes=scopes,
+        )
+
+        return share_grant_request

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class TokenKind(StrEnum):
+    API_TOKEN = "api_token"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,60 @@
+"""The client generated from the spec (generated_client/) drives the hub.
+
+A spec change that breaks the generated client breaks these tests.
+"""
+
+import asyncio
+
+from hub_client import AuthenticatedClient
+from hub_client.api.hub import get_api, get_current_user
+from hub_client.api.servers import delete_user_server, post_user_server
+from hub_client.api.tokens import get_user_tokens, post_user_tokens
+from hub_client.api.users import delete_user, get_user, get_users, post_users
+from hub_client.models import Error, TokenCreateRequest, UsersCreateRequest
+
+from tests.conftest import ADMIN_TOKEN
+
+
+def client_for(api, token=ADMIN_TOKEN):
+    return AuthenticatedClient(base_url=f"{api.client.base_url}/hub/api", token=token, prefix="token")
+
+
+def test_sync_client(make_live_hub):
+    api = make_live_hub()
+    with client_for(api) as client:
+        assert get_api.sync(client=client).version == "6.1.1"
+        created = post_users.sync(client=client, body=UsersCreateRequest(usernames=["alice", "bob"]))
+        assert [u.name for u in created] == ["alice", "bob"]
+        assert [u.name for u in get_users.sync(client=client)] == ["admin", "alice", "bob"]
+        missing = get_user.sync(client=client, name="nobody")
+        assert isinstance(missing, Error) and missing.status == 404
+
+        new = post_user_tokens.sync(
+            client=client, name="alice", body=TokenCreateRequest(note="from the client")
+        )
+        assert new.note == "from the client" and len(new.token) == 32
+        assert [t.id for t in get_user_tokens.sync(client=client, name="alice").api_tokens] == [new.id]
+        with client_for(api, new.token) as alice:
+            me = get_current_user.sync(client=alice)
+            assert me.name == "alice" and me.token_id == new.id
+
+        assert post_user_server.sync_detailed(client=client, name="alice").status_code == 201
+        alice = get_user.sync(client=client, name="alice")
+        assert alice.server == "/user/alice/"
+        assert alice.servers.additional_properties[""].ready is True
+        assert delete_user_server.sync_detailed(client=client, name="alice").status_code == 204
+        assert delete_user.sync_detailed(client=client, name="bob").status_code == 204
+
+
+def test_async_client(make_live_hub):
+    api = make_live_hub()
+
+    async def scenario():
+        async with client_for(api) as client:
+            await post_users.asyncio(client=client, body=UsersCreateRequest(usernames=["carol"]))
+            users = await asyncio.gather(
+                *(get_user.asyncio(client=client, name=n) for n in ("admin", "carol"))
+            )
+            return [u.name for u in users]
+
+    assert asyncio.run(scenario()) == ["admin", "carol"]

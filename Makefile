@@ -65,6 +65,7 @@ define generate_client
 	$(CLIENT_VENV)/bin/openapi-python-client generate --path spec/rest-api.yml \
 		--config client-config.yml --output-path $(1) >/dev/null
 	$(BIN)/ruff format --quiet --no-cache $(1)
+	cp client-README.md $(1)/README.md
 endef
 
 ## client: regenerate generated_client/ from spec/rest-api.yml

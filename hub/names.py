@@ -23,6 +23,12 @@ def url_name(name: str) -> str:
     return quote(name, safe="@~")
 
 
+def server_prefix(base_url: str, user: str, server_name: str) -> str:
+    """The URL path of a user's server: ``/user/alice/`` or ``/user/alice/gpu/``."""
+    path = f"{base_url}user/{url_name(user)}/"
+    return path + (f"{url_name(server_name)}/" if server_name else "")
+
+
 def valid_name(name: str) -> bool:
     return (
         0 < len(name) <= MAX_LENGTH

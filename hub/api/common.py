@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -65,7 +65,3 @@ def as_object(body: Any, message: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest(message)
     return body
-
-
-def names(values: Sequence[str]) -> list[str]:
-    return list(values)

@@ -13,6 +13,7 @@ from typing import Any
 from hub.auth.identity import Identity
 from hub.core.views import ServerView, UserView
 from hub.db.models import APIToken, Group, Service
+from hub.names import server_prefix as server_url
 from hub.names import url_name
 from hub.timeutil import isoformat
 
@@ -47,11 +48,6 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     "display": ("read:services",),
 }
 SERVICE_ANY = ("read:services", "read:services:name", "read:roles:services")
-
-
-def server_url(hub_base: str, user: str, server: str) -> str:
-    path = f"{hub_base}user/{url_name(user)}/"
-    return path + (f"{url_name(server)}/" if server else "")
 
 
 def progress_url(hub_prefix: str, user: str, server: str) -> str:

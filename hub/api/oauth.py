@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.api import identify
 from hub.api.common import not_implemented
 from hub.api.context import ctx
 from hub.api.hub import owner_model
-from hub.auth import scopes as sc
 from hub.auth.identity import identify_scopes
-from hub.core import tokens as tokens_core
 from hub.errors import NotFound
 
 
@@ -23,15 +22,11 @@ def post_auth_token(**_: Any) -> Any:
 
 def get_auth_token(token: str) -> Any:
     c = ctx()
-    owned = tokens_core.find(c.session, token, c.hub.verified_tokens)
-    if owned is None:
+    found = identify.identify(c.conn, token, c.hub)
+    if found is None:
         raise NotFound(None)
-    if owned.user is not None:
-        kind, owner_id, name = "user", owned.user.id, owned.user.name
-    else:
-        assert owned.service is not None
-        kind, owner_id, name = "service", owned.service.id, owned.service.name
-    model = owner_model(kind, owner_id, identify_scopes(sc.Owner(kind, name)))
+    owner = found[0]
+    model = owner_model(owner.kind, owner.id, identify_scopes(owner.owner))
     if model is None:
         raise NotFound(None)
     return model

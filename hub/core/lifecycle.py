@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from hub.core import servers
 from hub.db.models import Server
 from hub.errors import BadRequest, HubError
-from hub.names import url_name
+from hub.names import server_prefix
 from hub.spawners.base import Launch, Spawner, SpawnError
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ class Urls:
     hub_target: str  # http://127.0.0.1:8081, the hub's proxy route target
 
     def prefix(self, user: str, server_name: str) -> str:
-        path = f"{self.base_url}user/{url_name(user)}/"
-        return path + (f"{url_name(server_name)}/" if server_name else "")
+        return server_prefix(self.base_url, user, server_name)
 
 
 #: limits used when stopping on the hub's own behalf (named servers always allowed)

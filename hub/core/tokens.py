@@ -1,37 +1,30 @@
-"""API tokens: issue, find, list and revoke.
+"""API tokens: issue, list, revoke, and the memo of verified tokens.
 
-Finding a token is on the path of every request. A token is found by its
-4-character prefix and checked against each candidate's salted hash in
-constant time. Once a token has been verified, the process remembers its
-SHA-256 fingerprint with the row id and stored hash, so the next request with
-the same token costs one SHA-256 and one primary-key lookup; tokens from
-configuration (16,384 hash rounds) benefit most. The memo holds no secret and
-no state another worker needs: a revoked or expired token is refused because
-its row is gone or expired, which is read from the database every time.
+Finding a token (``hub.api.identify``) is on the path of every request: a
+token is found by its 4-character prefix and checked against each
+candidate's salted hash in constant time. Once a token has been verified, the
+process remembers its SHA-256 fingerprint with the row id and stored hash
+(:class:`VerifiedTokens`), so the next request with the same token costs one
+SHA-256 and one primary-key lookup; tokens from configuration (16,384 hash
+rounds) benefit most. The memo holds no secret and no state another worker
+needs: a revoked or expired token is refused because its row is gone or
+expired, which is read from the database every time.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Select, delete, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy.orm import Session
 
 from hub.auth import hashing
-from hub.db.models import APIToken, Service, User
+from hub.db.models import APIToken, User
 from hub.errors import BadRequest, NotFound
 from hub.timeutil import utcnow
 
 MIN_SUPPLIED_LENGTH = 8
-
-
-@dataclass
-class Owned:
-    token: APIToken
-    user: User | None
-    service: Service | None
 
 
 class VerifiedTokens:
@@ -55,37 +48,6 @@ class VerifiedTokens:
 
     def drop(self, fingerprint: str) -> None:
         self._entries.pop(fingerprint, None)
-
-
-def _with_owner() -> Select[APIToken]:
-    return select(APIToken).options(joinedload(APIToken.user), joinedload(APIToken.service))
-
-
-def find(session: Session, value: str, memo: VerifiedTokens) -> Owned | None:
-    """The unexpired token whose value is ``value``, with its owner."""
-    now = utcnow()
-    fp = hashing.fingerprint(value)
-    hit = memo.get(fp)
-    row: APIToken | None = None
-    if hit is not None:
-        row = (session.execute(_with_owner().where(APIToken.id == hit[0]))).scalar_one_or_none()
-        if row is None or row.hashed != hit[1]:
-            memo.drop(fp)
-            row = None
-    if row is None:
-        candidates = (
-            session.execute(_with_owner().where(APIToken.prefix == hashing.prefix_of(value)))
-        ).scalars()
-        for candidate in candidates:
-            if hashing.verify(value, candidate.hashed):
-                row = candidate
-                memo.put(fp, candidate.id, candidate.hashed)
-                break
-    if row is None or (row.expires_at is not None and row.expires_at < now):
-        return None
-    if row.user is None and row.service is None:
-        return None
-    return Owned(row, row.user, row.service)
 
 
 def issue(

@@ -11,7 +11,7 @@ export HUB_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CLIENT_VENV := .venv-client
 OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
 
-.PHONY: install run test lint format spec-check client client-check postgres bench clean
+.PHONY: install run test lint format spec-check client client-check ts-check postgres bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: install
 	exec $(HUB) -f $(RUN_CONFIG)
 
 ## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
-test: install lint spec-check client-check postgres
+test: install lint spec-check client-check ts-check postgres
 	$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
@@ -79,6 +79,13 @@ client-check: install $(CLIENT_VENV)/.stamp
 		{ echo "generated_client/ is stale: run 'make client' and commit the result"; \
 		  diff -r generated_client .client-check | head -20; rm -rf .client-check; exit 1; }
 	@rm -rf .client-check
+
+## ts-check: generate TypeScript types from the spec and compile a program that uses them
+ts-check:
+	cd clients/typescript && npm ci --no-audit --no-fund --silent \
+		&& npx openapi-typescript ../../spec/rest-api.yml -o generated/api.d.ts --silent \
+		&& npx tsc -p tsconfig.json
+	@echo "TypeScript client: generated and compiled"
 
 ## postgres: start the local PostgreSQL cluster if it is installed and down
 postgres:

@@ -11,6 +11,7 @@ import asyncio
 import importlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -59,6 +60,9 @@ class Hub:
         # read once: traitlets attribute access is slow on the request path
         self.base_prefix = self.settings.base_prefix()
         self.hub_prefix = self.settings.hub_prefix()
+        self.activity_resolution = timedelta(seconds=self.settings.activity_resolution)
+        self.page_default_limit = self.settings.api_page_default_limit
+        self.page_max_limit = self.settings.api_page_max_limit
         host, port = self.settings.hub_address()
         connect = "127.0.0.1" if host in ("", "0.0.0.0") else host
         hub_url = f"http://{connect}:{port}"

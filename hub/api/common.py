@@ -32,9 +32,8 @@ def services_query() -> Select[Service]:
 
 def current_page(offset: int | None, limit: int | None) -> Page:
     c = ctx()
-    s = c.hub.settings
     return page(
-        offset, limit, c.request.headers.get("accept"), s.api_page_default_limit, s.api_page_max_limit
+        offset, limit, c.request.headers.get("accept"), c.hub.page_default_limit, c.hub.page_max_limit
     )
 
 

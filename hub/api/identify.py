@@ -9,7 +9,7 @@ requests stay read-only.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -105,7 +105,7 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
         token_id=token_id,
         session_id=session_id,
     )
-    resolution = timedelta(seconds=hub.settings.activity_resolution)
+    resolution = hub.activity_resolution
 
     def stale(when: datetime | None) -> bool:
         return when is None or now - when >= resolution
@@ -119,7 +119,7 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
 
 def record(conn: Connection, hub: Hub, activity: Activity) -> None:
     now = utcnow()
-    resolution = timedelta(seconds=hub.settings.activity_resolution)
+    resolution = hub.activity_resolution
     tokens_core.touch(conn, activity.token_id, now, resolution)
     if activity.user_id is not None:
         users_core.touch(conn, activity.user_id, now, resolution)

@@ -246,9 +246,8 @@ class Lifecycle:
 
     async def stop_user(self, user: str) -> None:
         """Stop every server of one user, and wait for them."""
-        for sid, owner, name, _state, pending, _url in await self.transact(servers.active, write=False):
-            if owner != user:
-                continue
+        mine = await self.transact(lambda s: servers.active(s, user), write=False)
+        for sid, _owner, name, _state, pending, _url in mine:
             if pending == "stop" and sid in self.stops:
                 await self.stops[sid]
                 continue

@@ -300,13 +300,19 @@ def modify_stopped(
     return server
 
 
-def active(session: Session) -> list[tuple[int, str, str, dict[str, Any], str | None, str | None]]:
-    """(id, user, server name, state, pending, url) of every server with a process or a pending action."""
-    rows = session.execute(
+def active(
+    session: Session, user: str | None = None
+) -> list[tuple[int, str, str, dict[str, Any], str | None, str | None]]:
+    """(id, user, server name, state, pending, url) of every server with a
+    process or a pending action (of one user, if given)."""
+    query = (
         select(Server.id, User.name, Server.name, Server.state, Server.pending, Server.url)
         .join(User, User.id == Server.user_id)
         .where(or_(Server.pending.is_not(None), Server.url.is_not(None)))
     )
+    if user is not None:
+        query = query.where(User.name == user)
+    rows = session.execute(query)
     return [(r[0], r[1], r[2], dict(r[3] or {}), r[4], r[5]) for r in rows]
 
 

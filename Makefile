@@ -11,7 +11,7 @@ export HUB_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CLIENT_VENV := .venv-client
 OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
 
-.PHONY: install run test lint format spec-check client client-check ts-check postgres bench clean
+.PHONY: install run test fuzz lint format spec-check client client-check ts-check postgres bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: install lint spec-check client-check ts-check postgres
 	$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
+
+## fuzz: the schemathesis run of the suite, deeper (FUZZ_EXAMPLES per operation, a new seed each time)
+FUZZ_EXAMPLES ?= 200
+fuzz: install postgres
+	CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random $(BIN)/pytest tests/test_contract.py -p no:randomly -x
 
 lint: install
 	$(BIN)/ruff check hub tests benchmarks

@@ -1,9 +1,11 @@
-"""What a user or group name may be. A leaf module.
+"""What a user, group or server name may be. A leaf module.
 
 A name is 1 to 255 characters, holds no ``/`` (names are URL path segments)
-and no control characters, and neither starts nor ends with whitespace. The
-spec declares the same rule as the pattern of its ``Name`` schema, so that
-clients and contract tests know it too; a test keeps the two equal.
+and no control characters, and neither starts nor ends with whitespace. A new
+named server's name is stricter (lowercase letters, digits, single hyphens).
+The spec declares the same rules as the patterns of its ``Name`` and
+``ServerName`` schemas, so that clients and contract tests know them too; a
+test keeps the two equal.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ MAX_LENGTH = 255
 #: the rule as a regular expression (also valid in ECMA 262, without lookarounds)
 PATTERN = r"^[^/\s\x00-\x1f\x7f-\x9f](?:[^/\x00-\x1f\x7f-\x9f]*[^/\s\x00-\x1f\x7f-\x9f])?$"
 _NAME = re.compile(PATTERN)
+#: a new named server's name (the spec's ``ServerName`` schema); at most 30 characters
+SERVER_NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+MAX_SERVER_NAME = 30
+_SERVER_NAME = re.compile(SERVER_NAME_PATTERN)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -36,3 +42,8 @@ def valid_name(name: str) -> bool:
         # lone surrogates (possible through JSON escapes) cannot be stored
         and _SURROGATES.search(name) is None
     )
+
+
+def valid_server_name(name: str) -> bool:
+    """Whether ``name`` may be given to a new named server."""
+    return len(name) <= MAX_SERVER_NAME and _SERVER_NAME.match(name) is not None

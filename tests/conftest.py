@@ -212,7 +212,7 @@ def make_live_hub(db_url: str) -> Iterator[HubFactory]:
     so that single-user servers and the proxy can reach it."""
     running: list[tuple[Any, threading.Thread, httpx.Client]] = []
 
-    def factory(configure: Callable[[Config], None] | None = None) -> Api:
+    def factory(configure: Callable[[Config], None] | None = None, exit_on_shutdown: bool = True) -> Api:
         port = free_port()
         config = base_config(db_url)
         config.JupyterHub.hub_ip = "127.0.0.1"
@@ -222,7 +222,8 @@ def make_live_hub(db_url: str) -> Iterator[HubFactory]:
         hub = Hub(config, validate_responses=True)
         app = create_app(hub)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        hub.request_exit = lambda: setattr(server, "should_exit", True)
+        if exit_on_shutdown:
+            hub.request_exit = lambda: setattr(server, "should_exit", True)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         for _ in range(400):

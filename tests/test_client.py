@@ -10,9 +10,12 @@ from hub_client.api.hub import get_api, get_current_user
 from hub_client.api.servers import delete_user_server, post_user_server
 from hub_client.api.tokens import get_user_tokens, post_user_tokens
 from hub_client.api.users import delete_user, get_user, get_users, post_users
-from hub_client.models import Error, TokenCreateRequest, UsersCreateRequest
+from hub_client.models import Error, PendingAction, Server, TokenCreateRequest, UsersCreateRequest
 
 from tests.conftest import ADMIN_TOKEN
+from tests.test_spec import SPEC
+
+SERVER_EXAMPLE = SPEC["components"]["schemas"]["Server"]["example"]
 
 
 def client_for(api, token=ADMIN_TOKEN):
@@ -42,6 +45,7 @@ def test_sync_client(make_live_hub):
         alice = get_user.sync(client=client, name="alice")
         assert alice.server == "/user/alice/"
         assert alice.servers.additional_properties[""].ready is True
+        assert alice.pending is None and alice.servers.additional_properties[""].pending is None
         assert delete_user_server.sync_detailed(client=client, name="alice").status_code == 204
         assert delete_user.sync_detailed(client=client, name="bob").status_code == 204
 
@@ -58,3 +62,11 @@ def test_async_client(make_live_hub):
             return [u.name for u in users]
 
     assert asyncio.run(scenario()) == ["admin", "carol"]
+
+
+def test_pending_is_one_enum_or_none():
+    """A nullable enum in the spec gives one clean Python type, ``PendingAction | None``."""
+    example = Server.from_dict({**Server.from_dict(SERVER_EXAMPLE).to_dict(), "pending": "spawn"})
+    assert example.pending is PendingAction.SPAWN
+    assert sorted(PendingAction) == ["check", "rename", "spawn", "stop"]
+    assert Server.from_dict(SERVER_EXAMPLE).pending is None

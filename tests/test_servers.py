@@ -9,6 +9,8 @@ import time
 import httpx
 import pytest
 
+from tests.conftest import free_port
+
 PAGED = {"Accept": "application/jupyterhub-pagination+json"}
 
 
@@ -234,6 +236,17 @@ def test_proxy_table_and_sync(make_live_hub, proxy):
     assert api.patch("/proxy", json={"auth_token": proxy.token}).status_code == 200
 
 
+def test_switching_to_a_proxy_that_does_not_answer_is_refused(api, proxy):
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    r = api.patch("/proxy", json={"api_url": nowhere})
+    assert r.status_code == 400
+    assert r.json()["message"] == f"Not switching proxies: no proxy answers at {nowhere} (ConnectError)"
+    r = api.patch("/proxy", json={"auth_token": "wrong"})
+    assert r.json()["message"] == f"Not switching proxies: the proxy at {proxy.api_url} answered 403"
+    # the hub still uses the proxy it had
+    assert api.get("/proxy").json()["/"]["data"]["hub"] is True
+
+
 def test_shutdown_stops_the_servers(make_live_hub):
     api = make_live_hub()
     api.post("/users", json={"usernames": ["alice"]})
@@ -278,3 +291,19 @@ def test_active_server_limit(make_live_hub):
     assert api.get("/users", params={"state": "active"}).json()[0]["name"] == "alice"
     assert api.delete("/users/alice/server").status_code == 204
     assert api.post("/users/bob/server").status_code == 201
+
+
+def test_names_and_removal_rules_answer_in_jupyterhubs_words(make_hub):
+    api = make_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.delete("/users/alice/server", json={"remove": True})
+    assert (r.status_code, r.json()["message"]) == (400, "Cannot delete the default server")
+    assert api.delete("/users/alice/server", json={"remove": False}).status_code == 204
+    for bad in ("0", "Gpu", "a--b", "x" * 31):
+        for method in ("PUT", "POST"):
+            r = api(method, f"/users/alice/servers/{bad}")
+            assert (r.status_code, r.json()["message"]) == (400, f"Invalid server_name: {bad!r}")
+    assert api.put("/users/alice/servers/gpu").status_code == 201
+    r = api.patch("/users/alice/servers/gpu", json={"name": "Not-Valid"})
+    assert r.status_code == 400
+    assert api.get("/users/alice/servers/gpu").status_code == 200

@@ -145,3 +145,36 @@ def test_name_rule_in_the_spec_is_the_one_the_hub_applies():
         assert valid_name(good), good
     for bad in ("", " alice", "alice ", "a/b", "a\nb", "a\x7fb", "x" * 256, "\ud800"):
         assert not valid_name(bad), bad
+
+
+def test_server_name_rule_in_the_spec_is_the_one_the_hub_applies():
+    from hub.names import MAX_SERVER_NAME, SERVER_NAME_PATTERN, valid_server_name
+
+    schema = SPEC["components"]["schemas"]["ServerName"]
+    assert schema["pattern"] == SERVER_NAME_PATTERN and schema["maxLength"] == MAX_SERVER_NAME
+    for good in ("gpu", "a", "gpu-2", "x1-y2-z3", "a" * 30):
+        assert valid_server_name(good), good
+    for bad in ("", "0", "Gpu", "gpu-", "-gpu", "a--b", "a_b", "a/b", "a" * 31):
+        assert not valid_server_name(bad), bad
+
+
+def test_links_name_real_operations_and_their_parameters():
+    by_id = {op["operationId"]: (path, op) for path, _, op in OPERATIONS}
+    links = SPEC["components"]["links"]
+    assert links
+    for name, link in links.items():
+        path, op = by_id[link["operationId"]]
+        params = {
+            SPEC["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]["name"]
+            if "$ref" in p
+            else p["name"]
+            for p in SPEC["paths"][path].get("parameters", []) + op.get("parameters", [])
+        }
+        assert set(link["parameters"]) <= params, name
+    used = {
+        ref["$ref"].rsplit("/", 1)[1]
+        for _, _, op in OPERATIONS
+        for r in op["responses"].values()
+        for ref in r.get("links", {}).values()
+    }
+    assert used == set(links), "every link is used by a response"

@@ -7,6 +7,7 @@ from typing import Any
 from hub.api.common import current_page, paged
 from hub.api.context import ctx
 from hub.errors import BadRequest
+from hub.proxy.chp import ProxyError
 
 
 async def get_proxy(offset: int | None = None, limit: int | None = None) -> Any:
@@ -31,6 +32,9 @@ async def patch_proxy(body: Any) -> Any:
         raise BadRequest("api_url must be a string")
     if auth_token is not None and not isinstance(auth_token, str):
         raise BadRequest("auth_token must be a string")
-    await hub.proxy.retarget(api_url, auth_token)
+    try:
+        await hub.proxy.retarget(api_url, auth_token)
+    except ProxyError as e:
+        raise BadRequest(f"Not switching proxies: {e}") from e
     await hub.lifecycle.reconcile()
     return {}, 200

@@ -3,14 +3,20 @@
 connexion 3.3 builds a parameter validator for every request, and it copies
 each parameter's schema and compiles a new JSON Schema validator for every
 parameter it checks. This subclass compiles each parameter's validator once
-and reuses it; the rules are unchanged.
+and reuses it; the rules are unchanged. Its messages name the parameter and
+the value, without the JSON Schema dump that jsonschema's own message carries
+(``Invalid server_name: '0'``, as JupyterHub words it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.utils import is_null, is_nullable
+from connexion.validators import FormDataValidator, MultiPartFormDataValidator
+from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator, draft4_format_checker
 from jsonschema import Draft4Validator, ValidationError
 
@@ -42,8 +48,40 @@ class CachedParameterValidator(ParameterValidator):  # type: ignore[misc]
             try:
                 _validator(param).validate(value)
             except ValidationError as exception:
-                return str(exception)
+                return _message(param["name"], value, exception)
             return None
         if param.get("required"):
             return f"Missing {parameter_type} parameter '{param['name']}'"
         return None
+
+
+def _message(name: str, value: Any, error: ValidationError) -> str:
+    if error.validator in ("pattern", "minLength", "maxLength", "enum"):
+        return f"Invalid {name}: {value!r}"
+    return f"Invalid {name}: {error.message}"
+
+
+class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    """JSON bodies, with the message a schema names in ``x-hub-error`` where it
+    names one (a rule whose JupyterHub wording clients may know)."""
+
+    def _validate(self, body: Any) -> Any:
+        try:
+            return super()._validate(body)
+        except BadRequestProblem:
+            error = next(iter(self._validator.iter_errors(body)), None)
+            if error is not None and isinstance(error.schema, dict) and "x-hub-error" in error.schema:
+                raise BadRequestProblem(detail=error.schema["x-hub-error"]) from None
+            raise
+
+
+VALIDATORS = {
+    "parameter": CachedParameterValidator,
+    "body": MediaTypeDict(
+        {
+            "*/*json": BodyValidator,
+            "application/x-www-form-urlencoded": FormDataValidator,
+            "multipart/form-data": MultiPartFormDataValidator,
+        }
+    ),
+}

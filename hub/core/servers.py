@@ -9,7 +9,6 @@ port, URL), the progress events of the last start and why it failed.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +18,9 @@ from sqlalchemy.orm import Session
 from hub.core import tokens
 from hub.db.models import APIToken, Server, User
 from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
+from hub.names import valid_server_name
 from hub.timeutil import utcnow
 
-SERVER_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-MAX_SERVER_NAME = 30
 REQUESTED = {"progress": 0, "message": "Server requested"}
 
 
@@ -63,7 +61,7 @@ def _server(session: Session, user: User, server_name: str) -> Server | None:
 
 
 def check_name(server_name: str) -> None:
-    if "/" in server_name or len(server_name) > MAX_SERVER_NAME or not SERVER_NAME.match(server_name):
+    if not valid_server_name(server_name):
         raise BadRequest(f"Invalid server_name: {server_name!r}")
 
 

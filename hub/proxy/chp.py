@@ -155,7 +155,13 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
             Path(self.pid_file).unlink(missing_ok=True)
 
     async def retarget(self, api_url: str | None, auth_token: str | None) -> None:
-        """Talk to a proxy at another address or with another token from now on."""
+        """Talk to a proxy at another address or with another token from now on.
+
+        The new address and token are tried first: :class:`ProxyError` if the
+        proxy there does not answer or refuses the token, and nothing changes.
+        """
+        url, token = api_url or self.api_url, auth_token or self.token
+        await self._probe(url, token)
         if api_url:
             self.api_url = api_url
         if auth_token:
@@ -163,6 +169,18 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    @staticmethod
+    async def _probe(api_url: str, token: str) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                response = await client.get(
+                    api_url.rstrip("/") + "/api/routes", headers={"Authorization": f"token {token}"}
+                )
+        except (httpx.HTTPError, ValueError) as e:
+            raise ProxyError(f"no proxy answers at {api_url} ({type(e).__name__})") from e
+        if response.status_code != 200:
+            raise ProxyError(f"the proxy at {api_url} answered {response.status_code}")
 
     # --- routes ------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from .activity_request import ActivityRequest
 from .activity_request_servers import ActivityRequestServers
 from .api_version import ApiVersion
 from .class_info import ClassInfo
+from .default_server_delete_request import DefaultServerDeleteRequest
 from .empty import Empty
 from .error import Error
 from .get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
@@ -34,9 +35,7 @@ from .o_auth_token_response import OAuthTokenResponse
 from .o_auth_token_response_token_type import OAuthTokenResponseTokenType
 from .pagination import Pagination
 from .pagination_next_type_0 import PaginationNextType0
-from .pending_action_type_1 import PendingActionType1
-from .pending_action_type_2_type_1 import PendingActionType2Type1
-from .pending_action_type_3_type_1 import PendingActionType3Type1
+from .pending_action import PendingAction
 from .progress_event import ProgressEvent
 from .proxy_patch_request import ProxyPatchRequest
 from .proxy_route import ProxyRoute
@@ -94,6 +93,7 @@ __all__ = (
     "ActivityRequestServers",
     "ApiVersion",
     "ClassInfo",
+    "DefaultServerDeleteRequest",
     "Empty",
     "Error",
     "GetOauthAuthorizeCodeChallengeMethod",
@@ -124,9 +124,7 @@ __all__ = (
     "OAuthTokenResponseTokenType",
     "Pagination",
     "PaginationNextType0",
-    "PendingActionType1",
-    "PendingActionType2Type1",
-    "PendingActionType3Type1",
+    "PendingAction",
     "ProgressEvent",
     "ProxyPatchRequest",
     "ProxyRoute",

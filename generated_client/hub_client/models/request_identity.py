@@ -8,9 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.pending_action_type_1 import PendingActionType1
-from ..models.pending_action_type_2_type_1 import PendingActionType2Type1
-from ..models.pending_action_type_3_type_1 import PendingActionType3Type1
+from ..models.pending_action import PendingAction
 from ..models.request_identity_kind import RequestIdentityKind
 from ..types import UNSET, Unset
 from typing import cast
@@ -45,8 +43,7 @@ class RequestIdentity:
             roles (list[str] | Unset):
             groups (list[str] | Unset):
             server (None | str | Unset):
-            pending (None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1 | Unset): The transition
-                a server is in, or null when none. Example: spawn.
+            pending (None | PendingAction | Unset): The transition under way, or null when none.
             created (datetime.datetime | Unset):
             last_activity (datetime.datetime | None | Unset):
             servers (ServerMap | Unset): A user's servers keyed by server name. Example: {}.
@@ -70,7 +67,7 @@ class RequestIdentity:
     roles: list[str] | Unset = UNSET
     groups: list[str] | Unset = UNSET
     server: None | str | Unset = UNSET
-    pending: None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1 | Unset = UNSET
+    pending: None | PendingAction | Unset = UNSET
     created: datetime.datetime | Unset = UNSET
     last_activity: datetime.datetime | None | Unset = UNSET
     servers: ServerMap | Unset = UNSET
@@ -121,11 +118,7 @@ class RequestIdentity:
         pending: None | str | Unset
         if isinstance(self.pending, Unset):
             pending = UNSET
-        elif isinstance(self.pending, PendingActionType1):
-            pending = self.pending.value
-        elif isinstance(self.pending, PendingActionType2Type1):
-            pending = self.pending.value
-        elif isinstance(self.pending, PendingActionType3Type1):
+        elif isinstance(self.pending, PendingAction):
             pending = self.pending.value
         else:
             pending = self.pending
@@ -292,9 +285,7 @@ class RequestIdentity:
 
         server = _parse_server(d.pop("server", UNSET))
 
-        def _parse_pending(
-            data: object,
-        ) -> None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1 | Unset:
+        def _parse_pending(data: object) -> None | PendingAction | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -302,28 +293,12 @@ class RequestIdentity:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                componentsschemas_pending_action_type_1 = PendingActionType1(data)
+                pending_type_0 = PendingAction(data)
 
-                return componentsschemas_pending_action_type_1
+                return pending_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_pending_action_type_2_type_1 = PendingActionType2Type1(data)
-
-                return componentsschemas_pending_action_type_2_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_pending_action_type_3_type_1 = PendingActionType3Type1(data)
-
-                return componentsschemas_pending_action_type_3_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1 | Unset, data)
+            return cast(None | PendingAction | Unset, data)
 
         pending = _parse_pending(d.pop("pending", UNSET))
 

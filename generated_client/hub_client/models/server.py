@@ -8,9 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.pending_action_type_1 import PendingActionType1
-from ..models.pending_action_type_2_type_1 import PendingActionType2Type1
-from ..models.pending_action_type_3_type_1 import PendingActionType3Type1
+from ..models.pending_action import PendingAction
 from ..types import UNSET, Unset
 from typing import cast
 import datetime
@@ -36,8 +34,7 @@ class Server:
     Attributes:
         name (str): The server's name; `""` for the default server.
         ready (bool): Running with no transition pending.
-        pending (None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1): The transition a server
-            is in, or null when none. Example: spawn.
+        pending (None | PendingAction): The transition under way, or null when none.
         stopped (bool): Neither ready nor pending.
         url (str): The URL path of the server.
         progress_url (str): The URL path of its progress stream.
@@ -53,7 +50,7 @@ class Server:
 
     name: str
     ready: bool
-    pending: None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1
+    pending: None | PendingAction
     stopped: bool
     url: str
     progress_url: str
@@ -76,11 +73,7 @@ class Server:
         ready = self.ready
 
         pending: None | str
-        if isinstance(self.pending, PendingActionType1):
-            pending = self.pending.value
-        elif isinstance(self.pending, PendingActionType2Type1):
-            pending = self.pending.value
-        elif isinstance(self.pending, PendingActionType3Type1):
+        if isinstance(self.pending, PendingAction):
             pending = self.pending.value
         else:
             pending = self.pending
@@ -174,36 +167,18 @@ class Server:
 
         ready = d.pop("ready")
 
-        def _parse_pending(
-            data: object,
-        ) -> None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1:
+        def _parse_pending(data: object) -> None | PendingAction:
             if data is None:
                 return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                componentsschemas_pending_action_type_1 = PendingActionType1(data)
+                pending_type_0 = PendingAction(data)
 
-                return componentsschemas_pending_action_type_1
+                return pending_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_pending_action_type_2_type_1 = PendingActionType2Type1(data)
-
-                return componentsschemas_pending_action_type_2_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_pending_action_type_3_type_1 = PendingActionType3Type1(data)
-
-                return componentsschemas_pending_action_type_3_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PendingActionType1 | PendingActionType2Type1 | PendingActionType3Type1, data)
+            return cast(None | PendingAction, data)
 
         pending = _parse_pending(d.pop("pending"))
 

@@ -26,7 +26,9 @@ class ServerPatchRequest:
         {'display_name': 'My GPU server'}
 
     Attributes:
-        name (str | Unset):
+        name (str | Unset): The name of a named server: 1 to 30 lowercase letters, digits and
+            single hyphens, starting with a letter and not ending with a hyphen.
+             Example: gpu.
         display_name (str | Unset):
         user_options (ServerPatchRequestUserOptions | Unset):
     """

@@ -8,8 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.default_server_delete_request import DefaultServerDeleteRequest
 from ...models.error import Error
-from ...models.server_delete_request import ServerDeleteRequest
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -17,7 +17,7 @@ from typing import cast
 def _get_kwargs(
     name: str,
     *,
-    body: ServerDeleteRequest | Unset = UNSET,
+    body: DefaultServerDeleteRequest | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -80,7 +80,7 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServerDeleteRequest | Unset = UNSET,
+    body: DefaultServerDeleteRequest | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Stop the default server
 
@@ -90,7 +90,11 @@ def sync_detailed(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
+        body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
+            server cannot be removed,
+            only stopped; `remove` is accepted for symmetry with named servers and
+            must be false.
+             Example: {'remove': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,7 +120,7 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServerDeleteRequest | Unset = UNSET,
+    body: DefaultServerDeleteRequest | Unset = UNSET,
 ) -> Any | Error | None:
     """Stop the default server
 
@@ -126,7 +130,11 @@ def sync(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
+        body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
+            server cannot be removed,
+            only stopped; `remove` is accepted for symmetry with named servers and
+            must be false.
+             Example: {'remove': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +155,7 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServerDeleteRequest | Unset = UNSET,
+    body: DefaultServerDeleteRequest | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Stop the default server
 
@@ -157,7 +165,11 @@ async def asyncio_detailed(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
+        body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
+            server cannot be removed,
+            only stopped; `remove` is accepted for symmetry with named servers and
+            must be false.
+             Example: {'remove': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,7 +193,7 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServerDeleteRequest | Unset = UNSET,
+    body: DefaultServerDeleteRequest | Unset = UNSET,
 ) -> Any | Error | None:
     """Stop the default server
 
@@ -191,7 +203,11 @@ async def asyncio(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
+        body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
+            server cannot be removed,
+            only stopped; `remove` is accepted for symmetry with named servers and
+            must be false.
+             Example: {'remove': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -103,7 +103,9 @@ def sync_detailed(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        server_name (str):
+        server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
+            single hyphens, starting with a letter and not ending with a hyphen.
+             Example: gpu.
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -145,7 +147,9 @@ def sync(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        server_name (str):
+        server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
+            single hyphens, starting with a letter and not ending with a hyphen.
+             Example: gpu.
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -182,7 +186,9 @@ async def asyncio_detailed(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        server_name (str):
+        server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
+            single hyphens, starting with a letter and not ending with a hyphen.
+             Example: gpu.
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -222,7 +228,9 @@ async def asyncio(
         name (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
-        server_name (str):
+        server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
+            single hyphens, starting with a letter and not ending with a hyphen.
+             Example: gpu.
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class PendingActionType3Type1(StrEnum):
+class PendingAction(StrEnum):
     CHECK = "check"
     RENAME = "rename"
     SPAWN = "spawn"

@@ -10,8 +10,11 @@ export HUB_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 CLIENT_VENV := .venv-client
 OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
+# the OpenAPI Generator jar, from PyPI (runs on Java); used for the Go client
+OPENAPI_GENERATOR := openapi-generator-cli==7.26.0
+GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cache/go-build
 
-.PHONY: install run test fuzz lint format spec-check client client-check ts-check postgres bench clean
+.PHONY: install run test fuzz lint format spec-check client client-check ts-check go-check system-tools screenshots postgres bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +40,7 @@ run: install
 	exec $(HUB) -f $(RUN_CONFIG)
 
 ## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
-test: install lint spec-check client-check ts-check postgres
+test: install system-tools lint spec-check client-check ts-check go-check postgres
 	$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
@@ -56,12 +59,16 @@ format: install
 	$(BIN)/ruff check --fix hub tests benchmarks
 	$(BIN)/ruff format hub tests benchmarks
 
+## spec-check: validate the spec (openapi-spec-validator) and lint it (Redocly CLI, spec/redocly.yaml)
 spec-check: install
 	$(BIN)/openapi-spec-validator spec/rest-api.yml
+	cd spec && NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		../node_modules/.bin/redocly lint rest-api.yml --config redocly.yaml --format=summary 2>&1 \
+		| grep -v '[║╔╚]' ; exit $${PIPESTATUS[0]}
 
-$(CLIENT_VENV)/.stamp:
+$(CLIENT_VENV)/.stamp: Makefile
 	$(PYTHON) -m venv $(CLIENT_VENV)
-	$(CLIENT_VENV)/bin/pip install --quiet '$(OPENAPI_PYTHON_CLIENT)'
+	$(CLIENT_VENV)/bin/pip install --quiet '$(OPENAPI_PYTHON_CLIENT)' '$(OPENAPI_GENERATOR)'
 	touch $@
 
 # generate CLIENT_OUT from the spec (a fresh folder: stale files never survive)
@@ -92,6 +99,28 @@ ts-check:
 		&& npx tsc -p tsconfig.json
 	@echo "TypeScript client: generated and compiled"
 
+## system-tools: Debian packages the checks need (Go, a Java runtime, Chromium), installed if missing
+system-tools:
+	@missing=""; \
+	command -v go >/dev/null || missing="$$missing golang-go"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get install -y -qq $$missing >/dev/null || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }; \
+	fi
+
+## go-check: generate a Go client from the spec and build, then run (in tests), a program that uses it
+go-check: $(CLIENT_VENV)/.stamp system-tools
+	rm -rf clients/go/hubclient
+	$(CLIENT_VENV)/bin/openapi-generator-cli generate --input-spec spec/rest-api.yml --generator-name go \
+		--output clients/go/hubclient --package-name hubclient \
+		--additional-properties=withGoMod=false,enumClassPrefix=true \
+		--global-property apiTests=false,modelTests=false,apiDocs=false,modelDocs=false >/dev/null
+	rm -f clients/go/hubclient/git_push.sh
+	cd clients/go && $(GO_ENV) go vet ./ && $(GO_ENV) go build -o go-client-check .
+	@echo "Go client: generated and built (clients/go/go-client-check)"
+
 ## postgres: start the local PostgreSQL cluster if it is installed and down
 postgres:
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then exit 0; fi; \
@@ -104,9 +133,13 @@ postgres:
 		echo "PostgreSQL is not installed: the PostgreSQL half of the suite will fail"; \
 	fi
 
+## screenshots: refresh docs/swagger-ui.png (the browser test of Swagger UI)
+screenshots: install system-tools
+	HUB_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/test_swagger_ui.py
+
 ## bench: compare this hub with another JupyterHub-compatible hub (see docs/benchmarks.md)
 bench: install
 	$(BIN)/python -m benchmarks --help
 
 clean:
-	rm -rf $(VENV) $(CLIENT_VENV) .hub .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CLIENT_VENV) .hub .pytest_cache .mypy_cache .ruff_cache .cache clients/go/hubclient clients/go/go-client-check

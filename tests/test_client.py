@@ -4,6 +4,8 @@ A spec change that breaks the generated client breaks these tests.
 """
 
 import asyncio
+import subprocess
+from pathlib import Path
 
 from hub_client import AuthenticatedClient
 from hub_client.api.hub import get_api, get_current_user
@@ -70,3 +72,28 @@ def test_pending_is_one_enum_or_none():
     assert example.pending is PendingAction.SPAWN
     assert sorted(PendingAction) == ["check", "rename", "spawn", "stop"]
     assert Server.from_dict(SERVER_EXAMPLE).pending is None
+
+
+GO_PROGRAM = Path(__file__).parents[1] / "clients" / "go" / "go-client-check"
+
+
+def test_go_client(make_live_hub):
+    """A Go program built on the Go client generated from the spec (``make go-check``)."""
+    assert GO_PROGRAM.exists(), "build it first: make go-check"
+    api = make_live_hub()
+    result = subprocess.run(
+        [str(GO_PROGRAM), f"{api.client.base_url}/hub/api", ADMIN_TOKEN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "version 6.1.1",
+        "created gopher",
+        "whoami gopher token true",
+        "users admin,gopher",
+        "missing 404",
+        "deleted 204",
+    ]
+    assert api.get("/users/gopher").status_code == 404

@@ -133,3 +133,17 @@ def test_bodies_are_json_whatever_the_content_type_says(api):
     assert r.status_code == 201 and r.json()["users"] == ["alice"]
     r = api.delete("/groups/g/users", content=b'{"users": ["alice"]}', headers={"Content-Type": ""})
     assert r.status_code == 200 and r.json()["users"] == []
+
+
+def test_a_response_field_the_spec_does_not_declare_fails_the_test(make_hub, monkeypatch):
+    """Responses are validated in tests: a handler that returns an undeclared
+    field (or drops a required one) makes the request fail."""
+    import hub.api.hub as handlers
+
+    declared = handlers.get_api
+    monkeypatch.setattr(handlers, "get_api", lambda: {**declared(), "surprise": 1})
+    assert make_hub().get("/").status_code == 500
+    monkeypatch.setattr(handlers, "get_api", lambda: {})
+    assert make_hub().get("/").status_code == 500
+    monkeypatch.setattr(handlers, "get_api", declared)
+    assert make_hub().get("/").status_code == 200

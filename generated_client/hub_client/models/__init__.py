@@ -23,11 +23,11 @@ from .identity import Identity
 from .identity_auth_state_type_0 import IdentityAuthStateType0
 from .identity_info_type_0 import IdentityInfoType0
 from .identity_kind import IdentityKind
+from .issued_share_code import IssuedShareCode
+from .issued_token import IssuedToken
+from .issued_token_kind import IssuedTokenKind
 from .message import Message
 from .name_ref import NameRef
-from .new_share_code import NewShareCode
-from .new_token import NewToken
-from .new_token_kind import NewTokenKind
 from .o_auth_error import OAuthError
 from .o_auth_token_request import OAuthTokenRequest
 from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
@@ -112,11 +112,11 @@ __all__ = (
     "IdentityAuthStateType0",
     "IdentityInfoType0",
     "IdentityKind",
+    "IssuedShareCode",
+    "IssuedToken",
+    "IssuedTokenKind",
     "Message",
     "NameRef",
-    "NewShareCode",
-    "NewToken",
-    "NewTokenKind",
     "OAuthError",
     "OAuthTokenRequest",
     "OAuthTokenRequestGrantType",

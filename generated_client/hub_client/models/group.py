@@ -39,7 +39,6 @@ class Group:
     users: list[str] | Unset = UNSET
     roles: list[str] | Unset = UNSET
     properties: GroupProperties | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.group_properties import GroupProperties  # noqa: PLC0415
@@ -61,7 +60,7 @@ class Group:
             properties = self.properties.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "kind": kind,
@@ -105,21 +104,4 @@ class Group:
             properties=properties,
         )
 
-        group.additional_properties = d
         return group
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

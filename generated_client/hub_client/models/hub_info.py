@@ -44,7 +44,6 @@ class HubInfo:
     spawner: ClassInfo
     authenticator: ClassInfo
     api_version: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.class_info import ClassInfo  # noqa: PLC0415
@@ -62,7 +61,7 @@ class HubInfo:
         api_version = self.api_version
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "version": version,
@@ -103,21 +102,4 @@ class HubInfo:
             api_version=api_version,
         )
 
-        hub_info.additional_properties = d
         return hub_info
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -71,7 +71,6 @@ class Identity:
     pid: int | None | Unset = UNSET
     info: IdentityInfoType0 | None | Unset = UNSET
     display: bool | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.identity_auth_state_type_0 import IdentityAuthStateType0  # noqa: PLC0415
@@ -181,7 +180,7 @@ class Identity:
             display = self.display
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "kind": kind,
@@ -423,21 +422,4 @@ class Identity:
             display=display,
         )
 
-        identity.additional_properties = d
         return identity
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

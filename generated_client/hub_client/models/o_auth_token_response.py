@@ -33,7 +33,6 @@ class OAuthTokenResponse:
     token_type: OAuthTokenResponseTokenType
     expires_in: int
     scope: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         access_token = self.access_token
@@ -45,7 +44,7 @@ class OAuthTokenResponse:
         scope = self.scope
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "access_token": access_token,
@@ -75,21 +74,4 @@ class OAuthTokenResponse:
             scope=scope,
         )
 
-        o_auth_token_response.additional_properties = d
         return o_auth_token_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -36,7 +36,6 @@ class Pagination:
     limit: int
     total: int
     next_: None | PaginationNextType0
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.pagination_next_type_0 import PaginationNextType0  # noqa: PLC0415
@@ -54,7 +53,7 @@ class Pagination:
             next_ = self.next_
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "offset": offset,
@@ -99,21 +98,4 @@ class Pagination:
             next_=next_,
         )
 
-        pagination.additional_properties = d
         return pagination
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

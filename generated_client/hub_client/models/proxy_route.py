@@ -33,7 +33,6 @@ class ProxyRoute:
     routespec: str
     target: str
     data: ProxyRouteData
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.proxy_route_data import ProxyRouteData  # noqa: PLC0415
@@ -45,7 +44,7 @@ class ProxyRoute:
         data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "routespec": routespec,
@@ -73,21 +72,4 @@ class ProxyRoute:
             data=data,
         )
 
-        proxy_route.additional_properties = d
         return proxy_route
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -79,7 +79,6 @@ class RequestIdentity:
     pid: int | None | Unset = UNSET
     info: None | RequestIdentityInfoType0 | Unset = UNSET
     display: bool | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.request_identity_auth_state_type_0 import RequestIdentityAuthStateType0  # noqa: PLC0415
@@ -197,7 +196,7 @@ class RequestIdentity:
             display = self.display
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "kind": kind,
@@ -461,21 +460,4 @@ class RequestIdentity:
             display=display,
         )
 
-        request_identity.additional_properties = d
         return request_identity
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

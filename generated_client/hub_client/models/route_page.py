@@ -34,7 +34,6 @@ class RoutePage:
 
     items: RouteTable
     field_pagination: Pagination
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.pagination import Pagination  # noqa: PLC0415
@@ -45,7 +44,7 @@ class RoutePage:
         field_pagination = self.field_pagination.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "items": items,
@@ -70,21 +69,4 @@ class RoutePage:
             field_pagination=field_pagination,
         )
 
-        route_page.additional_properties = d
         return route_page
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -62,7 +62,6 @@ class Server:
     full_progress_url: None | str | Unset = UNSET
     user_options: None | ServerUserOptionsType0 | Unset = UNSET
     state: None | ServerStateType0 | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.server_state_type_0 import ServerStateType0  # noqa: PLC0415
@@ -129,7 +128,7 @@ class Server:
             state = self.state
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "name": name,
@@ -291,21 +290,4 @@ class Server:
             state=state,
         )
 
-        server.additional_properties = d
         return server
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

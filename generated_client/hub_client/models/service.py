@@ -50,7 +50,6 @@ class Service:
     pid: int | None | Unset = UNSET
     info: None | ServiceInfoType0 | Unset = UNSET
     display: bool | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.service_info_type_0 import ServiceInfoType0  # noqa: PLC0415
@@ -107,7 +106,7 @@ class Service:
             display = self.display
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "kind": kind,
@@ -229,21 +228,4 @@ class Service:
             display=display,
         )
 
-        service.additional_properties = d
         return service
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -47,7 +47,6 @@ class Share:
     group: None | ShareTargetType0
     kind: ShareKind
     created_at: datetime.datetime
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.share_target_type_0 import ShareTargetType0  # noqa: PLC0415
@@ -74,7 +73,7 @@ class Share:
         created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "server": server,
@@ -141,21 +140,4 @@ class Share:
             created_at=created_at,
         )
 
-        share.additional_properties = d
         return share
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -45,7 +45,6 @@ class ShareCode:
     expires_at: datetime.datetime | None
     exchange_count: int
     last_exchanged_at: datetime.datetime | None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.shared_server import SharedServer  # noqa: PLC0415
@@ -73,7 +72,7 @@ class ShareCode:
             last_exchanged_at = self.last_exchanged_at
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "server": server,
@@ -143,21 +142,4 @@ class ShareCode:
             last_exchanged_at=last_exchanged_at,
         )
 
-        share_code.additional_properties = d
         return share_code
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

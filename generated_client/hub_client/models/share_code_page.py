@@ -33,7 +33,6 @@ class ShareCodePage:
 
     items: list[ShareCode]
     field_pagination: Pagination
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.pagination import Pagination  # noqa: PLC0415
@@ -47,7 +46,7 @@ class ShareCodePage:
         field_pagination = self.field_pagination.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "items": items,
@@ -77,21 +76,4 @@ class ShareCodePage:
             field_pagination=field_pagination,
         )
 
-        share_code_page.additional_properties = d
         return share_code_page
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

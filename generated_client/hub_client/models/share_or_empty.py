@@ -46,7 +46,6 @@ class ShareOrEmpty:
     group: None | ShareTargetType0 | Unset = UNSET
     kind: ShareOrEmptyKind | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.share_target_type_0 import ShareTargetType0  # noqa: PLC0415
@@ -85,7 +84,7 @@ class ShareOrEmpty:
             created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if server is not UNSET:
             field_dict["server"] = server
@@ -174,21 +173,4 @@ class ShareOrEmpty:
             created_at=created_at,
         )
 
-        share_or_empty.additional_properties = d
         return share_or_empty
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

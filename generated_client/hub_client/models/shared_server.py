@@ -37,7 +37,6 @@ class SharedServer:
     url: str
     full_url: None | str
     ready: bool
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.name_ref import NameRef  # noqa: PLC0415
@@ -54,7 +53,7 @@ class SharedServer:
         ready = self.ready
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "user": user,
@@ -95,21 +94,4 @@ class SharedServer:
             ready=ready,
         )
 
-        shared_server.additional_properties = d
         return shared_server
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -29,7 +29,6 @@ class TokenList:
     """
 
     api_tokens: list[Token]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.token import Token  # noqa: PLC0415
@@ -40,7 +39,7 @@ class TokenList:
             api_tokens.append(api_tokens_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "api_tokens": api_tokens,
@@ -65,21 +64,4 @@ class TokenList:
             api_tokens=api_tokens,
         )
 
-        token_list.additional_properties = d
         return token_list
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -61,7 +61,6 @@ class User:
     servers: ServerMap | Unset = UNSET
     user_info: None | Unset | UserInfoType0 = UNSET
     auth_state: None | Unset | UserAuthStateType0 = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.server_map import ServerMap  # noqa: PLC0415
@@ -129,7 +128,7 @@ class User:
             auth_state = self.auth_state
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "kind": kind,
@@ -282,21 +281,4 @@ class User:
             auth_state=auth_state,
         )
 
-        user.additional_properties = d
         return user
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
-from ...models.new_share_code import NewShareCode
+from ...models.issued_share_code import IssuedShareCode
 from ...models.share_code_create_request import ShareCodeCreateRequest
 from ...types import UNSET, Unset
 from typing import cast
@@ -40,9 +40,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | NewShareCode | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | IssuedShareCode | None:
     if response.status_code == 200:
-        response_200 = NewShareCode.from_dict(response.json())
+        response_200 = IssuedShareCode.from_dict(response.json())
 
         return response_200
 
@@ -74,7 +76,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | NewShareCode]:
+) -> Response[Error | IssuedShareCode]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
-) -> Response[Error | NewShareCode]:
+) -> Response[Error | IssuedShareCode]:
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
@@ -108,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | NewShareCode]
+        Response[Error | IssuedShareCode]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +132,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
-) -> Error | NewShareCode | None:
+) -> Error | IssuedShareCode | None:
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
@@ -149,7 +151,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | NewShareCode
+        Error | IssuedShareCode
     """
 
     return sync_detailed(
@@ -166,7 +168,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
-) -> Response[Error | NewShareCode]:
+) -> Response[Error | IssuedShareCode]:
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
@@ -185,7 +187,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | NewShareCode]
+        Response[Error | IssuedShareCode]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +207,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
-) -> Error | NewShareCode | None:
+) -> Error | IssuedShareCode | None:
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
@@ -224,7 +226,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | NewShareCode
+        Error | IssuedShareCode
     """
 
     return (

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
-from ...models.new_token import NewToken
+from ...models.issued_token import IssuedToken
 from ...models.token_create_request import TokenCreateRequest
 from ...types import UNSET, Unset
 from typing import cast
@@ -38,9 +38,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | NewToken | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | IssuedToken | None:
     if response.status_code == 201:
-        response_201 = NewToken.from_dict(response.json())
+        response_201 = IssuedToken.from_dict(response.json())
 
         return response_201
 
@@ -65,7 +65,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | NewToken]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | IssuedToken]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
-) -> Response[Error | NewToken]:
+) -> Response[Error | IssuedToken]:
     """Create a token
 
      Creates a token owned by the user. Its value is in the response and is
@@ -99,7 +99,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | NewToken]
+        Response[Error | IssuedToken]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +119,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
-) -> Error | NewToken | None:
+) -> Error | IssuedToken | None:
     """Create a token
 
      Creates a token owned by the user. Its value is in the response and is
@@ -139,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | NewToken
+        Error | IssuedToken
     """
 
     return sync_detailed(
@@ -154,7 +154,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
-) -> Response[Error | NewToken]:
+) -> Response[Error | IssuedToken]:
     """Create a token
 
      Creates a token owned by the user. Its value is in the response and is
@@ -174,7 +174,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | NewToken]
+        Response[Error | IssuedToken]
     """
 
     kwargs = _get_kwargs(
@@ -192,7 +192,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
-) -> Error | NewToken | None:
+) -> Error | IssuedToken | None:
     """Create a token
 
      Creates a token owned by the user. Its value is in the response and is
@@ -212,7 +212,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | NewToken
+        Error | IssuedToken
     """
 
     return (

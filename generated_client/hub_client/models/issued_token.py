@@ -8,17 +8,17 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.new_token_kind import NewTokenKind
+from ..models.issued_token_kind import IssuedTokenKind
 from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
 
-T = TypeVar("T", bound="NewToken")
+T = TypeVar("T", bound="IssuedToken")
 
 
 @_attrs_define
-class NewToken:
+class IssuedToken:
     """A token just created; `token` holds its value, shown this once.
 
     Example:
@@ -30,7 +30,7 @@ class NewToken:
     Attributes:
         token (str): The secret value.
         id (str):
-        kind (NewTokenKind):
+        kind (IssuedTokenKind):
         roles (list[str]):
         scopes (list[str]):
         note (str):
@@ -45,7 +45,7 @@ class NewToken:
 
     token: str
     id: str
-    kind: NewTokenKind
+    kind: IssuedTokenKind
     roles: list[str]
     scopes: list[str]
     note: str
@@ -56,7 +56,6 @@ class NewToken:
     oauth_client: str
     user: str | Unset = UNSET
     service: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         token = self.token
@@ -95,7 +94,7 @@ class NewToken:
         service = self.service
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "token": token,
@@ -125,7 +124,7 @@ class NewToken:
 
         id = d.pop("id")
 
-        kind = NewTokenKind(d.pop("kind"))
+        kind = IssuedTokenKind(d.pop("kind"))
 
         roles = cast(list[str], d.pop("roles"))
 
@@ -178,7 +177,7 @@ class NewToken:
 
         service = d.pop("service", UNSET)
 
-        new_token = cls(
+        issued_token = cls(
             token=token,
             id=id,
             kind=kind,
@@ -194,21 +193,4 @@ class NewToken:
             service=service,
         )
 
-        new_token.additional_properties = d
-        return new_token
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+        return issued_token

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class NewTokenKind(StrEnum):
+class IssuedTokenKind(StrEnum):
     API_TOKEN = "api_token"
 
     def __str__(self) -> str:

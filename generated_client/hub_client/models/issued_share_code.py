@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from ..models.shared_server import SharedServer
 
 
-T = TypeVar("T", bound="NewShareCode")
+T = TypeVar("T", bound="IssuedShareCode")
 
 
 @_attrs_define
-class NewShareCode:
+class IssuedShareCode:
     """A share code just issued; `code` holds its value, shown this once.
 
     Example:
@@ -53,7 +53,6 @@ class NewShareCode:
     code: str
     accept_url: str
     full_accept_url: None | str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.shared_server import SharedServer  # noqa: PLC0415
@@ -88,7 +87,7 @@ class NewShareCode:
         full_accept_url = self.full_accept_url
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "server": server,
@@ -162,7 +161,7 @@ class NewShareCode:
 
         full_accept_url = _parse_full_accept_url(d.pop("full_accept_url"))
 
-        new_share_code = cls(
+        issued_share_code = cls(
             server=server,
             scopes=scopes,
             id=id,
@@ -175,21 +174,4 @@ class NewShareCode:
             full_accept_url=full_accept_url,
         )
 
-        new_share_code.additional_properties = d
-        return new_share_code
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+        return issued_share_code

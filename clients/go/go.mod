@@ -1,0 +1,3 @@
+module example.org/hub-go-client-check
+
+go 1.19

@@ -99,8 +99,8 @@ class JupyterHub(LoggingConfigurable):
 
     # --- classes
     authenticator_class = Unicode(
-        "dummy",
-        help="Authenticator: import path or short name ('dummy').",
+        "pam",
+        help="Authenticator: import path or short name ('pam', the default, or 'dummy').",
     ).tag(config=True)
     spawner_class = Unicode(
         "localprocess",

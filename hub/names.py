@@ -35,6 +35,11 @@ def server_prefix(base_url: str, user: str, server_name: str) -> str:
     return path + (f"{url_name(server_name)}/" if server_name else "")
 
 
+def service_prefix(base_url: str, name: str) -> str:
+    """The URL path of a service: ``/services/culler/``."""
+    return f"{base_url}services/{url_name(name)}/"
+
+
 def valid_name(name: str) -> bool:
     return (
         0 < len(name) <= MAX_LENGTH

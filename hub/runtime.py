@@ -23,6 +23,7 @@ from hub.auth import authenticators
 from hub.config import JupyterHub
 from hub.core import servers, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
+from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
@@ -84,6 +85,9 @@ class Hub:
             slow_spawn_timeout=s.slow_spawn_timeout,
             slow_stop_timeout=s.slow_stop_timeout,
         )
+        self.service_processes = ServiceProcesses(
+            self.transact, list(s.services), self.base_prefix, f"{hub_url}{self.hub_prefix}api"
+        )
 
     async def transact(self, fn: Callable[[Session], T], write: bool = True) -> T:
         """Run ``fn(session)`` in one transaction, from async code.
@@ -103,11 +107,13 @@ class Hub:
     async def start_services(self) -> None:
         """The proxy, the servers found again, and the poller (after :meth:`start`)."""
         await self.proxy.start()
+        await self.service_processes.start()
         await self.lifecycle.restore()
         self.lifecycle.start_polling()
 
     async def stop_services(self) -> None:
         cleanup_servers, cleanup_proxy = self._cleanup
+        await self.service_processes.stop()
         if cleanup_servers:
             await self.lifecycle.stop_all()
         await self.lifecycle.close()

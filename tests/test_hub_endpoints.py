@@ -20,7 +20,7 @@ def test_info_reports_our_release_and_classes(api):
     body = api.get("/info").json()
     assert body["version"] == "0.1.0"
     assert body["spawner"]["class"].endswith("LocalProcessSpawner")
-    assert body["authenticator"]["class"].endswith("DummyAuthenticator")
+    assert body["authenticator"]["class"].endswith("PAMAuthenticator")
 
 
 def test_info_needs_read_hub(api):

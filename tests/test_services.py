@@ -1,4 +1,17 @@
-"""Services defined in configuration."""
+"""Services defined in configuration, and the ones the hub runs."""
+
+import json
+import os
+import signal
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port
 
 
 def configure(c):
@@ -61,3 +74,155 @@ def test_service_tokens_config(make_hub):
 def test_runtime_service_creation_is_not_implemented_yet(make_hub):
     api = make_hub(configure)
     assert api.post("/services/new").status_code == 501
+
+
+# --- managed services: processes the hub starts --------------------------------
+
+HELPERS = Path(__file__).parent / "helpers"
+
+
+def wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def read_record(path):
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_a_managed_service_runs_with_its_environment_and_is_restarted(make_live_hub, tmp_path):
+    record = tmp_path / "service.json"
+
+    def managed(c):
+        c.JupyterHub.services = [
+            {
+                "name": "recorder",
+                "command": [sys.executable, str(HELPERS / "record_env.py"), str(record)],
+                "environment": {"EXTRA": "yes"},
+                "cwd": str(tmp_path),
+            }
+        ]
+
+    api = make_live_hub(managed)
+    first = wait_for(lambda: read_record(record))
+    env = first["env"]
+    assert env["JUPYTERHUB_SERVICE_NAME"] == "recorder"
+    assert env["JUPYTERHUB_CLIENT_ID"] == "service-recorder"
+    assert env["JUPYTERHUB_API_URL"] == f"{api.client.base_url}/hub/api"
+    assert env["JUPYTERHUB_BASE_URL"] == "/"
+    assert json.loads(env["JUPYTERHUB_OAUTH_ACCESS_SCOPES"]) == [
+        "access:services",
+        "access:services!service=recorder",
+    ]
+    assert env["EXTRA"] == "yes" and first["cwd"] == str(tmp_path)
+    assert "JUPYTERHUB_SERVICE_URL" not in env and "JUPYTERHUB_ACTIVITY_URL" not in env
+    # the generated token is the service's own
+    me = api.get("/user", token=env["JUPYTERHUB_API_TOKEN"]).json()
+    assert (me["kind"], me["name"]) == ("service", "recorder")
+
+    # killed behind the hub's back: started again, with the same token
+    record.unlink()
+    os.killpg(first["pid"], signal.SIGKILL)
+    second = wait_for(lambda: read_record(record))
+    assert second["pid"] != first["pid"]
+    assert second["env"]["JUPYTERHUB_API_TOKEN"] == env["JUPYTERHUB_API_TOKEN"]
+
+    # the hub stops it when it stops
+    api.post("/shutdown")
+    wait_for(lambda: not alive(second["pid"]))
+
+
+@pytest.mark.slow
+def test_a_managed_service_with_a_url_is_routed_through_the_proxy(make_live_hub, proxy):
+    port = free_port()
+
+    def web(c):
+        c.JupyterHub.services = [
+            {
+                "name": "web",
+                "url": f"http://127.0.0.1:{port}",
+                "command": [sys.executable, str(HELPERS / "standin_server.py")],
+            }
+        ]
+
+    api = make_live_hub(web)
+    assert api.get("/proxy").json()["/services/web/"]["target"] == f"http://127.0.0.1:{port}"
+    r = wait_for(lambda: _get(f"{proxy.public_url}/services/web/"))
+    assert r.status_code == 200 and r.json() == {"ok": True}
+
+
+def _get(url):
+    try:
+        return httpx.get(url, timeout=2)
+    except httpx.HTTPError:
+        return None
+
+
+@pytest.mark.slow
+def test_the_idle_culler_stops_idle_servers_and_deletes_idle_users(make_live_hub):
+    """jupyterhub-idle-culler from PyPI, unchanged, as a managed service."""
+
+    def culled(c):
+        c.JupyterHub.services = [
+            {
+                "name": "idle-culler",
+                "command": [
+                    sys.executable,
+                    "-m",
+                    "jupyterhub_idle_culler",
+                    "--timeout=4",
+                    "--cull-every=1",
+                    "--cull-users=true",
+                    "--cull-admin-users=false",
+                ],
+            }
+        ]
+        c.JupyterHub.load_roles = [
+            {
+                "name": "idle-culler",
+                "scopes": [
+                    "list:users",
+                    "read:users:activity",
+                    "read:servers",
+                    "delete:servers",
+                    "admin:users",
+                ],
+                "services": ["idle-culler"],
+            }
+        ]
+        c.Spawner.cmd = [sys.executable, str(HELPERS / "standin_server.py")]
+
+    api = make_live_hub(culled)
+    api.post("/users", json={"usernames": ["idle", "busy"]})
+    for name in ("idle", "busy"):
+        assert api.post(f"/users/{name}/server").status_code == 201
+
+    def busy_is_active():
+        now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        body = {"last_activity": now, "servers": {"": {"last_activity": now}}}
+        assert api.post("/users/busy/activity", json=body).status_code == 200
+
+    def idle_is_gone():
+        busy_is_active()
+        return api.get("/users/idle").status_code == 404
+
+    wait_for(idle_is_gone, timeout=40)
+    busy = api.get("/users/busy").json()
+    assert busy["server"] == "/user/busy/" and busy["servers"][""]["ready"] is True

@@ -14,7 +14,7 @@ from hub.auth.identity import Identity
 from hub.core.views import ServerView, UserView
 from hub.db.models import APIToken, Group, Service
 from hub.names import server_prefix as server_url
-from hub.names import url_name
+from hub.names import service_prefix, url_name
 from hub.timeutil import isoformat
 
 USER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -186,7 +186,7 @@ class Shaper:
             "admin": service.admin,
             "roles": sorted(r.name for r in service.roles),
             "url": service.url if raw else service.url or "",
-            "prefix": (f"{self.base_url}services/{url_name(service.name)}/" if service.url else "")
+            "prefix": (service_prefix(self.base_url, service.name) if service.url else "")
             if not raw
             else None,
             "command": service.command if raw else service.command or [],

@@ -19,10 +19,10 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from hub.core import servers
+from hub.core import servers, services
 from hub.db.models import Server
 from hub.errors import BadRequest, HubError
-from hub.names import server_prefix
+from hub.names import server_prefix, service_prefix
 from hub.spawners.base import Launch, Spawner, SpawnError
 
 log = logging.getLogger(__name__)
@@ -225,6 +225,8 @@ class Lifecycle:
                 expected[spec] = (url, {"user": user, "server_name": name})
             else:
                 pending_specs.add(spec)
+        for name, url in await self.transact(services.routes, write=False):
+            expected[service_prefix(self.urls.base_url, name)] = (url, {"service": name})
         routes = await self.proxy.get_all_routes()
         for spec, (target, data) in expected.items():
             if spec not in routes or routes[spec]["target"] != target:

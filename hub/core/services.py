@@ -100,3 +100,9 @@ def apply_config(session: Session, specs: list[dict[str, Any]], token_owners: se
         log.info("Deleting service %s, no longer in the configuration", service.name)
         session.delete(service)
     session.flush()
+
+
+def routes(session: Session) -> list[tuple[str, str]]:
+    """(name, url) of every service the proxy routes to (those with a ``url``)."""
+    rows = session.execute(select(Service.name, Service.url).where(Service.url.is_not(None))).all()
+    return [(name, url) for name, url in rows if url]

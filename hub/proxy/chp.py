@@ -177,8 +177,8 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
                 response = await client.get(
                     api_url.rstrip("/") + "/api/routes", headers={"Authorization": f"token {token}"}
                 )
-        except (httpx.HTTPError, ValueError) as e:
-            raise ProxyError(f"no proxy answers at {api_url} ({type(e).__name__})") from e
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as e:
+            raise ProxyError(f"no proxy answers at {api_url!r} ({type(e).__name__})") from e
         if response.status_code != 200:
             raise ProxyError(f"the proxy at {api_url} answered {response.status_code}")
 

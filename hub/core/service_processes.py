@@ -203,8 +203,6 @@ def _signal(pid: int, sig: int) -> None:
 
 def _fresh_token(session: Session, name: str) -> str:
     service = services.require(session, name)
-    session.execute(
-        delete(APIToken).where(APIToken.service_id == service.id, APIToken.note == MANAGED_NOTE)
-    )
+    session.execute(delete(APIToken).where(APIToken.service_id == service.id, APIToken.note == MANAGED_NOTE))
     _, value = tokens.issue(session, service_id=service.id, note=MANAGED_NOTE)
     return value

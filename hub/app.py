@@ -30,6 +30,7 @@ from hub.api.resolver import HubResolver
 from hub.api.validation import VALIDATORS
 from hub.errors import HubError
 from hub.runtime import Hub, install
+from hub.web import pages
 
 log = logging.getLogger("hub.app")
 
@@ -92,8 +93,10 @@ class JsonBodies:
     JupyterHub parses bodies as JSON regardless of the header, and clients
     rely on it: some send ``application/octet-stream`` with an empty POST,
     the idle culler sends its DELETE body with no JSON type. Only the OAuth
-    token endpoint takes a form.
+    endpoints take forms.
     """
+
+    FORMS = ("/oauth2/token", "/oauth2/authorize")
 
     JSON = (b"content-type", b"application/json")
 
@@ -106,7 +109,7 @@ class JsonBodies:
             scope["type"] == "http"
             and scope["method"] in ("POST", "PUT", "PATCH", "DELETE")
             and scope["path"].startswith(self.api_prefix)
-            and not scope["path"].endswith("/oauth2/token")
+            and not scope["path"].endswith(self.FORMS)
         ):
             headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
             declared = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
@@ -262,4 +265,6 @@ def create_app(hub: Hub) -> AsyncApp:
     app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))
     app.add_error_handler(Exception, server_error)
     app.add_url_rule(prefix + "health", "health", health, methods=["GET"])
+    for route in pages.routes(hub):
+        app.add_url_rule(route.path, route.name, route.endpoint, methods=sorted(route.methods or ()))
     return app

@@ -16,7 +16,7 @@ from traitlets import Bool, Dict, Float, Integer, List, Unicode, Union
 from traitlets.config import Config, Configurable, LoggingConfigurable
 from traitlets.config.loader import PyFileConfigLoader
 
-from hub.auth.authenticators import Authenticator, DummyAuthenticator
+from hub.auth.authenticators import Authenticator, DummyAuthenticator, PAMAuthenticator
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners.base import Spawner
 from hub.spawners.local import LocalProcessSpawner, SimpleLocalProcessSpawner
@@ -44,6 +44,21 @@ class JupyterHub(LoggingConfigurable):
     public_url = Unicode("", help="The public URL of the deployment, for absolute URLs in models.").tag(
         config=True
     )
+
+    # --- browser sessions
+    cookie_secret = Unicode(
+        "",
+        help="Key that signs the login cookies, as hex (default: $JPY_COOKIE_SECRET, else cookie_secret_file).",
+    ).tag(config=True)
+    cookie_secret_file = Unicode(
+        "jupyterhub_cookie_secret",
+        help="File holding the cookie secret (hex); created with a random secret if missing.",
+    ).tag(config=True)
+    cookie_max_age_days = Float(14, help="Days a login cookie is accepted.").tag(config=True)
+    oauth_token_expires_in = Integer(
+        0, help="Seconds an OAuth access token lives (0: cookie_max_age_days)."
+    ).tag(config=True)
+    shutdown_on_logout = Bool(False, help="Stop the user's servers when they log out.").tag(config=True)
 
     # --- database
     db_url = Unicode(
@@ -146,6 +161,7 @@ CLASSES: list[type[Configurable]] = [
     JupyterHub,
     Authenticator,
     DummyAuthenticator,
+    PAMAuthenticator,
     Spawner,
     LocalProcessSpawner,
     SimpleLocalProcessSpawner,
@@ -153,7 +169,7 @@ CLASSES: list[type[Configurable]] = [
 ]
 #: sections of JupyterHub configs that later releases of this hub will read;
 #: they are accepted without a warning
-RESERVED_SECTIONS = {"Proxy", "PAMAuthenticator", "Application"}
+RESERVED_SECTIONS = {"Proxy", "Application"}
 
 
 def load_config(path: str | None) -> Config:

@@ -19,14 +19,15 @@ import anyio
 from sqlalchemy.orm import Session
 from traitlets.config import Config
 
-from hub.auth import authenticators
+from hub.auth import authenticators, cookies
 from hub.config import JupyterHub
-from hub.core import servers, startup, tokens
+from hub.core import servers, services, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
+from hub.web.sessions import Sessions
 
 T = TypeVar("T")
 
@@ -85,6 +86,11 @@ class Hub:
             slow_spawn_timeout=s.slow_spawn_timeout,
             slow_stop_timeout=s.slow_stop_timeout,
         )
+        #: OAuth clients that need no confirmation page (services' oauth_no_confirm)
+        self.oauth_no_confirm = frozenset(
+            services.oauth_client_id(spec) for spec in s.services if spec.get("oauth_no_confirm")
+        )
+        self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(
             self.transact, list(s.services), self.base_prefix, f"{hub_url}{self.hub_prefix}api"
         )
@@ -129,6 +135,9 @@ class Hub:
         asyncio.get_running_loop().call_later(0.1, self.request_exit)
 
     def start(self) -> None:
+        s = self.settings
+        secret = cookies.load_secret(s.cookie_secret, s.cookie_secret_file)
+        self.sessions = Sessions(secret, self.base_prefix, self.hub_prefix, s.cookie_max_age_days)
         self.db.upgrade()
         with self.db.session() as session:
             startup.apply(session, self.settings, self.authenticator)

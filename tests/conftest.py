@@ -175,6 +175,7 @@ def base_config(db_url: str) -> Config:
     c = Config()
     c.JupyterHub.db_url = db_url
     c.JupyterHub.api_tokens = {ADMIN_TOKEN: "admin"}
+    c.JupyterHub.cookie_secret = "ab" * 32
     c.Authenticator.admin_users = {"admin"}
     if _PROXY is not None:
         c.ConfigurableHTTPProxy.should_start = False

@@ -310,3 +310,16 @@ def test_names_and_removal_rules_answer_in_jupyterhubs_words(make_hub):
     r = api.patch("/users/alice/servers/gpu", json={"name": "Not-Valid"})
     assert r.status_code == 400
     assert api.get("/users/alice/servers/gpu").status_code == 200
+
+
+def test_a_long_user_name_gets_a_server_and_its_oauth_client(make_live_hub):
+    from tests.test_contract import STANDIN
+
+    def standin(c):
+        c.Spawner.cmd = [sys.executable, str(STANDIN)]
+
+    api = make_live_hub(standin)
+    name = "ü" * 100  # its OAuth client id quotes it to 600 characters
+    api.post("/users", json={"usernames": [name]})
+    assert api.post(f"/users/{name}/server").status_code == 201
+    assert api.delete(f"/users/{name}/server").status_code == 204

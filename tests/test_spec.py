@@ -50,8 +50,6 @@ NOT_IMPLEMENTED = {
     "post-service",
     "delete-service",
     "get-auth-cookie",
-    "get-oauth-authorize",
-    "post-oauth-token",
 }
 
 
@@ -123,10 +121,6 @@ def test_not_implemented_operations_answer_501(api):
             .replace("{cookie_value}", "v")
         )
         kwargs = {}
-        if operation_id == "get-oauth-authorize":
-            kwargs["params"] = {"client_id": "x", "response_type": "code", "redirect_uri": "/x"}
-        if operation_id == "post-oauth-token":
-            kwargs["data"] = {"client_id": "x", "grant_type": "authorization_code"}
         if operation_id in (
             "post-shares-server",
             "patch-shares-server",

@@ -4,13 +4,19 @@ authorization endpoints."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from hub.api import identify
 from hub.api.common import not_implemented
 from hub.api.context import ctx
 from hub.api.hub import owner_model
 from hub.auth.identity import identify_scopes
-from hub.errors import NotFound
+from hub.core import oauth as oauth_core
+from hub.core import roles
+from hub.core import users as users_core
+from hub.db.models import OAuthClient, User
+from hub.errors import BadRequest, Forbidden, NotFound
+from hub.web.pages import TEMPLATES
 
 
 def post_auth_token(**_: Any) -> Any:
@@ -32,6 +38,155 @@ def get_auth_token(token: str) -> Any:
     return model
 
 
-get_auth_cookie = not_implemented("identifying browser cookies (arrives with browser login)")
-get_oauth_authorize = not_implemented("the OAuth 2 provider")
-post_oauth_token = not_implemented("the OAuth 2 provider")
+get_auth_cookie = not_implemented("identifying browser cookies")
+
+
+# --- the OAuth 2 provider -----------------------------------------------------------
+
+
+def _redirect(url: str, headers: dict[str, str] | None = None) -> Any:
+    return "", 302, {"Location": url, "Content-Type": "text/html", **(headers or {})}
+
+
+def _with_query(url: str, **params: str | None) -> str:
+    kept = {k: v for k, v in params.items() if v is not None}
+    return url + ("&" if "?" in url else "?") + urlencode(kept)
+
+
+def _authorization(
+    client_id: str, redirect_uri: str, scope: str | None
+) -> tuple[OAuthClient, User | None, list[str] | str]:
+    """The client, the logged-in user (or None) and the scopes asked (or an error)."""
+    c = ctx()
+    found = oauth_core.client(c.session, client_id)
+    if found is None:
+        raise BadRequest(f"No such client: {client_id}")
+    if redirect_uri != found.redirect_uri:
+        raise BadRequest("Mismatching redirect URI.")
+    cookie_id = c.hub.sessions.cookie_id(c.request.cookies)
+    user = users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
+    try:
+        scopes: list[str] | str = oauth_core.requested_scopes(found, scope)
+    except ValueError as e:
+        scopes = str(e)
+    return found, user, scopes
+
+
+def _check_access(client: OAuthClient, user: User) -> None:
+    c = ctx()
+    _, _, groups = roles.user_role_scopes(c.conn, user.id)
+    held = oauth_core.user_scopes(c.session, user)
+    if not any(oauth_core.holds(held, s, frozenset(groups)) for s in oauth_core.access_scopes(client)):
+        raise Forbidden(f"You do not have permission to access {client.description}")
+
+
+def _issue(client: OAuthClient, user: User, scopes: list[str], redirect_uri: str, **pkce: str | None) -> str:
+    c = ctx()
+    return oauth_core.issue_code(
+        c.session,
+        client,
+        user,
+        scopes,
+        redirect_uri,
+        c.hub.sessions.session_id(c.request.cookies),
+        pkce.get("code_challenge"),
+        pkce.get("code_challenge_method"),
+    )
+
+
+def get_oauth_authorize(
+    client_id: str,
+    response_type: str,
+    redirect_uri: str,
+    state: str | None = None,
+    scope: str | None = None,
+    code_challenge: str | None = None,
+    code_challenge_method: str | None = None,
+) -> Any:
+    c = ctx()
+    found, user, scopes = _authorization(client_id, redirect_uri, scope)
+    if user is None:
+        here = str(c.request.url.path) + "?" + str(c.request.url.query)
+        return _redirect(f"{c.hub.hub_prefix}login?next={quote(here, safe='')}")
+    if isinstance(scopes, str):
+        return _redirect(
+            _with_query(redirect_uri, error="invalid_scope", error_description=scopes, state=state)
+        )
+    _check_access(found, user)
+    own_server = found.identifier.startswith(f"jupyterhub-user-{quote(user.name, safe='@~')}") and any(
+        s.startswith(f"access:servers!server={user.name}/") for s in found.allowed_scopes
+    )
+    if own_server or found.identifier in c.hub.oauth_no_confirm:
+        code = _issue(found, user, scopes, redirect_uri, code_challenge=code_challenge,
+                      code_challenge_method=code_challenge_method)  # fmt: skip
+        return _redirect(_with_query(redirect_uri, code=code, state=state))
+    token, new = c.hub.sessions.xsrf_token(c.request.cookies)
+    html = TEMPLATES.get_template("consent.html").render(
+        hub_prefix=c.hub.hub_prefix,
+        user=user.name,
+        client=found.description or found.identifier,
+        scopes=scopes,
+        xsrf=token,
+        action=str(c.request.url.path) + "?" + str(c.request.url.query),
+    )
+    headers = {"Content-Type": "text/html"}
+    if new:
+        headers["Set-Cookie"] = c.hub.sessions.xsrf_cookie_header(token)
+    return html, 200, headers
+
+
+def post_oauth_authorize(
+    body: Any,
+    client_id: str,
+    response_type: str,
+    redirect_uri: str,
+    state: str | None = None,
+    scope: str | None = None,
+    code_challenge: str | None = None,
+    code_challenge_method: str | None = None,
+) -> Any:
+    c = ctx()
+    if not isinstance(body, dict) or not c.hub.sessions.xsrf_ok(
+        c.request.cookies, str(body.get("_xsrf") or "")
+    ):
+        raise Forbidden("XSRF check failed: reload the page and try again")
+    found, user, scopes = _authorization(client_id, redirect_uri, scope)
+    if user is None:
+        raise Forbidden("Log in first")
+    if isinstance(scopes, str):
+        raise BadRequest(scopes)
+    _check_access(found, user)
+    granted = body.get("scopes") or []
+    granted = [granted] if isinstance(granted, str) else list(granted)
+    chosen = sorted(
+        set(granted) & set(scopes) | set(oauth_core.IDENTIFY) | set(oauth_core.access_scopes(found))
+    )
+    code = _issue(found, user, chosen, redirect_uri, code_challenge=code_challenge,
+                  code_challenge_method=code_challenge_method)  # fmt: skip
+    return _redirect(_with_query(redirect_uri, code=code, state=state))
+
+
+def post_oauth_token(body: Any) -> Any:
+    c = ctx()
+    form = body if isinstance(body, dict) else {}
+    no_store = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    try:
+        grant = oauth_core.exchange(
+            c.session,
+            str(form.get("client_id") or ""),
+            str(form.get("client_secret") or ""),
+            str(form.get("code") or ""),
+            form.get("redirect_uri"),
+            form.get("code_verifier"),
+            c.hub.oauth_token_expires_in,
+        )
+    except oauth_core.OAuthError as e:
+        error = {"error": e.error, **({"error_description": e.description} if e.description else {})}
+        return error, e.status, no_store
+    answer = {
+        "access_token": grant.access_token,
+        "token_type": "Bearer",
+        "expires_in": grant.expires_in,
+        "scope": " ".join(grant.scopes),
+    }
+    return answer, 200, no_store

@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import grp
 import hmac
+import inspect
 import os
 import pwd
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from traitlets import Bool, Dict, Set, Unicode, default
@@ -87,7 +88,7 @@ class Authenticator(LoggingConfigurable):
         return {self.normalize_username(n) for n in names}
 
     async def get_authenticated_user(
-        self, data: dict[str, str], exists: Callable[[str], bool] | None = None
+        self, data: dict[str, str], exists: Callable[[str], bool | Awaitable[bool]] | None = None
     ) -> Authenticated | None:
         """Who logs in with ``data``, or None when they may not.
 
@@ -106,11 +107,10 @@ class Authenticator(LoggingConfigurable):
         if not self.check_blocked_users(name, authenticated):
             self.log.warning("User %r is blocked", name)
             return None
-        allowed = (
-            self.allow_all
-            or self.check_allowed(name, authenticated)
-            or (self.allow_existing_users and exists is not None and exists(name))
-        )
+        allowed = self.allow_all or self.check_allowed(name, authenticated)
+        if not allowed and self.allow_existing_users and exists is not None:
+            found = exists(name)
+            allowed = bool(await found) if inspect.isawaitable(found) else bool(found)
         if not allowed:
             self.log.warning("User %r is not allowed", name)
             return None

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from hub.core import servers, services
+from hub.core import oauth, servers, services
 from hub.db.models import Server
 from hub.errors import BadRequest, HubError
 from hub.names import server_prefix, service_prefix
@@ -78,19 +78,28 @@ class Lifecycle:
         self.spawns: dict[int, asyncio.Task[None]] = {}
         self.stops: dict[int, asyncio.Task[None]] = {}
         self._poller: asyncio.Task[None] | None = None
+        self._client_scopes = tuple(spawner.oauth_client_allowed_scopes)
 
     # --- start ---------------------------------------------------------------------
 
     async def start(self, user: str, server_name: str, body: Any) -> int:
         """Start a server; 201 once ready, 202 while still starting."""
-        plan = await self.transact(lambda s: servers.plan_start(s, user, server_name, body, self.limits))
+        plan = await self.transact(
+            lambda s: servers.plan_start(
+                s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes
+            )
+        )
         if plan == "running":
             row = await self.transact(lambda s: _state_of(s, user, server_name))
             if row is not None and await self.spawner.poll(row[1]) is None:
                 raise BadRequest(f"{servers.label(user, server_name)} is already running")
             if row is not None:
                 await self._gone(row[0], user, server_name)
-            plan = await self.transact(lambda s: servers.plan_start(s, user, server_name, body, self.limits))
+            plan = await self.transact(
+                lambda s: servers.plan_start(
+                    s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes
+                )
+            )
         if not isinstance(plan, servers.SpawnPlan):
             return 202
         task = asyncio.create_task(self._spawn(plan))
@@ -114,8 +123,7 @@ class Lifecycle:
             api_token=plan.token,
             base_url=self.urls.base_url,
             hub_prefix=self.urls.hub_prefix,
-            oauth_client_id=f"jupyterhub-user-{plan.user}"
-            + (f"-{plan.server_name}" if plan.server_name else ""),
+            oauth_client_id=oauth.server_client_id(plan.user, plan.server_name),
             user_options=plan.user_options,
         )
         state: dict[str, Any] = {}
@@ -140,7 +148,12 @@ class Lifecycle:
             await self._abandon(sid, state, "Spawn cancelled")
             raise
         except Exception as e:  # the spawn failed: leave nothing behind
-            reason = str(e) if isinstance(e, SpawnError | TimeoutError) and str(e) else type(e).__name__
+            if isinstance(e, SpawnError | TimeoutError) and str(e):
+                reason = str(e)
+            elif isinstance(e, OSError) and e.strerror:
+                reason = f"{type(e).__name__}: {e.strerror}"  # no paths or addresses
+            else:
+                reason = type(e).__name__
             if isinstance(e, TimeoutError) and not str(e):
                 reason = f"server did not start within {self.spawner.start_timeout:g} seconds"
             log.warning("Spawn of %s failed: %s", servers.label(plan.user, plan.server_name), reason)

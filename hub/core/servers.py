@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from hub.core import tokens
+from hub.core import oauth, tokens
 from hub.db.models import APIToken, Server, User
 from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
-from hub.names import valid_server_name
+from hub.names import server_prefix, valid_server_name
 from hub.timeutil import utcnow
 
 REQUESTED = {"progress": 0, "message": "Server requested"}
@@ -124,7 +124,13 @@ def parse_request(body: Any) -> tuple[str | None, dict[str, Any] | None]:
 
 
 def plan_start(
-    session: Session, user_name: str, server_name: str, body: Any, limits: Limits
+    session: Session,
+    user_name: str,
+    server_name: str,
+    body: Any,
+    limits: Limits,
+    base_url: str = "/",
+    client_scopes: tuple[str, ...] = (),
 ) -> SpawnPlan | str:
     """Grant a start, or say why none is needed.
 
@@ -160,11 +166,21 @@ def plan_start(
     server.progress = [REQUESTED]
     server.spawn_error = None
     user.last_activity = now
-    prefix = f"/user/{user.name}/" + (f"{server_name}/" if server_name else "")
-    scopes = [f"users:activity!user={user.name}", f"access:servers!server={user.name}/{server_name}"]
+    prefix = server_prefix(base_url, user.name, server_name)
+    access = f"access:servers!server={user.name}/{server_name}"
+    scopes = [f"users:activity!user={user.name}", access]
     row, value = tokens.issue(session, user_id=user.id, scopes=scopes, note=f"Server at {prefix}")
     session.flush()
     server.token_id = row.id
+    # the server is an OAuth client of the hub, its token the client secret
+    oauth.register(
+        session,
+        oauth.server_client_id(user.name, server_name),
+        value,
+        f"{prefix}oauth_callback",
+        f"Server at {prefix}",
+        [*client_scopes, access],
+    )
     session.flush()
     return SpawnPlan(server.id, user.name, server_name, value, dict(server.user_options or {}))
 
@@ -211,6 +227,8 @@ def stopped(session: Session, server_id: int, error: str | None = None) -> None:
     if server.token_id is not None:
         session.execute(delete(APIToken).where(APIToken.id == server.token_id))
         server.token_id = None
+    owner = session.execute(select(User.name).where(User.id == server.user_id)).scalar_one()
+    oauth.remove(session, oauth.server_client_id(owner, server.name))
 
 
 @dataclass(frozen=True)
@@ -317,3 +335,9 @@ def active(
 def server_row(session: Session, user_name: str, server_name: str) -> Server | None:
     user = session.execute(select(User).where(User.name == user_name)).scalar_one_or_none()
     return None if user is None else _server(session, user, server_name)
+
+
+def of_user(session: Session, user_id: int) -> list[Server]:
+    """A user's stored servers, the default one first."""
+    rows = session.execute(select(Server).where(Server.user_id == user_id)).scalars()
+    return sorted(rows, key=lambda s: s.name)

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from hub.auth import hashing
 from hub.core import services, tokens
 from hub.db.models import APIToken
 from hub.names import service_prefix
@@ -52,10 +53,6 @@ ENV_KEEP = (
     "SHELL",
 )
 MAX_DELAY = 60.0
-
-
-def oauth_client_id(spec: dict[str, Any]) -> str:
-    return str(spec.get("oauth_client_id") or f"service-{spec['name']}")
 
 
 @dataclass
@@ -90,7 +87,7 @@ class ServiceProcesses:
     async def start(self) -> None:
         for spec in self.specs:
             token = spec.get("api_token") or await self.transact(
-                lambda s, name=spec["name"]: _fresh_token(s, name)
+                lambda s, spec=spec: _fresh_token(s, spec, self.base_url)
             )
             entry = _Running(spec, self._env(spec, token))
             self._running[spec["name"]] = entry
@@ -109,7 +106,7 @@ class ServiceProcesses:
                 "JPY_API_TOKEN": token,
                 "JUPYTERHUB_API_URL": self.api_url,
                 "JUPYTERHUB_BASE_URL": self.base_url,
-                "JUPYTERHUB_CLIENT_ID": oauth_client_id(spec),
+                "JUPYTERHUB_CLIENT_ID": services.oauth_client_id(spec),
                 "JUPYTERHUB_HOST": "",
                 "JUPYTERHUB_PUBLIC_URL": "",
                 "JUPYTERHUB_PUBLIC_HUB_URL": "",
@@ -201,8 +198,10 @@ def _signal(pid: int, sig: int) -> None:
             os.kill(pid, sig)
 
 
-def _fresh_token(session: Session, name: str) -> str:
-    service = services.require(session, name)
+def _fresh_token(session: Session, spec: dict[str, Any], base_url: str) -> str:
+    service = services.require(session, spec["name"])
     session.execute(delete(APIToken).where(APIToken.service_id == service.id, APIToken.note == MANAGED_NOTE))
     _, value = tokens.issue(session, service_id=service.id, note=MANAGED_NOTE)
+    if services.wants_oauth(spec):
+        services.register_oauth_client(session, spec, value, base_url, hashing.GENERATED_ROUNDS)
     return value

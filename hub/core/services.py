@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.core import roles
+from hub.core import oauth, roles
 from hub.db.models import Service
 from hub.errors import NotFound
-from hub.names import valid_name
+from hub.names import service_prefix, valid_name
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,32 @@ def get_or_create(session: Session, name: str) -> Service:
         session.add(service)
         session.flush()
     return service
+
+
+def wants_oauth(spec: dict[str, Any]) -> bool:
+    """Services with a URL or OAuth settings are OAuth clients of the hub."""
+    return bool(spec.get("url") or spec.get("oauth_client_id") or spec.get("oauth_redirect_uri"))
+
+
+def register_oauth_client(
+    session: Session, spec: dict[str, Any], secret: str, base_url: str, rounds: int
+) -> None:
+    name = spec["name"]
+    redirect = spec.get("oauth_redirect_uri") or f"{service_prefix(base_url, name)}oauth_callback"
+    allowed = [*(spec.get("oauth_client_allowed_scopes") or []), f"access:services!service={name}"]
+    oauth.register(
+        session,
+        oauth_client_id(spec),
+        secret,
+        redirect,
+        spec.get("display_name") or f"Service {name}",
+        allowed,
+        rounds,
+    )
+
+
+def oauth_client_id(spec: dict[str, Any]) -> str:
+    return str(spec.get("oauth_client_id") or f"service-{spec['name']}")
 
 
 def apply_config(session: Session, specs: list[dict[str, Any]], token_owners: set[str]) -> None:

@@ -41,6 +41,10 @@ def apply(session: Session, settings: JupyterHub, authenticator: Authenticator) 
 
     groups.apply_config(session, dict(settings.load_groups), authenticator)
     _config_tokens(session, settings, authenticator)
+    rounds = hashing.GENERATED_ROUNDS if settings.trust_user_provided_tokens else hashing.USER_SUPPLIED_ROUNDS
+    for spec in service_specs:
+        if spec.get("api_token") and services.wants_oauth(spec):
+            services.register_oauth_client(session, spec, spec["api_token"], settings.base_prefix(), rounds)
     purged = tokens.purge_expired(session)
     if purged:
         log.info("Deleted %d expired tokens", purged)

@@ -207,3 +207,19 @@ def touch(conn: Connection, user_id: int, now: datetime, resolution: timedelta) 
 
 def count(session: Session) -> int:
     return (session.execute(select(func.count(User.id)))).scalar_one()
+
+
+def log_in(session: Session, name: str, admin: bool | None) -> User:
+    """A successful login: the user (created if new), admin as the
+    authenticator says (None keeps the stored flag), activity now."""
+    (user,) = get_or_create_many(session, [name])
+    if admin is not None and admin != user.admin:
+        user.admin = admin
+        (roles.give if admin else roles.take)(session, "admin", [user.id])
+    user.last_activity = utcnow()
+    session.flush()
+    return user
+
+
+def by_cookie_id(session: Session, cookie_id: str) -> User | None:
+    return session.execute(select(User).where(User.cookie_id == cookie_id)).scalar_one_or_none()

@@ -159,8 +159,41 @@ class APIToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     last_activity: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     scopes: Mapped[list[str]] = mapped_column(default=list)
-    client_id: Mapped[str] = mapped_column(String(255), default="jupyterhub")
+    client_id: Mapped[str] = mapped_column(Text, default="jupyterhub")
     session_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
     user: Mapped[User | None] = relationship(lazy="raise")
     service: Mapped[Service | None] = relationship(lazy="raise")
+
+
+class OAuthClient(Base):
+    """A client of the hub's OAuth provider: a single-user server or a service."""
+
+    __tablename__ = "oauth_clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: long: made from user and server names (quoted)
+    identifier: Mapped[str] = mapped_column(Text, unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: the client secret, hashed as tokens are
+    secret: Mapped[str] = mapped_column(String(255))
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    allowed_scopes: Mapped[list[str]] = mapped_column(default=list)
+    created: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OAuthCode(Base):
+    """An authorization code: single use, short-lived, stored hashed."""
+
+    __tablename__ = "oauth_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hashed: Mapped[str] = mapped_column(String(255), unique=True)
+    client_id: Mapped[str] = mapped_column(
+        Text, ForeignKey("oauth_clients.identifier", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    session_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    code_challenge: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    code_challenge_method: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -28,6 +28,7 @@ from .issued_token import IssuedToken
 from .issued_token_kind import IssuedTokenKind
 from .message import Message
 from .name_ref import NameRef
+from .o_auth_consent import OAuthConsent
 from .o_auth_error import OAuthError
 from .o_auth_token_request import OAuthTokenRequest
 from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
@@ -36,6 +37,8 @@ from .o_auth_token_response_token_type import OAuthTokenResponseTokenType
 from .pagination import Pagination
 from .pagination_next_type_0 import PaginationNextType0
 from .pending_action import PendingAction
+from .post_oauth_authorize_code_challenge_method import PostOauthAuthorizeCodeChallengeMethod
+from .post_oauth_authorize_response_type import PostOauthAuthorizeResponseType
 from .progress_event import ProgressEvent
 from .proxy_patch_request import ProxyPatchRequest
 from .proxy_route import ProxyRoute
@@ -117,6 +120,7 @@ __all__ = (
     "IssuedTokenKind",
     "Message",
     "NameRef",
+    "OAuthConsent",
     "OAuthError",
     "OAuthTokenRequest",
     "OAuthTokenRequestGrantType",
@@ -125,6 +129,8 @@ __all__ = (
     "Pagination",
     "PaginationNextType0",
     "PendingAction",
+    "PostOauthAuthorizeCodeChallengeMethod",
+    "PostOauthAuthorizeResponseType",
     "ProgressEvent",
     "ProxyPatchRequest",
     "ProxyRoute",

@@ -58,9 +58,13 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | str | None:
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
+
     if response.status_code == 302:
-        response_302 = cast(Any, None)
+        response_302 = response.text
         return response_302
 
     if response.status_code == 400:
@@ -73,18 +77,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,12 +102,15 @@ def sync_detailed(
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
     code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
-) -> Response[Any | Error]:
+) -> Response[Error | str]:
     """Start an OAuth 2 authorization
 
-     A browser endpoint, not an API call: it redirects a logged-in user back
-    to the client's `redirect_uri` with a code (after a consent page where
-    one is needed), or to the login page first.
+     A browser endpoint, not an API call. A visitor without a hub login
+    session is sent to the login page first. A logged-in user is sent
+    back to the client's `redirect_uri` with a code, at once for their own
+    servers and for services configured with `oauth_no_confirm`, else
+    after a page that asks them to confirm (which posts to this URL).
+    The user must hold the client's access scope.
 
     Args:
         client_id (str):
@@ -124,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error]
+        Response[Error | str]
     """
 
     kwargs = _get_kwargs(
@@ -154,12 +156,15 @@ def sync(
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
     code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
-) -> Any | Error | None:
+) -> Error | str | None:
     """Start an OAuth 2 authorization
 
-     A browser endpoint, not an API call: it redirects a logged-in user back
-    to the client's `redirect_uri` with a code (after a consent page where
-    one is needed), or to the login page first.
+     A browser endpoint, not an API call. A visitor without a hub login
+    session is sent to the login page first. A logged-in user is sent
+    back to the client's `redirect_uri` with a code, at once for their own
+    servers and for services configured with `oauth_no_confirm`, else
+    after a page that asks them to confirm (which posts to this URL).
+    The user must hold the client's access scope.
 
     Args:
         client_id (str):
@@ -175,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error
+        Error | str
     """
 
     return sync_detailed(
@@ -200,12 +205,15 @@ async def asyncio_detailed(
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
     code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
-) -> Response[Any | Error]:
+) -> Response[Error | str]:
     """Start an OAuth 2 authorization
 
-     A browser endpoint, not an API call: it redirects a logged-in user back
-    to the client's `redirect_uri` with a code (after a consent page where
-    one is needed), or to the login page first.
+     A browser endpoint, not an API call. A visitor without a hub login
+    session is sent to the login page first. A logged-in user is sent
+    back to the client's `redirect_uri` with a code, at once for their own
+    servers and for services configured with `oauth_no_confirm`, else
+    after a page that asks them to confirm (which posts to this URL).
+    The user must hold the client's access scope.
 
     Args:
         client_id (str):
@@ -221,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error]
+        Response[Error | str]
     """
 
     kwargs = _get_kwargs(
@@ -249,12 +257,15 @@ async def asyncio(
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
     code_challenge_method: GetOauthAuthorizeCodeChallengeMethod | Unset = UNSET,
-) -> Any | Error | None:
+) -> Error | str | None:
     """Start an OAuth 2 authorization
 
-     A browser endpoint, not an API call: it redirects a logged-in user back
-    to the client's `redirect_uri` with a code (after a consent page where
-    one is needed), or to the login page first.
+     A browser endpoint, not an API call. A visitor without a hub login
+    session is sent to the login page first. A logged-in user is sent
+    back to the client's `redirect_uri` with a code, at once for their own
+    servers and for services configured with `oauth_no_confirm`, else
+    after a page that asks them to confirm (which posts to this URL).
+    The user must hold the client's access scope.
 
     Args:
         client_id (str):
@@ -270,7 +281,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error
+        Error | str
     """
 
     return (

@@ -8,7 +8,6 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.error import Error
 from ...models.o_auth_error import OAuthError
 from ...models.o_auth_token_request import OAuthTokenRequest
 from ...models.o_auth_token_response import OAuthTokenResponse
@@ -35,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | OAuthError | OAuthTokenResponse | None:
+) -> OAuthError | OAuthTokenResponse | None:
     if response.status_code == 200:
         response_200 = OAuthTokenResponse.from_dict(response.json())
 
@@ -51,11 +50,6 @@ def _parse_response(
 
         return response_401
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -64,7 +58,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | OAuthError | OAuthTokenResponse]:
+) -> Response[OAuthError | OAuthTokenResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +71,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> Response[Error | OAuthError | OAuthTokenResponse]:
+) -> Response[OAuthError | OAuthTokenResponse]:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -92,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | OAuthError | OAuthTokenResponse]
+        Response[OAuthError | OAuthTokenResponse]
     """
 
     kwargs = _get_kwargs(
@@ -110,7 +104,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> Error | OAuthError | OAuthTokenResponse | None:
+) -> OAuthError | OAuthTokenResponse | None:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -125,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | OAuthError | OAuthTokenResponse
+        OAuthError | OAuthTokenResponse
     """
 
     return sync_detailed(
@@ -138,7 +132,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> Response[Error | OAuthError | OAuthTokenResponse]:
+) -> Response[OAuthError | OAuthTokenResponse]:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -153,7 +147,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | OAuthError | OAuthTokenResponse]
+        Response[OAuthError | OAuthTokenResponse]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +163,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> Error | OAuthError | OAuthTokenResponse | None:
+) -> OAuthError | OAuthTokenResponse | None:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -184,7 +178,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | OAuthError | OAuthTokenResponse
+        OAuthError | OAuthTokenResponse
     """
 
     return (

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class PostOauthAuthorizeResponseType(StrEnum):
+    CODE = "code"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,247 @@
+"""The browser pages: log in, log out, home, start and follow a server.
+
+Pages read the login cookie (:mod:`hub.web.sessions`); forms that change
+something carry the ``_xsrf`` token. Everything they do goes through the
+same core functions as the API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from hub.core import oauth, servers, users
+from hub.db.models import User
+from hub.errors import HubError
+from hub.names import server_prefix
+from hub.runtime import Hub, current
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape()
+)
+
+
+def render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+    hub = current()
+    token, new = hub.sessions.xsrf_token(request.cookies)
+    html = TEMPLATES.get_template(name).render(hub_prefix=hub.hub_prefix, xsrf=token, **context)
+    response = HTMLResponse(html, status_code=code)
+    if new:
+        hub.sessions.set_xsrf(response, request, token)
+    return response
+
+
+def local_path(next_url: str | None, default: str) -> str:
+    """Only redirect within this site (no scheme, no host, no ``//``)."""
+    if next_url and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url:
+        return next_url
+    return default
+
+
+async def logged_in(request: Request) -> User | None:
+    hub = current()
+    cookie_id = hub.sessions.cookie_id(request.cookies)
+    if cookie_id is None:
+        return None
+    return await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+
+
+def to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{current().hub_prefix}login?next={quote(target, safe='')}", 302)
+
+
+async def xsrf_checked_form(request: Request) -> dict[str, Any] | None:
+    form = await request.form()
+    data = {key: form.getlist(key) if key == "scopes" else form.get(key) for key in form}
+    submitted = data.get("_xsrf")
+    return data if current().sessions.xsrf_ok(request.cookies, str(submitted or "")) else None
+
+
+# --- login and logout -----------------------------------------------------------
+
+
+async def login_page(request: Request) -> Response:
+    hub = current()
+    next_url = local_path(request.query_params.get("next"), f"{hub.hub_prefix}home")
+    if request.method == "GET":
+        if await logged_in(request) is not None:
+            return RedirectResponse(next_url, 302)
+        return render(request, "login.html", next=next_url)
+    form = await xsrf_checked_form(request)
+    if form is None:
+        return render(request, "login.html", 403, next=next_url, error="The form has expired; try again.")
+    data = {"username": str(form.get("username") or ""), "password": str(form.get("password") or "")}
+
+    async def exists(name: str) -> bool:
+        return await hub.transact(lambda s: users.by_name(s, name) is not None, write=False)
+
+    authenticated = await hub.authenticator.get_authenticated_user(data, exists)
+    if authenticated is None:
+        return render(request, "login.html", 403, next=next_url, error="Invalid user name or password.")
+    name, admin = authenticated["name"], authenticated.get("admin")
+    user = await hub.transact(lambda s: users.log_in(s, name, admin))
+    response = RedirectResponse(next_url, 302)
+    hub.sessions.log_in(response, request, user.cookie_id)
+    return response
+
+
+async def logout_page(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    session_id = hub.sessions.session_id(request.cookies)
+    if user is not None:
+        if session_id is not None:
+            await hub.transact(lambda s: oauth.end_session(s, user.id, session_id))
+        if hub.settings.shutdown_on_logout:
+            await hub.lifecycle.stop_user(user.name)
+    response = RedirectResponse(f"{hub.hub_prefix}login", 302)
+    hub.sessions.log_out(response)
+    return response
+
+
+# --- home, start, stop, progress ---------------------------------------------------
+
+
+def _server_path(user: str, server_name: str) -> str:
+    return quote(user, safe="") + (f"/{quote(server_name, safe='')}" if server_name else "")
+
+
+async def home_page(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
+    listed = []
+    for row in rows or []:
+        status = "ready" if row.url and not row.pending else (row.pending or "stopped")
+        listed.append(
+            {
+                "name": row.name,
+                "label": row.name or "default server",
+                "status": status,
+                "ready": status == "ready",
+                "pending": row.pending,
+                "url": server_prefix(hub.base_prefix, user.name, row.name),
+                "path": _server_path(user.name, row.name),
+            }
+        )
+    if not any(s["name"] == "" for s in listed):
+        listed.insert(
+            0,
+            {
+                "name": "",
+                "label": "default server",
+                "status": "stopped",
+                "ready": False,
+                "pending": None,
+                "url": server_prefix(hub.base_prefix, user.name, ""),
+                "path": _server_path(user.name, ""),
+            },
+        )
+    return render(
+        request, "home.html", user=user.name, servers=listed, error=request.query_params.get("error")
+    )
+
+
+def _target(request: Request, user: User) -> tuple[str, str] | None:
+    """(user, server name) of a /spawn, /stop or /spawn-pending URL, if the user's own."""
+    owner = unquote(request.path_params["user"])
+    server_name = unquote(request.path_params.get("server_name", ""))
+    return (owner, server_name) if owner == user.name else None
+
+
+async def spawn_action(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    target = _target(request, user)
+    if target is None or await xsrf_checked_form(request) is None:
+        return render(request, "error.html", 403, user=user.name, status=403, message="Not allowed.")
+    owner, server_name = target
+    try:
+        status = await hub.lifecycle.start(owner, server_name, {})
+    except HubError as e:
+        return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+    if status == 201:
+        return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
+    return RedirectResponse(f"{hub.hub_prefix}spawn-pending/{_server_path(owner, server_name)}", 302)
+
+
+async def stop_action(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    target = _target(request, user)
+    if target is None or await xsrf_checked_form(request) is None:
+        return render(request, "error.html", 403, user=user.name, status=403, message="Not allowed.")
+    try:
+        await hub.lifecycle.stop(target[0], target[1], remove=False)
+    except HubError as e:
+        return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+    return RedirectResponse(f"{hub.hub_prefix}home", 302)
+
+
+async def spawn_pending_page(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    target = _target(request, user)
+    if target is None:
+        return render(request, "error.html", 403, user=user.name, status=403, message="Not allowed.")
+    owner, server_name = target
+    rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
+    row = next((r for r in rows if r.name == server_name), None)
+    if row is not None and row.url and not row.pending:
+        return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
+    events = list(row.progress or []) if row is not None else []
+    failed = row is None or (row.pending is None and not row.url)
+    return render(
+        request,
+        "spawn_pending.html",
+        user=user.name,
+        label=server_name or "default server",
+        events=events,
+        failed=failed,
+    )
+
+
+async def user_redirect(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    rest = request.path_params.get("rest", "")
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(server_prefix(hub.base_prefix, user.name, "") + rest + query, 302)
+
+
+async def root(request: Request) -> Response:
+    return RedirectResponse(f"{current().hub_prefix}home", 302)
+
+
+def routes(hub: Hub) -> list[Route]:
+    p = hub.hub_prefix
+    return [
+        Route(p, root, methods=["GET"]),
+        Route(p + "login", login_page, methods=["GET", "POST"]),
+        Route(p + "logout", logout_page, methods=["GET"]),
+        Route(p + "home", home_page, methods=["GET"]),
+        Route(p + "spawn/{user}", spawn_action, methods=["POST"]),
+        Route(p + "spawn/{user}/{server_name}", spawn_action, methods=["POST"]),
+        Route(p + "stop/{user}", stop_action, methods=["POST"]),
+        Route(p + "stop/{user}/{server_name}", stop_action, methods=["POST"]),
+        Route(p + "spawn-pending/{user}", spawn_pending_page, methods=["GET"]),
+        Route(p + "spawn-pending/{user}/{server_name}", spawn_pending_page, methods=["GET"]),
+        Route(p + "user-redirect/{rest:path}", user_redirect, methods=["GET"]),
+    ]

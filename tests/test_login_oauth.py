@@ -1,0 +1,173 @@
+"""Logging in with a browser, and the OAuth 2 provider (no browser: an HTTP client with cookies)."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+WEB_SECRET = "web-service-secret-token"
+CALLBACK = "/services/web/oauth_callback"
+
+
+def with_web_service(no_confirm=True, grant_access=True):
+    def configure(c):
+        if grant_access:
+            # as in JupyterHub, users reach a service only with its access scope
+            c.JupyterHub.load_roles = [{"name": "user", "scopes": ["self", "access:services!service=web"]}]
+        c.JupyterHub.authenticator_class = "dummy"
+        c.DummyAuthenticator.password = "pw"
+        c.JupyterHub.services = [
+            {
+                "name": "web",
+                "url": "http://127.0.0.1:10101",
+                "api_token": WEB_SECRET,
+                "oauth_no_confirm": no_confirm,
+            }
+        ]
+
+    return configure
+
+
+def xsrf_of(html):
+    return re.search(r'name="_xsrf" value="([^"]+)"', html).group(1)
+
+
+def log_in(client, name, password="pw", next_url=None):
+    page = client.get("/hub/login", params={"next": next_url} if next_url else None)
+    assert page.status_code == 200
+    form = {"username": name, "password": password, "_xsrf": xsrf_of(page.text)}
+    return client.post(page.request.url, data=form, follow_redirects=False)
+
+
+def authorize_url(state="st4te", **extra):
+    params = {"client_id": "service-web", "response_type": "code", "redirect_uri": CALLBACK, "state": state}
+    return "/hub/api/oauth2/authorize", {**params, **extra}
+
+
+def test_login_sets_a_session_and_logout_ends_it(make_hub):
+    api = make_hub(with_web_service())
+    client = api.client
+    assert client.get("/hub/home", follow_redirects=False).headers["location"].startswith("/hub/login?next=")
+    refused = log_in(client, "alice", password="wrong")
+    assert refused.status_code == 403 and "Invalid user name or password" in refused.text
+    r = log_in(client, "Alice", next_url="/hub/home")
+    assert (r.status_code, r.headers["location"]) == (302, "/hub/home")
+    cookie = r.headers.get_list("set-cookie")
+    assert any(
+        c.startswith("jupyterhub-hub-login=") and "HttpOnly" in c and "SameSite=lax" in c for c in cookie
+    )
+    home = client.get("/hub/home")
+    assert home.status_code == 200 and "alice" in home.text and "default server" in home.text
+    assert api.get("/users/alice").json()["name"] == "alice", "logging in creates the user"
+    client.get("/hub/logout")
+    assert client.get("/hub/home", follow_redirects=False).status_code == 302
+
+
+def test_login_form_needs_its_xsrf_token_and_next_stays_on_site(make_hub):
+    client = make_hub(with_web_service()).client
+    client.get("/hub/login")
+    r = client.post("/hub/login", data={"username": "alice", "password": "pw", "_xsrf": "forged"})
+    assert r.status_code == 403
+    r = log_in(client, "alice", next_url="https://evil.example/")
+    assert r.headers["location"] == "/hub/home"
+
+
+def test_a_forged_login_cookie_is_ignored(make_hub):
+    client = make_hub(with_web_service()).client
+    client.cookies.set("jupyterhub-hub-login", "whatever|1|00", path="/hub/")
+    assert client.get("/hub/home", follow_redirects=False).status_code == 302
+
+
+def test_oauth_code_flow_gives_a_token_with_the_clients_access_scope(make_hub):
+    api = make_hub(with_web_service())
+    client = api.client
+    path, params = authorize_url()
+    r = client.get(path, params=params, follow_redirects=False)
+    assert r.status_code == 302 and r.headers["location"].startswith("/hub/login?next=")
+    r = log_in(client, "alice", next_url=parse_qs(urlsplit(r.headers["location"]).query)["next"][0])
+    r = client.get(r.headers["location"], follow_redirects=False)
+    assert r.status_code == 302
+    back = urlsplit(r.headers["location"])
+    assert back.path == CALLBACK
+    query = parse_qs(back.query)
+    assert query["state"] == ["st4te"] and len(query["code"][0]) == 30
+
+    exchange = {
+        "client_id": "service-web",
+        "client_secret": WEB_SECRET,
+        "grant_type": "authorization_code",
+        "code": query["code"][0],
+        "redirect_uri": CALLBACK,
+    }
+    r = client.post("/hub/api/oauth2/token", data=exchange, headers={"Authorization": f"token {WEB_SECRET}"})
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    grant = r.json()
+    assert grant["token_type"] == "Bearer" and grant["expires_in"] == 14 * 86400
+    assert "access:services!service=web" in grant["scope"].split()
+    me = api.get("/user", token=grant["access_token"]).json()
+    assert me["name"] == "alice" and "access:services!service=web" in me["scopes"]
+    assert me["session_id"]
+
+    again = client.post("/hub/api/oauth2/token", data=exchange)
+    assert (again.status_code, again.json()) == (400, {"error": "invalid_grant"})
+    wrong = client.post("/hub/api/oauth2/token", data={**exchange, "client_secret": "nope"})
+    assert (wrong.status_code, wrong.json()["error"]) == (401, "invalid_client")
+
+    # logging out revokes the tokens of that browser session
+    client.get("/hub/logout")
+    assert api.get("/user", token=grant["access_token"]).status_code == 403
+
+
+def test_oauth_refuses_users_without_the_access_scope(make_hub):
+    client = make_hub(with_web_service(grant_access=False)).client
+    log_in(client, "alice")
+    path, params = authorize_url()
+    r = client.get(path, params=params, follow_redirects=False)
+    assert (r.status_code, r.json()["message"]) == (403, "You do not have permission to access Service web")
+
+
+def test_oauth_refuses_a_wrong_redirect_uri_and_unknown_clients(make_hub):
+    client = make_hub(with_web_service()).client
+    path, params = authorize_url(redirect_uri="https://evil.example/cb")
+    r = client.get(path, params=params)
+    assert (r.status_code, r.json()["message"]) == (400, "Mismatching redirect URI.")
+    path, params = authorize_url(client_id="service-nope")
+    assert client.get(path, params=params).status_code == 400
+
+
+def test_oauth_scope_outside_the_clients_allowed_ones_is_an_error_redirect(make_hub):
+    client = make_hub(with_web_service()).client
+    log_in(client, "alice")
+    path, params = authorize_url(scope="admin:users")
+    r = client.get(path, params=params, follow_redirects=False)
+    query = parse_qs(urlsplit(r.headers["location"]).query)
+    assert query["error"] == ["invalid_scope"] and query["state"] == ["st4te"]
+
+
+def test_pkce_verifier_must_match(make_hub):
+    client = make_hub(with_web_service()).client
+    log_in(client, "alice")
+    path, params = authorize_url(code_challenge="abc", code_challenge_method="plain")
+    code = parse_qs(
+        urlsplit(client.get(path, params=params, follow_redirects=False).headers["location"]).query
+    )["code"][0]
+    form = {"client_id": "service-web", "client_secret": WEB_SECRET, "grant_type": "authorization_code"}
+    r = client.post("/hub/api/oauth2/token", data={**form, "code": code, "code_verifier": "xyz"})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("granted", [["read:users:name!user"], []])
+def test_a_client_that_needs_consent_shows_a_page_and_issues_the_code_on_confirmation(make_hub, granted):
+    api = make_hub(with_web_service(no_confirm=False))
+    client = api.client
+    log_in(client, "alice")
+    path, params = authorize_url()
+    page = client.get(path, params=params)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "access:services!service=web" in page.text
+    form = {"_xsrf": xsrf_of(page.text), "scopes": granted}
+    r = client.post(path, params=params, data=form, follow_redirects=False)
+    assert r.status_code == 302 and parse_qs(urlsplit(r.headers["location"]).query)["code"]
+    forged = client.post(path, params=params, data={"_xsrf": "forged"}, follow_redirects=False)
+    assert forged.status_code == 403

@@ -1,6 +1,7 @@
 """Services defined in configuration, and the ones the hub runs."""
 
 import json
+import re
 import os
 import signal
 import sys
@@ -226,3 +227,66 @@ def test_the_idle_culler_stops_idle_servers_and_deletes_idle_users(make_live_hub
     wait_for(idle_is_gone, timeout=40)
     busy = api.get("/users/busy").json()
     assert busy["server"] == "/user/busy/" and busy["servers"][""]["ready"] is True
+
+
+@pytest.mark.slow
+def test_a_hub_oauth_service_gets_the_logged_in_user(make_live_hub, proxy):
+    """A service on jupyterhub.services.auth.HubOAuthenticated: an anonymous
+    browser is sent to the hub's login and comes back as the user; a user
+    without access is refused; logging out of the hub ends the service's
+    session too."""
+    port = free_port()
+
+    def whoami(c):
+        c.JupyterHub.authenticator_class = "dummy"
+        c.JupyterHub.services = [
+            {
+                "name": "whoami",
+                "url": f"http://127.0.0.1:{port}",
+                "command": [sys.executable, str(HELPERS / "whoami_service.py")],
+                "oauth_no_confirm": True,
+            }
+        ]
+        c.JupyterHub.load_roles = [
+            {"name": "whoami-users", "scopes": ["access:services!service=whoami"], "users": ["carol"]}
+        ]
+
+    make_live_hub(whoami)
+    wait_for(lambda: (_get(f"{proxy.public_url}/services/whoami/") or httpx.Response(502)).status_code < 500)
+
+    def log_in_through_the_service(browser, name):
+        r = browser.get("/services/whoami/")
+        assert r.status_code == 302
+        authorize = r.headers["location"]
+        assert authorize.startswith("/hub/api/oauth2/authorize?") and "client_id=service-whoami" in authorize
+        r = browser.get(authorize)
+        assert r.status_code == 302 and r.headers["location"].startswith("/hub/login?next=")
+        page = browser.get(r.headers["location"])
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
+        r = browser.post(page.request.url, data={"username": name, "_xsrf": xsrf})
+        assert r.status_code == 302 and r.headers["location"] == authorize
+        return browser.get(authorize)
+
+    with (
+        httpx.Client(base_url=proxy.public_url, timeout=10) as carol,
+        httpx.Client(base_url=proxy.public_url, timeout=10) as dave,
+    ):
+        r = log_in_through_the_service(carol, "carol")
+        assert r.status_code == 302 and r.headers["location"].startswith(
+            "/services/whoami/oauth_callback?code="
+        )
+        r = carol.get(r.headers["location"])  # the service exchanges the code for a token
+        assert r.status_code == 302, r.text
+        r = carol.get(r.headers["location"])
+        assert r.status_code == 200, r.text
+        model = r.json()
+        assert (model["name"], model["kind"]) == ("carol", "user")
+        assert "access:services!service=whoami" in model["scopes"]
+
+        r = log_in_through_the_service(dave, "dave")
+        assert r.status_code == 403
+        assert r.json()["message"] == "You do not have permission to access Service whoami"
+
+        carol.get("/hub/logout")
+        r = carol.get("/services/whoami/")
+        assert r.status_code == 302 and r.headers["location"].startswith("/hub/api/oauth2/authorize?")

@@ -1,8 +1,8 @@
 """Services defined in configuration, and the ones the hub runs."""
 
 import json
-import re
 import os
+import re
 import signal
 import sys
 import time

@@ -1,7 +1,7 @@
 """Logging in with a browser, and the OAuth 2 provider (no browser: an HTTP client with cookies)."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -171,3 +171,86 @@ def test_a_client_that_needs_consent_shows_a_page_and_issues_the_code_on_confirm
     assert r.status_code == 302 and parse_qs(urlsplit(r.headers["location"]).query)["code"]
     forged = client.post(path, params=params, data={"_xsrf": "forged"}, follow_redirects=False)
     assert forged.status_code == 403
+
+
+# --- the API with the browser's cookie, and the token page -------------------------
+
+
+def logged_in_browser(make_hub):
+    api = make_hub(with_web_service())
+    client = api.client
+    log_in(client, "alice")
+    return api, client
+
+
+def test_the_api_accepts_the_login_cookie_with_the_xsrf_rules(make_hub):
+    api, client = logged_in_browser(make_hub)
+    me = client.get("/hub/api/user")
+    assert me.status_code == 200 and me.json()["name"] == "alice" and me.json()["session_id"]
+    assert client.get("/hub/api/users/alice").status_code == 200
+
+    # a request that changes something needs the _xsrf value
+    r = client.post("/hub/api/users/alice/tokens", json={"note": "x"})
+    assert (r.status_code, r.json()["message"]) == (403, "'_xsrf' argument missing from POST")
+    r = client.post("/hub/api/users/alice/tokens", json={"note": "x"}, headers={"X-XSRFToken": "forged"})
+    assert (r.status_code, r.json()["message"]) == (403, "XSRF cookie does not match POST argument")
+    xsrf = client.cookies["_xsrf"]
+    r = client.post("/hub/api/users/alice/tokens", json={"note": "x"}, headers={"X-XSRFToken": xsrf})
+    assert r.status_code == 201
+    # what a cross-site form can send is not authenticated at all
+    r = client.post(
+        "/hub/api/users/alice/tokens",
+        content=b"note=x",
+        headers={"X-XSRFToken": xsrf, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert (r.status_code, r.json()["message"]) == (403, "Missing or invalid credentials.")
+    # the cookie carries the user's own permissions, no more
+    assert client.get("/hub/api/users").status_code == 403
+    # the deprecated token lookup takes a token only
+    assert client.get("/hub/api/authorizations/token/whatever").status_code == 403
+
+
+def test_a_forged_or_logged_out_cookie_is_not_a_credential(make_hub):
+    api, client = logged_in_browser(make_hub)
+    cookie = client.cookies["jupyterhub-hub-login"]
+    value, issued, mac = cookie.rsplit("|", 2)
+    client.cookies.set("jupyterhub-hub-login", f"{value}|{issued}|{'0' * len(mac)}", path="/hub/")
+    assert client.get("/hub/api/user").status_code == 403
+
+
+def test_tokens_from_the_token_page_work_until_revoked(make_hub):
+    api, client = logged_in_browser(make_hub)
+    page = client.get("/hub/token")
+    assert page.status_code == 200
+    r = client.post(
+        "/hub/token", data={"_xsrf": xsrf_of(page.text), "note": "from the page", "expires_in": "3600"}
+    )
+    value = re.search(r'<pre id="new-token">([0-9a-f]{32})</pre>', r.text).group(1)
+    assert api.get("/user", token=value).json()["name"] == "alice"
+    listed = api.get("/users/alice/tokens").json()["api_tokens"]
+    (made,) = [t for t in listed if t["note"] == "from the page"]
+    assert made["expires_at"] is not None
+    assert "from the page" in r.text
+
+    r = client.post(
+        f"/hub/token/{made['id']}/revoke", data={"_xsrf": xsrf_of(r.text)}, follow_redirects=False
+    )
+    assert r.status_code == 302
+    assert api.get("/user", token=value).status_code == 403, "revoked at once"
+    forged = client.post("/hub/token", data={"_xsrf": "forged", "note": "x"})
+    assert forged.status_code == 403
+
+
+def test_the_deprecated_cookie_lookup_names_the_cookies_user(make_hub):
+    api, client = logged_in_browser(make_hub)
+    cookie = client.cookies["jupyterhub-hub-login"]
+    r = api.get(f"/authorizations/cookie/jupyterhub-hub-login/{quote(cookie, safe='')}")
+    assert r.status_code == 200 and r.json()["name"] == "alice"
+    assert api.get("/authorizations/cookie/jupyterhub-hub-login/forged").status_code == 404
+    assert api.get(f"/authorizations/cookie/other/{quote(cookie, safe='')}").status_code == 404
+    assert (
+        client.get(
+            f"/hub/api/authorizations/cookie/jupyterhub-hub-login/{quote(cookie, safe='')}"
+        ).status_code
+        == 403
+    )

@@ -86,6 +86,12 @@ MATRIX = [
         {"admin": 200, "user": 200, "reduced": 200, "service": 200},
     ),
     ("POST", "/authorizations/token", None, {"admin": 404, "user": 404, "reduced": 404, "service": 404}),
+    (
+        "GET",
+        "/authorizations/cookie/jupyterhub-hub-login/not-a-cookie",
+        None,
+        {"admin": 404, "user": 404, "reduced": 404, "service": 404},
+    ),
     # the OAuth endpoints ignore API tokens: a login cookie or client credentials decide
     (
         "GET",
@@ -203,7 +209,7 @@ def test_rbac(tokens, requester, method, path, body, expected):
     assert r.status_code == expected[requester], r.text
     if r.status_code == 403 and path != "/authorizations/token":
         assert "requires any of" in r.json()["message"]
-    if r.status_code == 404 and path != "/authorizations/token" and "oauth2" not in path:
+    if r.status_code == 404 and not path.startswith("/authorizations/") and "oauth2" not in path:
         assert r.json()["message"] == "No access to resources or resources not found"
 
 

@@ -49,7 +49,6 @@ NOT_IMPLEMENTED = {
     "delete-share-code",
     "post-service",
     "delete-service",
-    "get-auth-cookie",
 }
 
 

@@ -74,7 +74,7 @@ def _find_row(conn: Connection, value: str, memo: tokens_core.VerifiedTokens) ->
 class Activity:
     """Activity to record after the request, if the stored values are stale."""
 
-    def __init__(self, token_id: int, user_id: int | None) -> None:
+    def __init__(self, token_id: int | None, user_id: int | None) -> None:
         self.token_id = token_id
         self.user_id = user_id
 
@@ -117,9 +117,42 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
     return identity, activity
 
 
+_BY_COOKIE = raw.RawQuery(
+    select(User.id, User.name, User.admin, User.last_activity).where(
+        User.cookie_id == bindparam("cookie_id")
+    ),
+    (None, None, raw.boolean, raw.timestamp),
+)
+
+
+def identify_cookie(
+    conn: Connection, cookie_id: str, session_id: str | None, hub: Hub
+) -> tuple[Identity, Activity | None] | None:
+    """The user of a browser session (the login cookie's ``cookie_id``)."""
+    row = _BY_COOKIE.first(conn, {"cookie_id": cookie_id})
+    if row is None:
+        return None
+    user_id, name, admin, last_activity = row
+    role_scopes, _, groups = roles.user_role_scopes(conn, user_id)
+    owner = sc.Owner("user", name)
+    identity = Identity(
+        kind="user",
+        id=user_id,
+        name=name,
+        admin=admin,
+        groups=frozenset(groups),
+        scopes=credential_scopes(frozenset(role_scopes), owner, frozenset(groups), None),
+        session_id=session_id,
+    )
+    now = utcnow()
+    stale = last_activity is None or now - last_activity >= hub.activity_resolution
+    return identity, Activity(None, user_id) if stale else None
+
+
 def record(conn: Connection, hub: Hub, activity: Activity) -> None:
     now = utcnow()
     resolution = hub.activity_resolution
-    tokens_core.touch(conn, activity.token_id, now, resolution)
+    if activity.token_id is not None:
+        tokens_core.touch(conn, activity.token_id, now, resolution)
     if activity.user_id is not None:
         users_core.touch(conn, activity.user_id, now, resolution)

@@ -4,19 +4,20 @@ authorization endpoints."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from hub.api import identify
-from hub.api.common import not_implemented
 from hub.api.context import ctx
 from hub.api.hub import owner_model
 from hub.auth.identity import identify_scopes
+from hub.auth.scopes import Owner
 from hub.core import oauth as oauth_core
 from hub.core import roles
 from hub.core import users as users_core
 from hub.db.models import OAuthClient, User
 from hub.errors import BadRequest, Forbidden, NotFound
 from hub.web.pages import TEMPLATES
+from hub.web.sessions import LOGIN_COOKIE
 
 
 def post_auth_token(**_: Any) -> Any:
@@ -38,7 +39,13 @@ def get_auth_token(token: str) -> Any:
     return model
 
 
-get_auth_cookie = not_implemented("identifying browser cookies")
+def get_auth_cookie(cookie_name: str, cookie_value: str) -> Any:
+    c = ctx()
+    cookie_id = c.hub.sessions.login_cookie_id(unquote(cookie_value)) if cookie_name == LOGIN_COOKIE else None
+    user = users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
+    if user is None:
+        raise NotFound(None)
+    return owner_model("user", user.id, identify_scopes(Owner("user", user.name)))
 
 
 # --- the OAuth 2 provider -----------------------------------------------------------

@@ -21,7 +21,7 @@ from connexion.context import context as connexion_context
 from connexion.context import request as connexion_request
 from connexion.resolver import Resolution, Resolver
 
-from hub.api import authz, identify
+from hub.api import authz, identify, xsrf
 from hub.api.context import RequestContext, enter, leave
 from hub.errors import Forbidden
 from hub.runtime import current
@@ -67,13 +67,24 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
 
     def run(inline: bool, args: Any, kwargs: Any) -> Any:
         hub = current()
-        credential = (connexion_context.get("token_info") or {}).get("token")
+        info = connexion_context.get("token_info") or {}
+        credential = info.get("token")
+        cookie_id = None
+        if credential is None and "cookie" in info:
+            cookie_id = hub.sessions.login_cookie_id(info["cookie"])
+            if cookie_id is None:
+                raise Forbidden(None if silent else MISSING_CREDENTIALS)
+            xsrf.check(connexion_request)
         activity = None
         transaction = hub.db.inline_transaction if inline else hub.db.transaction
         with transaction(write and not is_async) as tx:
             identity = None
-            if credential is not None:
-                found = identify.identify(tx.conn, credential, hub)
+            if credential is not None or cookie_id is not None:
+                if cookie_id is not None:
+                    session_id = hub.sessions.session_id(connexion_request.cookies)
+                    found = identify.identify_cookie(tx.conn, cookie_id, session_id, hub)
+                else:
+                    found = identify.identify(tx.conn, str(credential), hub)
                 if found is None:
                     raise Forbidden(None if silent else MISSING_CREDENTIALS)
                 identity, activity = found

@@ -5,7 +5,8 @@ only read the credential; the token is looked up in the database by the
 operation's wrapper (:mod:`hub.api.resolver`), inside the request's single
 transaction. A token is accepted from ``Authorization: token X`` and
 ``Authorization: Bearer X``; a token in the URL (``?token=X``) is refused
-unless ``JupyterHub.allow_token_in_url`` is set. Returning None makes
+unless ``JupyterHub.allow_token_in_url`` is set. A browser's login cookie
+is accepted too (see :mod:`hub.api.xsrf`). Returning None makes
 connexion refuse the request, which the error handler answers with 403, as
 JupyterHub does.
 """
@@ -36,6 +37,14 @@ async def apikey_info(api_key: str) -> dict[str, Any] | None:
         # "Bearer" is read by bearer_info; anything else is not a credential
         return None
     return _credential(value)
+
+
+async def cookie_info(cookie: str) -> dict[str, Any] | None:
+    """The browser's login cookie; its signature, the XSRF rules and the
+    user are checked by the operation's wrapper, like tokens."""
+    if not cookie or len(cookie) > MAX_TOKEN_LENGTH:
+        return None
+    return {"sub": "cookie", "cookie": cookie}
 
 
 async def url_token_info(token: str) -> dict[str, Any] | None:

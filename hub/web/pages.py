@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.core import oauth, servers, users
+from hub.core import oauth, servers, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import server_prefix
@@ -216,6 +216,71 @@ async def spawn_pending_page(request: Request) -> Response:
     )
 
 
+# --- the token page ----------------------------------------------------------------
+
+
+def _token_rows(session: Any, user_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"a{t.id}",
+            "note": t.note,
+            "client_id": t.client_id,
+            "created": t.created.strftime("%Y-%m-%d %H:%M"),
+            "last_activity": t.last_activity.strftime("%Y-%m-%d %H:%M") if t.last_activity else None,
+            "expires_at": t.expires_at.strftime("%Y-%m-%d %H:%M") if t.expires_at else None,
+        }
+        for t in tokens.for_user(session, user_id)
+        if not t.note.startswith("Server at ")
+    ]
+
+
+async def token_page(request: Request) -> Response:
+    """List the user's tokens; POST issues a new one (shown once)."""
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    new_token = None
+    if request.method == "POST":
+        form = await xsrf_checked_form(request)
+        if form is None:
+            return render(
+                request, "error.html", 403, user=user.name, status=403, message="The form has expired."
+            )
+        note = str(form.get("note") or "")[:1023] or "Requested via token page"
+        raw_expiry = str(form.get("expires_in") or "")
+        expires_in = int(raw_expiry) if raw_expiry.isdigit() else None
+        limit = hub.settings.token_expires_in_max_seconds
+
+        def issue(s: Any) -> str:
+            _, value = tokens.issue(
+                s, user_id=user.id, note=note, expires_in=tokens.check_expires_in(expires_in, limit)
+            )
+            return value
+
+        try:
+            new_token = await hub.transact(issue)
+        except HubError as e:
+            return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+    rows = await hub.transact(lambda s: _token_rows(s, user.id), write=False)
+    return render(request, "token.html", user=user.name, tokens=rows, new_token=new_token)
+
+
+async def revoke_token(request: Request) -> Response:
+    hub = current()
+    user = await logged_in(request)
+    if user is None:
+        return to_login(request)
+    if await xsrf_checked_form(request) is None:
+        return render(request, "error.html", 403, user=user.name, status=403, message="The form has expired.")
+    token_id = request.path_params["token_id"]
+    try:
+        await hub.transact(lambda s: tokens.revoke(s, tokens.user_token(s, user, token_id)))
+    except HubError as e:
+        return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+    return RedirectResponse(f"{hub.hub_prefix}token", 302)
+
+
 async def user_redirect(request: Request) -> Response:
     hub = current()
     user = await logged_in(request)
@@ -244,4 +309,6 @@ def routes(hub: Hub) -> list[Route]:
         Route(p + "spawn-pending/{user}", spawn_pending_page, methods=["GET"]),
         Route(p + "spawn-pending/{user}/{server_name}", spawn_pending_page, methods=["GET"]),
         Route(p + "user-redirect/{rest:path}", user_redirect, methods=["GET"]),
+        Route(p + "token", token_page, methods=["GET", "POST"]),
+        Route(p + "token/{token_id}/revoke", revoke_token, methods=["POST"]),
     ]

@@ -51,7 +51,10 @@ class Sessions:
 
     def cookie_id(self, cookie_map: Any) -> str | None:
         """The signed user cookie id of a request's cookies, if valid."""
-        return cookies.unsign(self.secret, LOGIN_COOKIE, cookie_map.get(LOGIN_COOKIE), self.max_age)
+        return self.login_cookie_id(cookie_map.get(LOGIN_COOKIE))
+
+    def login_cookie_id(self, value: str | None) -> str | None:
+        return cookies.unsign(self.secret, LOGIN_COOKIE, value, self.max_age)
 
     def session_id(self, cookie_map: Any) -> str | None:
         value = cookie_map.get(SESSION_COOKIE)

@@ -50,11 +50,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -74,11 +69,13 @@ def sync_detailed(
     cookie_name: str,
     cookie_value: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Error | User]:
     """Identify the user of a login cookie
 
-     Decodes a hub login cookie and answers its user. Deprecated in favour of OAuth.
+     Decodes a hub login cookie (`jupyterhub-hub-login`) and answers its
+    user, or 404 when the cookie is not a valid one. Deprecated in favour
+    of OAuth. Takes a token, not the browser's cookie.
 
     Args:
         cookie_name (str):
@@ -108,11 +105,13 @@ def sync(
     cookie_name: str,
     cookie_value: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Error | User | None:
     """Identify the user of a login cookie
 
-     Decodes a hub login cookie and answers its user. Deprecated in favour of OAuth.
+     Decodes a hub login cookie (`jupyterhub-hub-login`) and answers its
+    user, or 404 when the cookie is not a valid one. Deprecated in favour
+    of OAuth. Takes a token, not the browser's cookie.
 
     Args:
         cookie_name (str):
@@ -137,11 +136,13 @@ async def asyncio_detailed(
     cookie_name: str,
     cookie_value: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Error | User]:
     """Identify the user of a login cookie
 
-     Decodes a hub login cookie and answers its user. Deprecated in favour of OAuth.
+     Decodes a hub login cookie (`jupyterhub-hub-login`) and answers its
+    user, or 404 when the cookie is not a valid one. Deprecated in favour
+    of OAuth. Takes a token, not the browser's cookie.
 
     Args:
         cookie_name (str):
@@ -169,11 +170,13 @@ async def asyncio(
     cookie_name: str,
     cookie_value: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Error | User | None:
     """Identify the user of a login cookie
 
-     Decodes a hub login cookie and answers its user. Deprecated in favour of OAuth.
+     Decodes a hub login cookie (`jupyterhub-hub-login`) and answers its
+    user, or 404 when the cookie is not a valid one. Deprecated in favour
+    of OAuth. Takes a token, not the browser's cookie.
 
     Args:
         cookie_name (str):

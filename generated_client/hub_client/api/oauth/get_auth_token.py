@@ -66,7 +66,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     token: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Error | Identity]:
     """Identify the owner of a token
 
@@ -98,7 +98,7 @@ def sync_detailed(
 def sync(
     token: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Error | Identity | None:
     """Identify the owner of a token
 
@@ -125,7 +125,7 @@ def sync(
 async def asyncio_detailed(
     token: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Error | Identity]:
     """Identify the owner of a token
 
@@ -155,7 +155,7 @@ async def asyncio_detailed(
 async def asyncio(
     token: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Error | Identity | None:
     """Identify the owner of a token
 

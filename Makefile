@@ -33,6 +33,7 @@ run: install
 	echo ""; \
 	echo "Hub API:    http://127.0.0.1:8081/hub/api"; \
 	echo "Proxy:      http://127.0.0.1:8000 (servers at /user/NAME/)"; \
+	echo "Log in:     http://127.0.0.1:8000/hub/login (any name, no password: the dummy authenticator)"; \
 	echo "Swagger UI: http://127.0.0.1:8081/hub/api/docs"; \
 	echo "Admin token (user 'admin'): $$token"; \
 	echo "Try:  curl -H 'Authorization: token $$token' http://127.0.0.1:8081/hub/api/users"; \

@@ -8,3 +8,4 @@ c.JupyterHub.hub_port = 8081
 c.Authenticator.admin_users = {"admin"}
 # any name logs in, no password: for trying the hub out only (the default is "pam")
 c.JupyterHub.authenticator_class = "dummy"
+c.JupyterHub.cookie_secret_file = ".hub/jupyterhub_cookie_secret"

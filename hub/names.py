@@ -35,6 +35,12 @@ def server_prefix(base_url: str, user: str, server_name: str) -> str:
     return path + (f"{url_name(server_name)}/" if server_name else "")
 
 
+def progress_url(hub_prefix: str, user: str, server_name: str) -> str:
+    """The API path of a server's progress stream."""
+    base = f"{hub_prefix}api/users/{url_name(user)}/"
+    return base + (f"servers/{url_name(server_name)}/progress" if server_name else "server/progress")
+
+
 def service_prefix(base_url: str, name: str) -> str:
     """The URL path of a service: ``/services/culler/``."""
     return f"{base_url}services/{url_name(name)}/"

@@ -49,8 +49,9 @@ def test_log_in_start_a_server_and_land_in_it(make_live_hub, proxy, browser, tmp
     expect(alice).to_have_url(f"{base}/hub/spawn-pending/alice")
     expect(alice.locator("#progress")).to_contain_text("Server requested")
 
-    # spawn-pending follows the start, then the server sends the browser
-    # through the hub's OAuth and back
+    # spawn-pending follows the progress stream (EventSource on the API, with
+    # the login cookie; it has no other way on while scripts run), then the
+    # server sends the browser through the hub's OAuth and back
     alice.wait_for_url(f"{base}/user/alice/files/hello.txt", timeout=60000)
     expect(alice.locator("body")).to_contain_text("hello from alice's server")
     assert api.get("/users/alice").json()["servers"][""]["ready"] is True

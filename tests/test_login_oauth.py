@@ -255,3 +255,23 @@ def test_the_deprecated_cookie_lookup_names_the_cookies_user(make_hub):
         ).status_code
         == 403
     )
+
+
+def test_the_spawn_page_offers_to_start_only_your_own_server(make_hub):
+    _, client = logged_in_browser(make_hub)
+    page = client.get("/hub/spawn")
+    assert page.status_code == 200 and 'action="/hub/spawn/alice"' in page.text
+    assert client.get("/hub/spawn/alice").status_code == 200
+    assert client.get("/hub/spawn/bob").status_code == 403
+    assert client.post("/hub/spawn/bob", data={"_xsrf": xsrf_of(page.text)}).status_code == 403
+
+
+def test_cookies_are_secure_behind_https(make_hub):
+    client = make_hub(with_web_service()).client
+    page = client.get("https://testserver/hub/login")
+    form = {"username": "alice", "password": "pw", "_xsrf": xsrf_of(page.text)}
+    r = client.post("https://testserver/hub/login", data=form, follow_redirects=False)
+    login = [c for c in r.headers.get_list("set-cookie") if c.startswith("jupyterhub-hub-login=")]
+    assert login and "Secure" in login[0]
+    r = log_in(make_hub(with_web_service()).client, "alice")
+    assert all("Secure" not in c for c in r.headers.get_list("set-cookie"))

@@ -13,8 +13,8 @@ from typing import Any
 from hub.auth.identity import Identity
 from hub.core.views import ServerView, UserView
 from hub.db.models import APIToken, Group, Service
+from hub.names import progress_url, service_prefix
 from hub.names import server_prefix as server_url
-from hub.names import service_prefix, url_name
 from hub.timeutil import isoformat
 
 USER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,11 +48,6 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     "display": ("read:services",),
 }
 SERVICE_ANY = ("read:services", "read:services:name", "read:roles:services")
-
-
-def progress_url(hub_prefix: str, user: str, server: str) -> str:
-    base = f"{hub_prefix}api/users/{url_name(user)}/"
-    return base + (f"servers/{url_name(server)}/progress" if server else "server/progress")
 
 
 class Shaper:

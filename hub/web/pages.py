@@ -7,6 +7,8 @@ same core functions as the API.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -19,7 +21,7 @@ from starlette.routing import Route
 from hub.core import oauth, servers, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
-from hub.names import server_prefix
+from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
 
 TEMPLATES = Environment(
@@ -50,6 +52,30 @@ async def logged_in(request: Request) -> User | None:
     if cookie_id is None:
         return None
     return await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+
+
+Page = Callable[[Request, User], Awaitable[Response]]
+
+
+def for_user(page: Page) -> Callable[[Request], Awaitable[Response]]:
+    """A page for logged-in users: others go to the login page first; an
+    error of the hub is shown as an error page."""
+
+    @functools.wraps(page)
+    async def wrapper(request: Request) -> Response:
+        user = await logged_in(request)
+        if user is None:
+            return to_login(request)
+        try:
+            return await page(request, user)
+        except HubError as e:
+            return error_page(request, user, e.status, e.message or "")
+
+    return wrapper
+
+
+def error_page(request: Request, user: User, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status, user=user.name, status=status, message=message)
 
 
 def to_login(request: Request) -> RedirectResponse:
@@ -113,11 +139,9 @@ def _server_path(user: str, server_name: str) -> str:
     return quote(user, safe="") + (f"/{quote(server_name, safe='')}" if server_name else "")
 
 
-async def home_page(request: Request) -> Response:
+@for_user
+async def home_page(request: Request, user: User) -> Response:
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
     rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
     listed = []
     for row in rows or []:
@@ -158,47 +182,58 @@ def _target(request: Request, user: User) -> tuple[str, str] | None:
     return (owner, server_name) if owner == user.name else None
 
 
-async def spawn_action(request: Request) -> Response:
+@for_user
+async def spawn_action(request: Request, user: User) -> Response:
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
     target = _target(request, user)
     if target is None or await xsrf_checked_form(request) is None:
-        return render(request, "error.html", 403, user=user.name, status=403, message="Not allowed.")
+        return error_page(request, user, 403, "Not allowed.")
     owner, server_name = target
-    try:
-        status = await hub.lifecycle.start(owner, server_name, {})
-    except HubError as e:
-        return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+    status = await hub.lifecycle.start(owner, server_name, {})
     if status == 201:
         return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
     return RedirectResponse(f"{hub.hub_prefix}spawn-pending/{_server_path(owner, server_name)}", 302)
 
 
-async def stop_action(request: Request) -> Response:
+@for_user
+async def spawn_page(request: Request, user: User) -> Response:
+    """GET /hub/spawn[/user[/server]] (JupyterLab links here to restart a
+    server): open the server if it runs, else offer to start it."""
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
+    if "user" not in request.path_params:
+        owner, server_name = user.name, ""
+    else:
+        target = _target(request, user)
+        if target is None:
+            return error_page(request, user, 403, "Not allowed.")
+        owner, server_name = target
+    rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
+    row = next((r for r in rows if r.name == server_name), None)
+    path = _server_path(owner, server_name)
+    if row is not None and row.pending == "spawn":
+        return RedirectResponse(f"{hub.hub_prefix}spawn-pending/{path}", 302)
+    if row is not None and row.url and not row.pending:
+        return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
+    label = f"server {server_name}" if server_name else "your server"
+    return render(request, "spawn.html", user=user.name, label=label, path=path)
+
+
+@for_user
+async def stop_action(request: Request, user: User) -> Response:
+    hub = current()
     target = _target(request, user)
     if target is None or await xsrf_checked_form(request) is None:
-        return render(request, "error.html", 403, user=user.name, status=403, message="Not allowed.")
-    try:
-        await hub.lifecycle.stop(target[0], target[1], remove=False)
-    except HubError as e:
-        return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+        return error_page(request, user, 403, "Not allowed.")
+    await hub.lifecycle.stop(target[0], target[1], remove=False)
     return RedirectResponse(f"{hub.hub_prefix}home", 302)
 
 
-async def spawn_pending_page(request: Request) -> Response:
+@for_user
+async def spawn_pending_page(request: Request, user: User) -> Response:
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
     target = _target(request, user)
     if target is None:
-        return render(request, "error.html", 403, user=user.name, status=403, message="Not allowed.")
+        return error_page(request, user, 403, "Not allowed.")
     owner, server_name = target
     rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
     row = next((r for r in rows if r.name == server_name), None)
@@ -213,6 +248,7 @@ async def spawn_pending_page(request: Request) -> Response:
         label=server_name or "default server",
         events=events,
         failed=failed,
+        progress_url=progress_url(hub.hub_prefix, owner, server_name),
     )
 
 
@@ -234,19 +270,15 @@ def _token_rows(session: Any, user_id: int) -> list[dict[str, Any]]:
     ]
 
 
-async def token_page(request: Request) -> Response:
+@for_user
+async def token_page(request: Request, user: User) -> Response:
     """List the user's tokens; POST issues a new one (shown once)."""
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
     new_token = None
     if request.method == "POST":
         form = await xsrf_checked_form(request)
         if form is None:
-            return render(
-                request, "error.html", 403, user=user.name, status=403, message="The form has expired."
-            )
+            return error_page(request, user, 403, "The form has expired.")
         note = str(form.get("note") or "")[:1023] or "Requested via token page"
         raw_expiry = str(form.get("expires_in") or "")
         expires_in = int(raw_expiry) if raw_expiry.isdigit() else None
@@ -258,34 +290,24 @@ async def token_page(request: Request) -> Response:
             )
             return value
 
-        try:
-            new_token = await hub.transact(issue)
-        except HubError as e:
-            return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+        new_token = await hub.transact(issue)
     rows = await hub.transact(lambda s: _token_rows(s, user.id), write=False)
     return render(request, "token.html", user=user.name, tokens=rows, new_token=new_token)
 
 
-async def revoke_token(request: Request) -> Response:
+@for_user
+async def revoke_token(request: Request, user: User) -> Response:
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
     if await xsrf_checked_form(request) is None:
-        return render(request, "error.html", 403, user=user.name, status=403, message="The form has expired.")
+        return error_page(request, user, 403, "The form has expired.")
     token_id = request.path_params["token_id"]
-    try:
-        await hub.transact(lambda s: tokens.revoke(s, tokens.user_token(s, user, token_id)))
-    except HubError as e:
-        return render(request, "error.html", e.status, user=user.name, status=e.status, message=e.message)
+    await hub.transact(lambda s: tokens.revoke(s, tokens.user_token(s, user, token_id)))
     return RedirectResponse(f"{hub.hub_prefix}token", 302)
 
 
-async def user_redirect(request: Request) -> Response:
+@for_user
+async def user_redirect(request: Request, user: User) -> Response:
     hub = current()
-    user = await logged_in(request)
-    if user is None:
-        return to_login(request)
     rest = request.path_params.get("rest", "")
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(server_prefix(hub.base_prefix, user.name, "") + rest + query, 302)
@@ -302,6 +324,9 @@ def routes(hub: Hub) -> list[Route]:
         Route(p + "login", login_page, methods=["GET", "POST"]),
         Route(p + "logout", logout_page, methods=["GET"]),
         Route(p + "home", home_page, methods=["GET"]),
+        Route(p + "spawn", spawn_page, methods=["GET"]),
+        Route(p + "spawn/{user}", spawn_page, methods=["GET"]),
+        Route(p + "spawn/{user}/{server_name}", spawn_page, methods=["GET"]),
         Route(p + "spawn/{user}", spawn_action, methods=["POST"]),
         Route(p + "spawn/{user}/{server_name}", spawn_action, methods=["POST"]),
         Route(p + "stop/{user}", stop_action, methods=["POST"]),

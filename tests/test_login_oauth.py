@@ -275,3 +275,42 @@ def test_cookies_are_secure_behind_https(make_hub):
     assert login and "Secure" in login[0]
     r = log_in(make_hub(with_web_service()).client, "alice")
     assert all("Secure" not in c for c in r.headers.get_list("set-cookie"))
+
+
+def test_user_redirect_goes_to_your_own_server(make_hub):
+    _, client = logged_in_browser(make_hub)
+    r = client.get("/hub/user-redirect/lab/tree/notes.ipynb?reset", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (302, "/user/alice/lab/tree/notes.ipynb?reset")
+    anonymous = make_hub(with_web_service()).client
+    r = anonymous.get("/hub/user-redirect/lab", follow_redirects=False)
+    assert r.headers["location"].startswith("/hub/login?next=%2Fhub%2Fuser-redirect%2Flab")
+
+
+def test_services_are_oauth_clients_with_their_own_ids_and_redirect_uris(make_hub):
+    def custom(c):
+        with_web_service()(c)
+        c.JupyterHub.services.append(
+            {
+                "name": "dash",
+                "url": "http://127.0.0.1:10102",
+                "api_token": "dash-service-secret",
+                "oauth_client_id": "service-dashboard",
+                "oauth_redirect_uri": "https://dash.example.org/callback",
+            }
+        )
+        c.JupyterHub.load_roles[0]["scopes"].append("access:services!service=dash")
+
+    api = make_hub(custom)
+    routes = api.get("/proxy").json()
+    assert routes["/services/dash/"]["target"] == "http://127.0.0.1:10102"
+    client = api.client
+    log_in(client, "alice")
+    params = {
+        "client_id": "service-dashboard",
+        "response_type": "code",
+        "redirect_uri": "https://dash.example.org/callback",
+    }
+    page = client.get("/hub/api/oauth2/authorize", params=params)
+    assert page.status_code == 200, "no oauth_no_confirm: the user confirms"
+    params["redirect_uri"] = "/services/dash/oauth_callback"
+    assert client.get("/hub/api/oauth2/authorize", params=params).status_code == 400

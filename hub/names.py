@@ -11,6 +11,7 @@ test keeps the two equal.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import quote
 
 MAX_LENGTH = 255
@@ -58,3 +59,15 @@ def valid_name(name: str) -> bool:
 def valid_server_name(name: str) -> bool:
     """Whether ``name`` may be given to a new named server."""
     return len(name) <= MAX_SERVER_NAME and _SERVER_NAME.match(name) is not None
+
+
+def display_name(value: str) -> str | None:
+    """A server's display name, NFC-normalized, or None if it breaks the rule:
+    1 to 255 letters, marks, numbers, punctuation, symbols and single spaces,
+    no space at either end."""
+    value = unicodedata.normalize("NFC", value)
+    if not 0 < len(value) <= 255 or value != value.strip(" ") or "  " in value:
+        return None
+    if any(ch != " " and unicodedata.category(ch)[0] not in "LMNPS" for ch in value):
+        return None
+    return value

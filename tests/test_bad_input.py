@@ -58,6 +58,17 @@ CASES = [
     ("offset huge", "GET", "/users", {"params": {"offset": 10**30}}, 400),
     ("bad state", "GET", "/users", {"params": {"state": "sleeping"}}, 400),
     ("bad sort", "GET", "/users", {"params": {"sort": "created"}}, 400),
+    # PostgreSQL cannot store U+0000 in text: refused up front, on every database
+    ("NUL in a body string", "POST", "/users/alice/tokens", {"json": {"note": "a\u0000b"}}, 400),
+    ("NUL in a body key", "PUT", "/groups/staff/properties", {"json": {"a\u0000": 1}}, 400),
+    ("NUL in a query", "GET", "/users", {"params": {"name_filter": "a\u0000"}}, 400),
+    (
+        "NUL in an OAuth client id",
+        "GET",
+        "/oauth2/authorize",
+        {"params": {"client_id": "a\u0000", "response_type": "code", "redirect_uri": "/x"}},
+        400,
+    ),
     ("group exists", "POST", "/groups/staff", {}, 409),
     ("group bad name", "POST", "/groups/a%2Fb", {}, 404),
     ("group unknown member", "POST", "/groups/new", {"json": {"users": ["ghost"]}}, 400),

@@ -314,3 +314,9 @@ def test_services_are_oauth_clients_with_their_own_ids_and_redirect_uris(make_hu
     assert page.status_code == 200, "no oauth_no_confirm: the user confirms"
     params["redirect_uri"] = "/services/dash/oauth_callback"
     assert client.get("/hub/api/oauth2/authorize", params=params).status_code == 400
+
+
+def test_a_nul_in_the_token_form_is_an_oauth_error(make_hub):
+    client = make_hub(with_web_service()).client
+    r = client.post("/hub/api/oauth2/token", data={"client_id": "a\x00", "grant_type": "authorization_code"})
+    assert r.status_code == 400 and r.json()["error"] == "invalid_request"

@@ -307,6 +307,11 @@ def test_names_and_removal_rules_answer_in_jupyterhubs_words(make_hub):
             r = api(method, f"/users/alice/servers/{bad}")
             assert (r.status_code, r.json()["message"]) == (400, f"Invalid server_name: {bad!r}")
     assert api.put("/users/alice/servers/gpu").status_code == 201
+    for bad in (" GPU", "GPU  box", "tab\there", "bell\x07"):
+        r = api.patch("/users/alice/servers/gpu", json={"display_name": bad})
+        assert (r.status_code, r.json()["message"]) == (400, f"Invalid display_name: {bad!r}")
+    r = api.patch("/users/alice/servers/gpu", json={"display_name": "GPU box, 2 A100s ✓"})
+    assert r.status_code == 200 and r.json()["display_name"] == "GPU box, 2 A100s ✓"
     r = api.patch("/users/alice/servers/gpu", json={"name": "Not-Valid"})
     assert r.status_code == 400
     assert api.get("/users/alice/servers/gpu").status_code == 200

@@ -6,11 +6,16 @@ and inspects each security function's signature on every call. Neither
 result can change while the app runs. These subclasses compute them once;
 what connexion does with them is unchanged. Together this saves about a
 fifth of the time of a small authenticated request.
+
+connexion also validates the whole spec against the OpenAPI schema each
+time an app is made (0.3 s); the same spec is validated once per process.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -20,6 +25,20 @@ from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.spec import OpenAPISpecification
+
+_VALIDATED: set[str] = set()
+_validate_spec = OpenAPISpecification._validate_spec.__func__
+
+
+def _validate_once(cls: type[Any], spec: dict[str, Any]) -> None:
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    if digest not in _VALIDATED:
+        _validate_spec(cls, spec)
+        _VALIDATED.add(digest)
+
+
+OpenAPISpecification._validate_spec = classmethod(_validate_once)
 
 
 class _OnceDecorator(StarletteDecorator):  # type: ignore[misc]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from hub import names
 from hub.core import oauth, tokens
 from hub.db.models import APIToken, Server, User
 from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
@@ -106,6 +107,17 @@ def _throttle(session: Session, limits: Limits) -> None:
             )
 
 
+def _display_name(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest("display_name must be a string")
+    checked = names.display_name(value)
+    if checked is None:
+        raise BadRequest(f"Invalid display_name: {value!r}")
+    return checked
+
+
 def parse_request(body: Any) -> tuple[str | None, dict[str, Any] | None]:
     """(display_name, user_options) of a start or create request body."""
     if body is None:
@@ -114,9 +126,7 @@ def parse_request(body: Any) -> tuple[str | None, dict[str, Any] | None]:
         raise BadRequest("Body must be a JSON object")
     if "display_name" not in body and "user_options" not in body:
         return None, body or None  # older clients send the options as the whole body
-    display_name = body.get("display_name")
-    if display_name is not None and not isinstance(display_name, str):
-        raise BadRequest("display_name must be a string")
+    display_name = _display_name(body.get("display_name"))
     options = body.get("user_options")
     if options is not None and not isinstance(options, dict):
         raise BadRequest("user_options must be a dict")
@@ -308,8 +318,9 @@ def modify_stopped(
         if _server(session, user, new_name) is not None:
             raise Conflict(f"User {user.name} already has server '{new_name}'")
         server.name = new_name
-    if body.get("display_name") is not None:
-        server.display_name = body["display_name"]
+    new_display_name = _display_name(body.get("display_name"))
+    if new_display_name is not None:
+        server.display_name = new_display_name
     if "user_options" in body:
         server.user_options = body["user_options"]
     session.flush()

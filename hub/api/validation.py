@@ -45,8 +45,6 @@ class CachedParameterValidator(ParameterValidator):  # type: ignore[misc]
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            if has_nul(value):
-                return f"Invalid {param['name']}: NUL characters are not allowed"
             try:
                 _validator(param).validate(value)
             except ValidationError as exception:
@@ -63,28 +61,11 @@ def _message(name: str, value: Any, error: ValidationError) -> str:
     return f"Invalid {name}: {error.message}"
 
 
-def has_nul(value: Any) -> bool:
-    """Whether a string anywhere in ``value`` holds U+0000, which PostgreSQL
-    cannot store in text (refused on every database alike)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(has_nul(v) for v in value)
-    return False
-
-
-NUL_IN_BODY = "Request body must not contain NUL characters"
-
-
 class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     """JSON bodies, with the message a schema names in ``x-hub-error`` where it
     names one (a rule whose JupyterHub wording clients may know)."""
 
     def _validate(self, body: Any) -> Any:
-        if has_nul(body):
-            raise BadRequestProblem(detail=NUL_IN_BODY)
         try:
             return super()._validate(body)
         except BadRequestProblem:
@@ -94,21 +75,12 @@ class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             raise
 
 
-class FormValidator(FormDataValidator):  # type: ignore[misc]
-    """Form bodies (the OAuth endpoints), with the same NUL rule."""
-
-    def _validate(self, body: Any) -> Any:
-        if has_nul(body):
-            raise BadRequestProblem(detail=NUL_IN_BODY)
-        return super()._validate(body)
-
-
 VALIDATORS = {
     "parameter": CachedParameterValidator,
     "body": MediaTypeDict(
         {
             "*/*json": BodyValidator,
-            "application/x-www-form-urlencoded": FormValidator,
+            "application/x-www-form-urlencoded": FormDataValidator,
             "multipart/form-data": MultiPartFormDataValidator,
         }
     ),

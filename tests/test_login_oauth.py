@@ -1,11 +1,13 @@
 """Logging in with a browser, and the OAuth 2 provider (no browser: an HTTP client with cookies)."""
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 WEB_SECRET = "web-service-secret-token"
+CODE_AGE = timedelta(minutes=6)
 CALLBACK = "/services/web/oauth_callback"
 
 
@@ -320,3 +322,21 @@ def test_a_nul_in_the_token_form_is_an_oauth_error(make_hub):
     client = make_hub(with_web_service()).client
     r = client.post("/hub/api/oauth2/token", data={"client_id": "a\x00", "grant_type": "authorization_code"})
     assert r.status_code == 400 and r.json()["error"] == "invalid_request"
+
+
+def test_expired_codes_are_purged_with_expired_tokens(make_hub):
+    from sqlalchemy import func, select, update
+
+    from hub.db.models import OAuthCode
+    from hub.runtime import current
+
+    client = make_hub(with_web_service()).client
+    log_in(client, "alice")
+    path, params = authorize_url()
+    assert client.get(path, params=params, follow_redirects=False).status_code == 302
+    hub = current()
+    with hub.db.session() as session:
+        session.execute(update(OAuthCode).values(expires_at=OAuthCode.expires_at - CODE_AGE))
+    hub.purge_expired()
+    with hub.db.session() as session:
+        assert session.execute(select(func.count()).select_from(OAuthCode)).scalar() == 0

@@ -120,8 +120,9 @@ def get_oauth_authorize(
             _with_query(redirect_uri, error="invalid_scope", error_description=scopes, state=state)
         )
     _check_access(found, user)
-    own_server = found.identifier.startswith(f"jupyterhub-user-{quote(user.name, safe='@~')}") and any(
-        s.startswith(f"access:servers!server={user.name}/") for s in found.allowed_scopes
+    # the hub registers a server's client with that server's access scope
+    own_server = any(
+        s.startswith(f"access:servers!server={user.name}/") for s in oauth_core.access_scopes(found)
     )
     if own_server or found.identifier in c.hub.oauth_no_confirm:
         code = _issue(found, user, scopes, redirect_uri, code_challenge=code_challenge,

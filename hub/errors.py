@@ -7,7 +7,8 @@ HubError                    an answer in the shape {"status": N, "message": ...}
  ├── MethodNotAllowed   405 the resource cannot be changed this way
  ├── Conflict           409 the resource already exists
  ├── TooManyRequests    429 retry later (carries Retry-After)
- └── NotImplementedYet  501 declared in the spec, provided by a later release
+ ├── NotImplementedYet  501 declared in the spec, provided by a later release
+ └── Busy               503 a write kept losing to concurrent writes; retry (carries Retry-After)
 
 Domain code raises these; the API edge renders them.
 """
@@ -53,3 +54,13 @@ class NotImplementedYet(HubError):
 
     def __init__(self, feature: str) -> None:
         super().__init__(f"Not implemented yet: {feature}")
+
+
+class Busy(HubError):
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The hub is too busy with concurrent changes to this resource; try again",
+            headers={"Retry-After": "1"},
+        )

@@ -95,20 +95,18 @@ class Hub:
             self.transact, list(s.services), self.base_prefix, f"{hub_url}{self.hub_prefix}api"
         )
 
-    async def transact(self, fn: Callable[[Session], T], write: bool = True) -> T:
+    async def transact(self, fn: Callable[[Session], T], write: bool = True, serializable: bool = False) -> T:
         """Run ``fn(session)`` in one transaction, from async code.
 
         SQLite transactions run inline (they never wait on this process's own
-        locks); PostgreSQL ones in a worker thread.
+        locks); PostgreSQL ones in a worker thread, run again while they lose
+        to concurrent writes (:meth:`hub.db.engine.Database.run`), so ``fn``
+        must do nothing but database work.
         """
         if self.db.is_sqlite:
-            with self.db.inline_transaction(write) as tx:
-                return fn(tx.session)
-        return await anyio.to_thread.run_sync(partial(self._transact, fn, write))
-
-    def _transact(self, fn: Callable[[Session], T], write: bool) -> T:
-        with self.db.transaction(write) as tx:
-            return fn(tx.session)
+            return self.db.run(lambda tx: fn(tx.session), write, inline=True)
+        run = partial(self.db.run, lambda tx: fn(tx.session), write, serializable=serializable)
+        return await anyio.to_thread.run_sync(run)
 
     async def start_services(self) -> None:
         """The proxy, the servers found again, and the poller (after :meth:`start`)."""

@@ -258,3 +258,20 @@ def assert_start_fails(config: Config) -> None:
             hub.start()
     finally:
         hub.stop()
+
+
+@pytest.fixture
+def hub_process(tmp_path: Path, db_url: str) -> Iterator[Callable[..., Any]]:
+    """Start hubs as processes of their own (``hub -f FILE``) on the test's database."""
+    from tests.helpers.hub_process import HubProcess
+
+    processes: list[HubProcess] = []
+
+    def make(extra: str = "") -> HubProcess:
+        process = HubProcess(tmp_path, db_url, extra)
+        processes.append(process)
+        return process
+
+    yield make
+    for process in processes:
+        process.stop()

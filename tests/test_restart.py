@@ -2,79 +2,12 @@
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ADMIN_TOKEN, free_port
-
 pytestmark = pytest.mark.slow
-
-
-class HubProcess:
-    def __init__(self, tmp_path: Path, db_url: str, extra: str = "") -> None:
-        self.dir = tmp_path
-        self.port, public, api = free_port(), free_port(), free_port()
-        self.public_url = f"http://127.0.0.1:{public}"
-        self.config = tmp_path / "jupyterhub_config.py"
-        self.config.write_text(
-            f"c.JupyterHub.db_url = {db_url!r}\n"
-            f"c.JupyterHub.hub_port = {self.port}\n"
-            f"c.JupyterHub.bind_url = {self.public_url!r}\n"
-            f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{api}'\n"
-            f"c.JupyterHub.api_tokens = {{{ADMIN_TOKEN!r}: 'admin'}}\n"
-            "c.Authenticator.admin_users = {'admin'}\n"
-            "c.JupyterHub.allow_named_servers = True\n"
-            "c.Spawner.poll_interval = 0.5\n" + extra
-        )
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.api = httpx.Client(
-            base_url=f"http://127.0.0.1:{self.port}/hub/api",
-            headers={"Authorization": f"token {ADMIN_TOKEN}"},
-            timeout=60,
-        )
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", "WARNING"], cwd=self.dir
-        )
-        for _ in range(300):
-            assert self.proc.poll() is None, "the hub exited"
-            try:
-                self.api.get("/")
-                return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise AssertionError("the hub did not start")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(60)
-        self.api.close()
-
-
-@pytest.fixture
-def hub_process(tmp_path, db_url):
-    processes = []
-
-    def make(extra=""):
-        process = HubProcess(tmp_path, db_url, extra)
-        processes.append(process)
-        return process
-
-    yield make
-    for process in processes:
-        process.stop()
 
 
 def reachable(hub, user, token):

@@ -23,6 +23,7 @@ from connexion.resolver import Resolution, Resolver
 
 from hub.api import authz, identify, xsrf
 from hub.api.context import RequestContext, enter, leave
+from hub.db.engine import Transaction
 from hub.errors import Forbidden
 from hub.runtime import current
 
@@ -30,6 +31,13 @@ Handler = Callable[..., Any]
 MISSING_CREDENTIALS = "Missing or invalid credentials."
 #: operations that say nothing about a bad credential, as in JupyterHub
 SILENT = {"get-current-user", "get-auth-token"}
+
+
+def serializable(func: Handler) -> Handler:
+    """Mark a handler whose writes depend on counting rows (a limit): its
+    transaction runs at SERIALIZABLE on PostgreSQL (hub.db.engine.Database.run)."""
+    func.hub_serializable = True  # type: ignore[attr-defined]
+    return func
 
 
 def handler_name(operation_id: str) -> str:
@@ -64,6 +72,7 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
     own short transactions with :meth:`hub.runtime.Hub.transact`.
     """
     is_async = inspect.iscoroutinefunction(func)
+    strict = getattr(func, "hub_serializable", False)
 
     def run(inline: bool, args: Any, kwargs: Any) -> Any:
         hub = current()
@@ -75,10 +84,12 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
             if cookie_id is None:
                 raise Forbidden(None if silent else MISSING_CREDENTIALS)
             xsrf.check(connexion_request)
-        activity = None
-        transaction = hub.db.inline_transaction if inline else hub.db.transaction
-        with transaction(write and not is_async) as tx:
+
+        def attempt(tx: Transaction) -> tuple[Any, Any]:
+            # run again from the start when it loses to a concurrent write
+            # (hub.db.engine.Database.run): nothing here but database work
             identity = None
+            activity = None
             if credential is not None or cookie_id is not None:
                 if cookie_id is not None:
                     session_id = hub.sessions.session_id(connexion_request.cookies)
@@ -90,16 +101,18 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
                 identity, activity = found
                 authz.check(requirement, identity, kwargs, tx.conn)
             if is_async:
-                result = identity
-            else:
-                token = enter(RequestContext(hub, tx, identity, connexion_request))
-                try:
-                    result = func(*args, **kwargs)
-                finally:
-                    leave(token)
+                return identity, activity
+            token = enter(RequestContext(hub, tx, identity, connexion_request))
+            try:
+                return func(*args, **kwargs), activity
+            finally:
+                leave(token)
+
+        result, activity = hub.db.run(
+            attempt, write=write and not is_async, inline=inline, serializable=strict and not is_async
+        )
         if activity is not None:
-            with transaction(True) as tx:
-                identify.record(tx.conn, hub, activity)
+            hub.db.run(lambda tx: identify.record(tx.conn, hub, activity), inline=inline)
         return result
 
     async def in_transaction(args: Any, kwargs: Any) -> Any:

@@ -12,6 +12,7 @@ from starlette.responses import StreamingResponse
 
 from hub.api.common import shaper
 from hub.api.context import ctx
+from hub.api.resolver import serializable
 from hub.core import servers as servers_core
 from hub.core import views
 from hub.errors import BadRequest, NotFound
@@ -70,6 +71,7 @@ def get_user_server_name(name: str, server_name: str) -> Any:
     return _model(name, server_name)
 
 
+@serializable  # the named-server limit counts the user's servers
 def put_user_server_name(name: str, server_name: str, body: Any = None) -> Any:
     c = ctx()
     servers_core.create_stopped(c.session, name, server_name, body, c.hub.lifecycle.limits)

@@ -84,22 +84,14 @@ class Lifecycle:
 
     async def start(self, user: str, server_name: str, body: Any) -> int:
         """Start a server; 201 once ready, 202 while still starting."""
-        plan = await self.transact(
-            lambda s: servers.plan_start(
-                s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes
-            )
-        )
+        plan = await self._plan_start(user, server_name, body)
         if plan == "running":
             row = await self.transact(lambda s: _state_of(s, user, server_name))
             if row is not None and await self.spawner.poll(row[1]) is None:
                 raise BadRequest(f"{servers.label(user, server_name)} is already running")
             if row is not None:
                 await self._gone(row[0], user, server_name)
-            plan = await self.transact(
-                lambda s: servers.plan_start(
-                    s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes
-                )
-            )
+            plan = await self._plan_start(user, server_name, body)
         if not isinstance(plan, servers.SpawnPlan):
             return 202
         task = asyncio.create_task(self._spawn(plan))
@@ -111,6 +103,16 @@ class Lifecycle:
         if error is not None:
             raise SpawnFailed(f"Spawn failed: {error}")
         return 201
+
+    async def _plan_start(self, user: str, server_name: str, body: Any) -> servers.SpawnPlan | str:
+        # serializable: the limits count servers, and two starts must not both pass them
+        plan: servers.SpawnPlan | str = await self.transact(
+            lambda s: servers.plan_start(
+                s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes
+            ),
+            serializable=True,
+        )
+        return plan
 
     async def _spawn(self, plan: servers.SpawnPlan) -> None:
         sid = plan.server_id
@@ -142,7 +144,11 @@ class Lifecycle:
                 "html_message": f'Server ready at <a href="{prefix}">{prefix}</a>',
                 "url": prefix,
             }
-            await self.transact(lambda s: servers.spawned(s, sid, started.url, state, ready))
+            if not await self.transact(lambda s: servers.spawned(s, sid, started.url, state, ready)):
+                # a stop came first: it stops the process; the route goes with it
+                with contextlib.suppress(Exception):
+                    await self.proxy.delete_route(prefix)
+                return
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
             await self._abandon(sid, state, "Spawn cancelled")
@@ -173,6 +179,8 @@ class Lifecycle:
         plan = await self.transact(lambda s: servers.plan_stop(s, user, server_name, remove, self.limits))
         if plan is None:
             return 204
+        if not isinstance(plan, servers.StopPlan):
+            return 202  # another request is stopping it
         task = asyncio.create_task(self._stop(plan, user, server_name))
         self.stops[plan.server_id] = task
         done, _ = await asyncio.wait({task}, timeout=self.slow_stop_timeout)
@@ -267,7 +275,7 @@ class Lifecycle:
                 await self.stops[sid]
                 continue
             plan = await self.transact(lambda s, n=name: servers.plan_stop(s, user, n, False, _ALL_NAMED))
-            if plan is not None:
+            if isinstance(plan, servers.StopPlan):
                 await self._stop(plan, user, name)
 
     async def stop_all(self) -> None:

@@ -197,20 +197,23 @@ def plan_start(
 
 def add_progress(session: Session, server_id: int, event: dict[str, Any]) -> None:
     server = session.get(Server, server_id)
-    if server is not None:
+    if server is not None and server.pending == "spawn":
         server.progress = [*(server.progress or []), event]
 
 
 def spawned(
     session: Session, server_id: int, url: str, state: dict[str, Any], ready_event: dict[str, Any]
-) -> None:
+) -> bool:
+    """Record a finished start; False when the start was superseded (a stop
+    is under way, or the server is gone), and nothing is recorded."""
     server = session.get(Server, server_id)
-    if server is None:
-        return
+    if server is None or server.pending != "spawn":
+        return False
     server.url = url
     server.state = state
     server.pending = None
     server.progress = [*(server.progress or []), ready_event]
+    return True
 
 
 def save_state(session: Session, server_id: int, state: dict[str, Any]) -> None:
@@ -251,8 +254,9 @@ class StopPlan:
 
 def plan_stop(
     session: Session, user_name: str, server_name: str, remove: bool, limits: Limits
-) -> StopPlan | None:
-    """Mark a server stopping; None when there is nothing to stop or remove."""
+) -> StopPlan | str | None:
+    """Mark a server stopping; None when there is nothing to stop or remove,
+    ``"stopping"`` when a stop is already under way (JupyterHub answers 202)."""
     user = _user(session, user_name)
     if server_name and not limits.allow_named_servers:
         raise BadRequest("Named servers are not enabled.")
@@ -263,6 +267,8 @@ def plan_stop(
         return None
     if remove and not server_name:
         raise BadRequest("Cannot delete the default server")
+    if server.pending == "stop" and not remove:
+        return "stopping"
     if server.pending in ("stop", "rename"):
         raise BadRequest(f"{label(user.name, server_name)} is pending {server.pending}")
     was = server.pending

@@ -6,6 +6,17 @@ write one lazily, and concurrent read-modify-write cycles can fail or lose
 updates. The database runs in WAL mode with a busy timeout, so readers never
 wait for writers.
 
+On PostgreSQL, a write transaction runs at REPEATABLE READ: it sees one
+snapshot, and if a row it updates or deletes was changed by another
+transaction since that snapshot, PostgreSQL refuses the write (a
+serialization failure) instead of overwriting the other change. Inserting a
+name another transaction just inserted fails on the unique constraint.
+:meth:`Database.run` runs such a transaction again from the start: the
+second attempt reads what the winner committed and decides afresh (the
+renamed-away user is now missing, the name is now taken), so concurrent
+writers apply in turn and none is lost. SQLite needs no retry: its write
+transactions never overlap.
+
 Handlers run in worker threads with synchronous drivers (sqlite3, psycopg): a
 request costs one hop from the event loop to a thread, whatever number of
 queries it makes.
@@ -14,10 +25,12 @@ queries it makes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -27,11 +40,29 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
 
+from hub.errors import Busy
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "hub_write"
 POOL_SIZE = 20
+
+T = TypeVar("T")
+
+#: PostgreSQL errors after which a transaction is run again: serialization
+#: failure, deadlock, and unique or foreign-key violations (another
+#: transaction committed the same name, or deleted a row this one refers to)
+RETRYABLE = frozenset({"40001", "40P01", "23505", "23503"})
+#: how long a transaction keeps being retried before it gives up (Busy, 503)
+RETRY_BUDGET = 10.0
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a PostgreSQL error, raised through SQLAlchemy or by
+    the driver itself (hub.db.raw runs statements on the driver's cursor)."""
+    state = getattr(getattr(error, "orig", error), "sqlstate", None)
+    return state if isinstance(state, str) else None
 
 
 def sync_url(url: str) -> str:
@@ -84,21 +115,66 @@ class Database:
                 raise ValueError("an in-memory SQLite database cannot be shared; use a file")
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         self.engine: Engine = create_engine(self.url, **kwargs)
+        write_options: dict[str, Any] = {WRITE: True}
         if self.is_sqlite:
             _setup_sqlite(self.engine)
-        self._write_engine = self.engine.execution_options(**{WRITE: True})
+        else:
+            write_options["isolation_level"] = "REPEATABLE READ"
+        self._write_engine = self.engine.execution_options(**write_options)
+        self._serializable_engine = (
+            self._write_engine
+            if self.is_sqlite
+            else self.engine.execution_options(**{WRITE: True, "isolation_level": "SERIALIZABLE"})
+        )
         self._held: dict[bool, Connection] = {}
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+    def transaction(self, write: bool = True, serializable: bool = False) -> Iterator[Transaction]:
         """One transaction: commits on success, rolls back on error.
 
         Hot paths run Core statements on ``tx.conn``; an ORM session bound to
         the same connection and transaction is made only when asked for.
         """
-        engine = self._write_engine if write else self.engine
+        engine: Engine = self._write_engine if write else self.engine
+        if serializable:
+            engine = self._serializable_engine
         with engine.connect() as conn, self._run(conn) as tx:
             yield tx
+
+    def run(
+        self,
+        fn: Callable[[Transaction], T],
+        write: bool = True,
+        inline: bool = False,
+        serializable: bool = False,
+    ) -> T:
+        """``fn(tx)`` in one transaction, run again from the start while it
+        loses to concurrent writes (PostgreSQL; see the module's docstring).
+
+        ``fn`` must touch nothing but the database: it may run several times,
+        and only the last run's writes are committed. A write that depends on
+        how many rows match a condition (a limit on the number of servers)
+        asks for ``serializable``: REPEATABLE READ would let two transactions
+        each count before the other inserts, and both pass the limit.
+        """
+        if self.is_sqlite or not write:
+            with (self.inline_transaction if inline else self.transaction)(write) as tx:
+                return fn(tx)
+        deadline = time.monotonic() + RETRY_BUDGET
+        attempt = 0
+        while True:
+            try:
+                with self.transaction(write, serializable) as tx:
+                    return fn(tx)
+            except Exception as e:
+                if sqlstate(e) not in RETRYABLE:
+                    raise
+                if time.monotonic() > deadline:
+                    log.warning("A write lost to concurrent writes for %.0f s; giving up", RETRY_BUDGET)
+                    raise Busy() from e
+                # a short random pause keeps the losers of one race from meeting again
+                time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.1)))
+                attempt += 1
 
     @contextmanager
     def inline_transaction(self, write: bool = True) -> Iterator[Transaction]:

@@ -46,10 +46,13 @@ test: install system-tools lint spec-check client-check ts-check go-check postgr
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
 
-## fuzz: the schemathesis run of the suite, deeper (FUZZ_EXAMPLES per operation, a new seed each time)
+## fuzz: the schemathesis run of the suite, deeper (FUZZ_EXAMPLES per operation, FUZZ_WORKERS at once,
+## a new seed each time), then the hostile bodies and the concurrency tests
 FUZZ_EXAMPLES ?= 200
+FUZZ_WORKERS ?= 4
 fuzz: install postgres
-	CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random $(BIN)/pytest tests/test_contract.py -p no:randomly -x
+	CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random CONTRACT_WORKERS=$(FUZZ_WORKERS) \
+		$(BIN)/pytest tests/test_contract.py tests/test_hostile_bodies.py tests/test_concurrency.py -p no:randomly
 
 lint: install
 	$(BIN)/ruff check hub tests benchmarks

@@ -20,11 +20,13 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 import hub as hub_package
+from hub.api.bodies import RequestLimits
 from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
 from hub.api.validation import VALIDATORS
@@ -85,41 +87,6 @@ class VersionHeader:
             await send(message)
 
         await self.app(scope, receive, send_with_header)
-
-
-class JsonBodies:
-    """Treat request bodies of the API as JSON whatever their Content-Type says.
-
-    JupyterHub parses bodies as JSON regardless of the header, and clients
-    rely on it: some send ``application/octet-stream`` with an empty POST,
-    the idle culler sends its DELETE body with no JSON type. Only the OAuth
-    endpoints take forms.
-    """
-
-    FORMS = ("/oauth2/token", "/oauth2/authorize")
-
-    JSON = (b"content-type", b"application/json")
-
-    def __init__(self, app: Any, api_prefix: str) -> None:
-        self.app = app
-        self.api_prefix = api_prefix
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("POST", "PUT", "PATCH", "DELETE")
-            and scope["path"].startswith(self.api_prefix)
-            and not scope["path"].endswith(self.FORMS)
-        ):
-            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
-            declared = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
-            if b"json" not in declared.lower():
-                if declared and scope["method"] == "POST":
-                    # what a cross-site form can send: the browser's cookies do
-                    # not authenticate it (JupyterHub's rule)
-                    headers = [(k, v) for k, v in headers if k != b"cookie"]
-                scope = {**scope, "headers": [*headers, self.JSON]}
-        await self.app(scope, receive, send)
 
 
 def _error(status: int, message: str | None, headers: dict[str, str] | None = None) -> ConnexionResponse:
@@ -205,8 +172,11 @@ def http_error_handler(allowed: AllowedMethods) -> Any:
 
 
 def server_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    if isinstance(exc, UnicodeDecodeError):
-        return _error(400, "Request body is not valid UTF-8")
+    if isinstance(exc, IntegrityError):
+        # a write that a constraint refused (hub.db.engine.Database.run retries
+        # the ones a concurrent writer caused, so this one stands)
+        log.info("A constraint refused a write: %s", type(exc.orig).__name__)
+        return _error(409, "The request conflicts with the current state of the resource")
     log.exception("Unhandled error", exc_info=exc)
     return _error(500, "Internal Server Error")
 
@@ -263,7 +233,12 @@ def create_app(hub: Hub) -> AsyncApp:
         validator_map=VALIDATORS,
     )
     app.add_middleware(VersionHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(JsonBodies, position=MiddlewarePosition.BEFORE_EXCEPTION, api_prefix=prefix + "api")
+    app.add_middleware(
+        RequestLimits,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        api_prefix=prefix + "api",
+        max_body_size=hub.settings.max_body_size,
+    )
     app.add_error_handler(HubError, hub_error)
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))

@@ -111,6 +111,11 @@ class JupyterHub(LoggingConfigurable):
     # --- API
     api_page_default_limit = Integer(50, help="Default page size of paginated lists.").tag(config=True)
     api_page_max_limit = Integer(200, help="Largest page size of paginated lists.").tag(config=True)
+    max_body_size = Integer(
+        1024 * 1024,
+        min=1024,
+        help="Largest request body the hub reads, in bytes; larger ones are answered with 413.",
+    ).tag(config=True)
 
     # --- classes
     authenticator_class = Unicode(

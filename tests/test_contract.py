@@ -23,6 +23,8 @@ STANDIN = Path(__file__).parent / "helpers" / "standin_server.py"
 CONFIG = Path(__file__).parent / "schemathesis.toml"
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "15"))
 SEED = os.environ.get("CONTRACT_SEED", "20261129")
+#: concurrent schemathesis workers (make fuzz uses several, to race the hub's writes)
+WORKERS = os.environ.get("CONTRACT_WORKERS", "1")
 
 
 def fuzz_config(c):
@@ -40,7 +42,7 @@ def schemathesis(base_url: str, tmp_path: Path) -> subprocess.CompletedProcess[s
     cmd += ["--header", f"Authorization: token {FUZZ_TOKEN}"]
     cmd += ["--max-examples", str(EXAMPLES), "--generation-database", "none", "--no-color"]
     # a request that hangs is a finding, not a stuck build
-    cmd += ["--request-timeout", "30"]
+    cmd += ["--request-timeout", "30", "--workers", WORKERS]
     if SEED != "random":
         cmd += ["--seed", SEED]
     for operation_id in sorted(NOT_IMPLEMENTED):

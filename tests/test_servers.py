@@ -243,7 +243,7 @@ def test_switching_to_a_proxy_that_does_not_answer_is_refused(api, proxy):
     assert r.json()["message"] == f"Not switching proxies: no proxy answers at {nowhere!r} (ConnectError)"
     lone_surrogate = b'{"api_url": "http://\\ud844x:1"}'
     r = api.patch("/proxy", content=lone_surrogate, headers={"Content-Type": "application/json"})
-    assert r.status_code == 400 and r.json()["message"].startswith("Not switching proxies: no proxy answers")
+    assert (r.status_code, r.json()["message"]) == (400, "Request body holds a lone UTF-16 surrogate")
     r = api.patch("/proxy", json={"auth_token": "wrong"})
     assert r.json()["message"] == f"Not switching proxies: the proxy at {proxy.api_url} answered 403"
     # the hub still uses the proxy it had

@@ -75,6 +75,8 @@ def test_operation_is_documented_and_has_a_handler(path, method, op):
     assert callable(getattr(module, handler_name(op["operationId"])))
     if op.get("requestBody") or any(p.get("in") == "query" for p in op.get("parameters", [])):
         assert "400" in op["responses"], "operations taking input declare 400"
+    if op.get("requestBody"):
+        assert "413" in op["responses"], "operations taking a body declare the body size limit"
     if op.get("security", SPEC["security"]):
         assert "403" in op["responses"]
     if op["operationId"] in NOT_IMPLEMENTED:
@@ -171,3 +173,15 @@ def test_links_name_real_operations_and_their_parameters():
         for ref in r.get("links", {}).values()
     }
     assert used == set(links), "every link is used by a response"
+
+
+def test_the_documented_request_limits_are_the_ones_the_hub_applies():
+    from hub.api import bodies
+    from hub.config import JupyterHub
+
+    text = SPEC["info"]["description"]
+    assert JupyterHub().max_body_size == 1024 * 1024
+    assert "(1 MiB by" in text
+    assert f"more than {bodies.MAX_DEPTH} levels deep" in text
+    assert f"longer than {bodies.MAX_NUMBER_LENGTH} characters" in text
+    assert bodies.MAX_HEADER_BYTES == 64 * 1024 and "larger than 64 KiB" in text

@@ -27,6 +27,8 @@ from connexion.decorators import StarletteDecorator
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
 
+from hub.api.bodies import PARSED
+
 _VALIDATED: set[str] = set()
 _validate_spec = OpenAPISpecification._validate_spec.__func__
 
@@ -48,6 +50,10 @@ class _OnceDecorator(StarletteDecorator):  # type: ignore[misc]
         @functools.wraps(function)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            if PARSED in scope:
+                # the body was parsed once already (hub.api.bodies); Starlette's
+                # Request.json() returns what it finds here instead of parsing again
+                request._starlette_request._json = scope[PARSED]
             return await decorated(request)
 
         return wrapper

@@ -1,4 +1,4 @@
-"""A faster parameter validator for connexion.
+"""Faster parameter and body validators for connexion.
 
 connexion 3.3 builds a parameter validator for every request, and it copies
 each parameter's schema and compiles a new JSON Schema validator for every
@@ -10,15 +10,19 @@ the value, without the JSON Schema dump that jsonschema's own message carries
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import FormDataValidator, MultiPartFormDataValidator
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator, draft4_format_checker
 from jsonschema import Draft4Validator, ValidationError
+
+from hub.api.bodies import PARSED, REFUSED
 
 #: id(parameter dict) -> (the dict, its compiled validator); the dict is kept
 #: to tell a reused id from the same parameter
@@ -62,8 +66,23 @@ def _message(name: str, value: Any, error: ValidationError) -> str:
 
 
 class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
-    """JSON bodies, with the message a schema names in ``x-hub-error`` where it
-    names one (a rule whose JupyterHub wording clients may know)."""
+    """JSON bodies, parsed once by :mod:`hub.api.bodies` and validated with
+    a validator compiled once per schema, with the message a schema names in
+    ``x-hub-error`` where it names one (a rule whose JupyterHub wording
+    clients may know)."""
+
+    async def _parse(self, stream: AsyncIterator[bytes], scope: Any) -> Any:
+        if REFUSED in scope:
+            raise BadRequestProblem(detail=scope[REFUSED])
+        if PARSED not in scope:
+            return await super()._parse(stream, scope)
+        async for _ in stream:
+            pass  # the body is replayed to the handler as it came
+        return scope[PARSED]
+
+    @property
+    def _validator(self) -> Any:
+        return _body_validator(self._schema)
 
     def _validate(self, body: Any) -> Any:
         try:
@@ -73,6 +92,17 @@ class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             if error is not None and isinstance(error.schema, dict) and "x-hub-error" in error.schema:
                 raise BadRequestProblem(detail=error.schema["x-hub-error"]) from None
             raise
+
+
+def _body_validator(schema: dict[str, Any]) -> Any:
+    hit = _COMPILED.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    if len(_COMPILED) > _LIMIT:
+        _COMPILED.clear()
+    validator = Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    _COMPILED[id(schema)] = (schema, validator)
+    return validator
 
 
 VALIDATORS = {

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.error import Error
 from ...models.o_auth_error import OAuthError
 from ...models.o_auth_token_request import OAuthTokenRequest
 from ...models.o_auth_token_response import OAuthTokenResponse
@@ -34,7 +35,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OAuthError | OAuthTokenResponse | None:
+) -> Error | OAuthError | OAuthTokenResponse | None:
     if response.status_code == 200:
         response_200 = OAuthTokenResponse.from_dict(response.json())
 
@@ -50,6 +51,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -58,7 +64,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OAuthError | OAuthTokenResponse]:
+) -> Response[Error | OAuthError | OAuthTokenResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,7 +77,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> Response[OAuthError | OAuthTokenResponse]:
+) -> Response[Error | OAuthError | OAuthTokenResponse]:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -86,7 +92,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OAuthError | OAuthTokenResponse]
+        Response[Error | OAuthError | OAuthTokenResponse]
     """
 
     kwargs = _get_kwargs(
@@ -104,7 +110,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> OAuthError | OAuthTokenResponse | None:
+) -> Error | OAuthError | OAuthTokenResponse | None:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -119,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OAuthError | OAuthTokenResponse
+        Error | OAuthError | OAuthTokenResponse
     """
 
     return sync_detailed(
@@ -132,7 +138,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> Response[OAuthError | OAuthTokenResponse]:
+) -> Response[Error | OAuthError | OAuthTokenResponse]:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -147,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OAuthError | OAuthTokenResponse]
+        Response[Error | OAuthError | OAuthTokenResponse]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +169,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: OAuthTokenRequest,
-) -> OAuthError | OAuthTokenResponse | None:
+) -> Error | OAuthError | OAuthTokenResponse | None:
     """Exchange an authorization code for a token
 
      The last step of the OAuth 2 code flow, called by the client with its id and secret.
@@ -178,7 +184,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OAuthError | OAuthTokenResponse
+        Error | OAuthError | OAuthTokenResponse
     """
 
     return (

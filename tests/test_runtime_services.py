@@ -268,3 +268,19 @@ def test_a_runtime_service_is_reached_through_the_proxy_survives_a_restart_and_g
     assert httpx.get(f"{proxy.public_url}/services/live/", timeout=10).status_code != 200
     assert restarted.get("/user", token=token).status_code == 403
     assert restarted.get("/services/live").status_code == 404
+
+
+def test_a_filtered_admin_services_scope_reaches_only_its_service(make_hub):
+    def scoped(c):
+        c.JupyterHub.load_roles = [
+            {"name": "own-svc", "scopes": ["admin:services!service=mine"], "users": ["sam"]}
+        ]
+
+    api = make_hub(scoped)
+    sam = api.new_token("sam")
+    other = api.post("/services/other", token=sam, json={"display": True})
+    assert other.json() == {"status": 404, "message": "No access to resources or resources not found"}
+    assert api.post("/services/mine", token=sam, json={"display": True}).status_code == 201
+    assert api.post("/services/other", json={"display": True}).status_code == 201
+    assert api.delete("/services/other", token=sam).status_code == 404
+    assert api.delete("/services/mine", token=sam).status_code == 200

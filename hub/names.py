@@ -3,8 +3,10 @@
 A name is 1 to 255 characters, holds no ``/`` (names are URL path segments)
 and no control characters, and neither starts nor ends with whitespace. A new
 named server's name is stricter (lowercase letters, digits, single hyphens).
-The spec declares the same rules as the patterns of its ``Name`` and
-``ServerName`` schemas, so that clients and contract tests know them too; a
+A new service's name follows the name rule and, as in JupyterHub, is neither
+made of dots only (a relative path segment) nor holds ``%`` (an escape).
+The spec declares the same rules as the patterns of its ``Name``,
+``ServerName`` and ``ServiceName`` schemas, so that clients and contract tests know them too; a
 test keeps the two equal.
 """
 
@@ -23,6 +25,14 @@ SERVER_NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 MAX_SERVER_NAME = 30
 _SERVER_NAME = re.compile(SERVER_NAME_PATTERN)
 _SURROGATES = re.compile("[\ud800-\udfff]")
+
+# a new service's name: any allowed character (A), one that is not whitespace (E),
+# one that is neither whitespace nor a dot (N), one that is not a dot (M)
+_A, _E = r"[^/%\x00-\x1f\x7f-\x9f]", r"[^/%\s\x00-\x1f\x7f-\x9f]"
+_N, _M = r"[^./%\s\x00-\x1f\x7f-\x9f]", r"[^./%\x00-\x1f\x7f-\x9f]"
+#: no whitespace at either end and at least one character that is not a dot
+SERVICE_NAME_PATTERN = rf"^(?:{_N}(?:{_A}*{_E})?|\.+(?:{_N}|{_M}{_A}*{_E}))$"
+_SERVICE_NAME = re.compile(SERVICE_NAME_PATTERN)
 
 
 def url_name(name: str) -> str:
@@ -52,6 +62,15 @@ def valid_name(name: str) -> bool:
         0 < len(name) <= MAX_LENGTH
         and _NAME.match(name) is not None
         # lone surrogates (possible through JSON escapes) cannot be stored
+        and _SURROGATES.search(name) is None
+    )
+
+
+def valid_service_name(name: str) -> bool:
+    """Whether ``name`` may be given to a service created at run time."""
+    return (
+        0 < len(name) <= MAX_LENGTH
+        and _SERVICE_NAME.match(name) is not None
         and _SURROGATES.search(name) is None
     )
 

@@ -21,7 +21,7 @@ from traitlets.config import Config
 
 from hub.auth import authenticators, cookies
 from hub.config import JupyterHub
-from hub.core import oauth, servers, services, startup, tokens
+from hub.core import oauth, servers, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
@@ -85,10 +85,6 @@ class Hub:
             Urls(self.base_prefix, self.hub_prefix, f"{hub_url}{self.hub_prefix}api", hub_url),
             slow_spawn_timeout=s.slow_spawn_timeout,
             slow_stop_timeout=s.slow_stop_timeout,
-        )
-        #: OAuth clients that need no confirmation page (services' oauth_no_confirm)
-        self.oauth_no_confirm = frozenset(
-            services.oauth_client_id(spec) for spec in s.services if spec.get("oauth_no_confirm")
         )
         self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(

@@ -170,6 +170,13 @@ MATRIX = [
         {"admin": 400, "user": 400, "reduced": 403, "service": 403},
     ),
     ("GET", "/services/dash", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "POST",
+        "/services/fresh",
+        {"display": False},
+        {"admin": 201, "user": 403, "reduced": 403, "service": 403},
+    ),
+    ("DELETE", "/services/runtime", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
 ]
 REQUESTERS = ["admin", "user", "reduced", "service"]
 
@@ -187,6 +194,7 @@ def tokens(make_hub):
     api = make_hub(configure)
     api.post("/users", json={"usernames": ["alice"]})
     api.put("/users/alice/servers/gpu")
+    api.post("/services/runtime", json={"info": {"created": "over the API"}})
     bob = api.post("/users/bob/tokens").json()
     alice = api.post("/users/alice/tokens", json={"note": "spare"}).json()
     api.targets = {"bob_token_id": bob["id"], "bob_token": bob["token"], "alice_token_id": alice["id"]}

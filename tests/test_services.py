@@ -72,11 +72,6 @@ def test_service_tokens_config(make_hub):
     assert api.get("/user", token="svc-token-123").json()["name"] == "svc"
 
 
-def test_runtime_service_creation_is_not_implemented_yet(make_hub):
-    api = make_hub(configure)
-    assert api.post("/services/new").status_code == 501
-
-
 # --- managed services: processes the hub starts --------------------------------
 
 HELPERS = Path(__file__).parent / "helpers"

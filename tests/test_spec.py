@@ -47,8 +47,6 @@ NOT_IMPLEMENTED = {
     "get-share-codes-server",
     "post-share-code",
     "delete-share-code",
-    "post-service",
-    "delete-service",
 }
 
 
@@ -140,6 +138,32 @@ def test_name_rule_in_the_spec_is_the_one_the_hub_applies():
         assert valid_name(good), good
     for bad in ("", " alice", "alice ", "a/b", "a\nb", "a\x7fb", "x" * 256, "\ud800"):
         assert not valid_name(bad), bad
+
+
+def test_service_name_rule_in_the_spec_is_the_one_the_hub_applies():
+    from hub.names import SERVICE_NAME_PATTERN, valid_service_name
+
+    schema = SPEC["components"]["schemas"]["ServiceName"]
+    assert schema["pattern"] == SERVICE_NAME_PATTERN and schema["maxLength"] == 255
+    for good in ("dash", "a", "a b", ".hidden", "a.b", "..a", ". a", "émile", "x" * 255):
+        assert valid_service_name(good), good
+    for bad in ("", ".", "..", "...", " a", "a ", "a/b", "a%41", "a%b", "a\nb", "x" * 256, "\ud800"):
+        assert not valid_service_name(bad), bad
+
+
+def test_service_url_rule_in_the_spec_is_the_one_the_hub_applies():
+    import re
+
+    from hub.core.services import URL_PATTERN
+
+    schema = SPEC["components"]["schemas"]["ServiceCreateRequest"]["properties"]["url"]
+    assert schema["pattern"] == URL_PATTERN
+    good = ("", "http://127.0.0.1:10101", "https://svc.example.org/x/", "http://[::1]:8000", "http://h:65535")
+    for url in good:
+        assert re.match(URL_PATTERN, url), url
+    bad = ("ftp://h", "http://", "http://h:65536", "http://h:x", "//h", "http://a b", "http://u@h", "h:80")
+    for url in bad:
+        assert not re.match(URL_PATTERN, url), url
 
 
 def test_server_name_rule_in_the_spec_is_the_one_the_hub_applies():

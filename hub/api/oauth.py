@@ -13,6 +13,7 @@ from hub.auth.identity import identify_scopes
 from hub.auth.scopes import Owner
 from hub.core import oauth as oauth_core
 from hub.core import roles
+from hub.core import services as services_core
 from hub.core import users as users_core
 from hub.db.models import OAuthClient, User
 from hub.errors import BadRequest, Forbidden, NotFound
@@ -124,7 +125,7 @@ def get_oauth_authorize(
     own_server = any(
         s.startswith(f"access:servers!server={user.name}/") for s in oauth_core.access_scopes(found)
     )
-    if own_server or found.identifier in c.hub.oauth_no_confirm:
+    if own_server or services_core.no_confirm(c.session, found.identifier):
         code = _issue(found, user, scopes, redirect_uri, code_challenge=code_challenge,
                       code_challenge_method=code_challenge_method)  # fmt: skip
         return _redirect(_with_query(redirect_uri, code=code, state=state))

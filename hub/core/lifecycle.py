@@ -256,6 +256,25 @@ class Lifecycle:
             if spec not in expected and spec not in pending_specs:
                 await self.proxy.delete_route(spec)
 
+    async def route_service(self, name: str, url: str) -> None:
+        """Route a service created at run time now, rather than at the next sync.
+
+        The database already holds the service; should the proxy fail here, the
+        next sync (``POST /proxy``, a restart) adds the route.
+        """
+        try:
+            await self.proxy.add_route(service_prefix(self.urls.base_url, name), url, {"service": name})
+        except Exception:
+            log.warning("Routing service %s failed; the next proxy sync adds it", name, exc_info=True)
+
+    async def unroute_service(self, name: str) -> None:
+        try:
+            await self.proxy.delete_route(service_prefix(self.urls.base_url, name))
+        except Exception:
+            log.warning(
+                "Removing the route of service %s failed; the next proxy sync does", name, exc_info=True
+            )
+
     def start_polling(self) -> None:
         async def loop() -> None:
             while True:

@@ -25,7 +25,10 @@ class ConfigError(ValueError):
 def apply(session: Session, settings: JupyterHub, authenticator: Authenticator) -> None:
     roles.ensure_defaults(session)
     service_specs = list(settings.services)
-    services.apply_config(session, service_specs, set(settings.service_tokens.values()))
+    try:
+        services.apply_config(session, service_specs, set(settings.service_tokens.values()))
+    except services.ServiceConfigError as e:
+        raise ConfigError(str(e)) from None
     try:
         roles.apply_config(session, settings.load_roles)
     except roles.RoleConfigError as e:

@@ -115,6 +115,9 @@ class Service(Base):
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     oauth_client_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     oauth_redirect_uri: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: skip the OAuth confirmation page for this service's client
+    oauth_no_confirm: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    #: False for services created over the API: they outlive configuration changes
     from_config: Mapped[bool] = mapped_column(Boolean, default=True)
 
     roles: Mapped[list[Role]] = relationship(secondary=service_role_map, lazy="raise")

@@ -4,6 +4,9 @@ from .activity_request import ActivityRequest
 from .activity_request_servers import ActivityRequestServers
 from .api_version import ApiVersion
 from .class_info import ClassInfo
+from .created_service import CreatedService
+from .created_service_info_type_0 import CreatedServiceInfoType0
+from .created_service_kind import CreatedServiceKind
 from .default_server_delete_request import DefaultServerDeleteRequest
 from .empty import Empty
 from .error import Error
@@ -61,6 +64,7 @@ from .server_state_type_0 import ServerStateType0
 from .server_user_options_type_0 import ServerUserOptionsType0
 from .service import Service
 from .service_create_request import ServiceCreateRequest
+from .service_create_request_environment import ServiceCreateRequestEnvironment
 from .service_create_request_info import ServiceCreateRequestInfo
 from .service_info_type_0 import ServiceInfoType0
 from .service_kind import ServiceKind
@@ -96,6 +100,9 @@ __all__ = (
     "ActivityRequestServers",
     "ApiVersion",
     "ClassInfo",
+    "CreatedService",
+    "CreatedServiceInfoType0",
+    "CreatedServiceKind",
     "DefaultServerDeleteRequest",
     "Empty",
     "Error",
@@ -153,6 +160,7 @@ __all__ = (
     "ServerUserOptionsType0",
     "Service",
     "ServiceCreateRequest",
+    "ServiceCreateRequestEnvironment",
     "ServiceCreateRequestInfo",
     "ServiceInfoType0",
     "ServiceKind",

@@ -53,11 +53,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_405
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -80,7 +75,9 @@ def sync_detailed(
 ) -> Response[Empty | Error]:
     """Delete a service created at run time
 
-     Services defined in the configuration cannot be deleted this way (`405`).
+     Removes the service with its tokens, its OAuth client (and the tokens
+    that client issued) and its proxy route. Services defined in the
+    configuration cannot be deleted this way (`405`).
 
     Args:
         name (str):
@@ -111,7 +108,9 @@ def sync(
 ) -> Empty | Error | None:
     """Delete a service created at run time
 
-     Services defined in the configuration cannot be deleted this way (`405`).
+     Removes the service with its tokens, its OAuth client (and the tokens
+    that client issued) and its proxy route. Services defined in the
+    configuration cannot be deleted this way (`405`).
 
     Args:
         name (str):
@@ -137,7 +136,9 @@ async def asyncio_detailed(
 ) -> Response[Empty | Error]:
     """Delete a service created at run time
 
-     Services defined in the configuration cannot be deleted this way (`405`).
+     Removes the service with its tokens, its OAuth client (and the tokens
+    that client issued) and its proxy route. Services defined in the
+    configuration cannot be deleted this way (`405`).
 
     Args:
         name (str):
@@ -166,7 +167,9 @@ async def asyncio(
 ) -> Empty | Error | None:
     """Delete a service created at run time
 
-     Services defined in the configuration cannot be deleted this way (`405`).
+     Removes the service with its tokens, its OAuth client (and the tokens
+    that client issued) and its proxy route. Services defined in the
+    configuration cannot be deleted this way (`405`).
 
     Args:
         name (str):

@@ -8,17 +8,16 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.created_service import CreatedService
 from ...models.error import Error
-from ...models.service import Service
 from ...models.service_create_request import ServiceCreateRequest
-from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
     *,
-    body: ServiceCreateRequest | Unset = UNSET,
+    body: ServiceCreateRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -29,8 +28,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -38,9 +36,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Service | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CreatedService | Error | None:
     if response.status_code == 201:
-        response_201 = Service.from_dict(response.json())
+        response_201 = CreatedService.from_dict(response.json())
 
         return response_201
 
@@ -54,11 +52,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
-        return response_404
-
     if response.status_code == 409:
         response_409 = Error.from_dict(response.json())
 
@@ -69,18 +62,15 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Service]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreatedService | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,23 +83,37 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServiceCreateRequest | Unset = UNSET,
-) -> Response[Error | Service]:
+    body: ServiceCreateRequest,
+) -> Response[CreatedService | Error]:
     """Create a service at run time
 
-     Registers an external service (one the hub does not start) while the hub runs.
+     Registers an external service (one the hub does not start) while the
+    hub runs, as JupyterHub 5 and later do. The service is stored in the
+    database and stays until it is deleted; it gets an API token (the
+    `api_token` given, or a generated one returned once in the answer),
+    an OAuth client when it has a `url` or OAuth settings, and a proxy
+    route at `/services/NAME/` when it has a `url`. `admin` and
+    `oauth_client_allowed_scopes` may only give scopes the requester holds
+    (`400` otherwise). A name that is taken is `409`.
 
     Args:
-        name (str):
-        body (ServiceCreateRequest | Unset): An external service to register. Example: {'url':
-            'http://127.0.0.1:10101', 'display': True}.
+        name (str): The name of a service created at run time: the rule of `Name`, and, as
+            in JupyterHub, not only dots and no `%`.
+             Example: dashboard.
+        body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
+            accepts (an
+            empty object is refused, as in JupyterHub). `name` is ignored (the
+            path names the service). `command` must be empty: the hub does not
+            start services created at run time; `cwd`, `environment` and `user`
+            only matter to services it starts, and are ignored.
+             Example: {'url': 'http://127.0.0.1:10101', 'display': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Service]
+        Response[CreatedService | Error]
     """
 
     kwargs = _get_kwargs(
@@ -128,23 +132,37 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServiceCreateRequest | Unset = UNSET,
-) -> Error | Service | None:
+    body: ServiceCreateRequest,
+) -> CreatedService | Error | None:
     """Create a service at run time
 
-     Registers an external service (one the hub does not start) while the hub runs.
+     Registers an external service (one the hub does not start) while the
+    hub runs, as JupyterHub 5 and later do. The service is stored in the
+    database and stays until it is deleted; it gets an API token (the
+    `api_token` given, or a generated one returned once in the answer),
+    an OAuth client when it has a `url` or OAuth settings, and a proxy
+    route at `/services/NAME/` when it has a `url`. `admin` and
+    `oauth_client_allowed_scopes` may only give scopes the requester holds
+    (`400` otherwise). A name that is taken is `409`.
 
     Args:
-        name (str):
-        body (ServiceCreateRequest | Unset): An external service to register. Example: {'url':
-            'http://127.0.0.1:10101', 'display': True}.
+        name (str): The name of a service created at run time: the rule of `Name`, and, as
+            in JupyterHub, not only dots and no `%`.
+             Example: dashboard.
+        body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
+            accepts (an
+            empty object is refused, as in JupyterHub). `name` is ignored (the
+            path names the service). `command` must be empty: the hub does not
+            start services created at run time; `cwd`, `environment` and `user`
+            only matter to services it starts, and are ignored.
+             Example: {'url': 'http://127.0.0.1:10101', 'display': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Service
+        CreatedService | Error
     """
 
     return sync_detailed(
@@ -158,23 +176,37 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServiceCreateRequest | Unset = UNSET,
-) -> Response[Error | Service]:
+    body: ServiceCreateRequest,
+) -> Response[CreatedService | Error]:
     """Create a service at run time
 
-     Registers an external service (one the hub does not start) while the hub runs.
+     Registers an external service (one the hub does not start) while the
+    hub runs, as JupyterHub 5 and later do. The service is stored in the
+    database and stays until it is deleted; it gets an API token (the
+    `api_token` given, or a generated one returned once in the answer),
+    an OAuth client when it has a `url` or OAuth settings, and a proxy
+    route at `/services/NAME/` when it has a `url`. `admin` and
+    `oauth_client_allowed_scopes` may only give scopes the requester holds
+    (`400` otherwise). A name that is taken is `409`.
 
     Args:
-        name (str):
-        body (ServiceCreateRequest | Unset): An external service to register. Example: {'url':
-            'http://127.0.0.1:10101', 'display': True}.
+        name (str): The name of a service created at run time: the rule of `Name`, and, as
+            in JupyterHub, not only dots and no `%`.
+             Example: dashboard.
+        body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
+            accepts (an
+            empty object is refused, as in JupyterHub). `name` is ignored (the
+            path names the service). `command` must be empty: the hub does not
+            start services created at run time; `cwd`, `environment` and `user`
+            only matter to services it starts, and are ignored.
+             Example: {'url': 'http://127.0.0.1:10101', 'display': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Service]
+        Response[CreatedService | Error]
     """
 
     kwargs = _get_kwargs(
@@ -191,23 +223,37 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ServiceCreateRequest | Unset = UNSET,
-) -> Error | Service | None:
+    body: ServiceCreateRequest,
+) -> CreatedService | Error | None:
     """Create a service at run time
 
-     Registers an external service (one the hub does not start) while the hub runs.
+     Registers an external service (one the hub does not start) while the
+    hub runs, as JupyterHub 5 and later do. The service is stored in the
+    database and stays until it is deleted; it gets an API token (the
+    `api_token` given, or a generated one returned once in the answer),
+    an OAuth client when it has a `url` or OAuth settings, and a proxy
+    route at `/services/NAME/` when it has a `url`. `admin` and
+    `oauth_client_allowed_scopes` may only give scopes the requester holds
+    (`400` otherwise). A name that is taken is `409`.
 
     Args:
-        name (str):
-        body (ServiceCreateRequest | Unset): An external service to register. Example: {'url':
-            'http://127.0.0.1:10101', 'display': True}.
+        name (str): The name of a service created at run time: the rule of `Name`, and, as
+            in JupyterHub, not only dots and no `%`.
+             Example: dashboard.
+        body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
+            accepts (an
+            empty object is refused, as in JupyterHub). `name` is ignored (the
+            path names the service). `command` must be empty: the hub does not
+            start services created at run time; `cwd`, `environment` and `user`
+            only matter to services it starts, and are ignored.
+             Example: {'url': 'http://127.0.0.1:10101', 'display': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Service
+        CreatedService | Error
     """
 
     return (

@@ -22,6 +22,7 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from sqlalchemy.engine import make_url
 from traitlets.config import Config
 
 from hub.app import create_app
@@ -63,12 +64,27 @@ def _reset_postgres(url: str) -> None:
         conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own, made beside
+    the configured one (``test`` -> ``test_gw0``, ...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    with _pg(url) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> str:
-    with _pg(PG_URL) as conn:
+    url = _worker_database(PG_URL)
+    with _pg(url) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
-    return PG_URL
+    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -210,3 +210,12 @@ def test_hostile_input_leaves_memory_bounded(hub_process):
         corpus()
     growth = hub.rss() - before
     assert growth < 32 * MiB, f"the hub grew by {growth / MiB:.0f} MiB"
+
+
+def test_form_media_types_are_read_case_insensitively_too(api):
+    form = b"grant_type=authorization_code&code=nope&client_id=x&client_secret=y&redirect_uri=/x"
+    answers = [
+        api.post("/oauth2/token", token=None, content=form, headers={"Content-Type": ct})
+        for ct in ("application/x-www-form-urlencoded", "Application/X-WWW-Form-URLEncoded")
+    ]
+    assert [(r.status_code, r.json()) for r in answers] == [(401, {"error": "invalid_client"})] * 2

@@ -59,11 +59,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -99,8 +94,10 @@ def sync_detailed(
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,8 +138,10 @@ def sync(
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,8 +177,10 @@ async def asyncio_detailed(
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -218,8 +219,10 @@ async def asyncio(
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -59,11 +59,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -98,7 +93,11 @@ def sync_detailed(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +139,11 @@ def sync(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,7 +180,11 @@ async def asyncio_detailed(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,7 +224,11 @@ async def asyncio(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,6 +8,8 @@ on the receiver's very next request, with any of their credentials.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 PAGE = {"Accept": "application/jupyterhub-pagination+json"}
@@ -90,7 +92,9 @@ def test_a_group_share_reaches_every_member_and_their_tokens(hub):
     hub.post("/shares/alice/gpu", json={"group": "staff"}, token=hub.tokens["alice"])
     # bob is in staff; his token (not only a browser session) carries the access
     assert "access:servers!server=alice/gpu" in hub.get("/user", token=hub.tokens["bob"]).json()["scopes"]
-    assert "access:servers!server=alice/gpu" not in hub.get("/user", token=hub.tokens["carol"]).json()["scopes"]
+    assert (
+        "access:servers!server=alice/gpu" not in hub.get("/user", token=hub.tokens["carol"]).json()["scopes"]
+    )
     listed = hub.get("/users/bob/shared", token=hub.tokens["bob"]).json()
     assert [(s["kind"], s["group"]) for s in listed["items"]] == [("group", {"name": "staff"})]
     hub.post("/groups/staff/users", json={"users": ["carol"]})
@@ -99,7 +103,9 @@ def test_a_group_share_reaches_every_member_and_their_tokens(hub):
 
 def test_patch_revokes_some_scopes_then_the_share(hub):
     alice = hub.tokens["alice"]
-    hub.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["access:servers", "read:servers"]}, token=alice)
+    hub.post(
+        "/shares/alice/gpu", json={"user": "bob", "scopes": ["access:servers", "read:servers"]}, token=alice
+    )
     r = hub.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["read:servers"]}, token=alice)
     assert r.status_code == 200 and r.json()["scopes"] == ["access:servers!server=alice/gpu"]
     # the filtered spelling names the same scope
@@ -196,7 +202,10 @@ def test_sharing_with_a_user_needs_their_name(make_hub):
     )
     api.post("/users", json={"usernames": ["alice", "bob"]})
     r = api.post("/shares/alice/", json={"user": "bob"}, token=api.new_token("alice"))
-    assert (r.status_code, r.json()["message"]) == (403, "Need scope 'read:users:name' to share with users by name")
+    assert (r.status_code, r.json()["message"]) == (
+        403,
+        "Need scope 'read:users:name' to share with users by name",
+    )
 
 
 def test_by_default_users_cannot_share(make_hub):
@@ -238,3 +247,139 @@ def test_removing_the_server_or_the_receiver_removes_the_share(hub):
     assert hub.delete("/users/alice/servers/gpu", json={"remove": True}).status_code == 204
     assert hub.delete("/groups/staff").status_code == 204
     assert hub.get("/shares/alice").json()["items"] == []
+
+
+# --- opening a shared server through the hub's OAuth -------------------------------
+
+
+SERVER_SECRET = "alice-server-secret"
+CALLBACK = "/user/alice/oauth_callback"
+
+
+def browser_sharing(c):
+    sharing_users(c)
+    c.JupyterHub.authenticator_class = "dummy"
+    c.DummyAuthenticator.password = "pw"
+
+
+def register_alices_server():
+    """The OAuth client the hub registers when alice's default server starts."""
+    from hub.core import oauth
+    from hub.runtime import current
+
+    with current().db.session() as session:
+        oauth.register(
+            session,
+            oauth.server_client_id("alice", ""),
+            SERVER_SECRET,
+            CALLBACK,
+            "Server at /user/alice/",
+            ["access:servers!server=alice/"],
+        )
+
+
+def oauth_login(client):
+    """bob's browser logs in to alice's server: a token, or the refusal."""
+    from tests.test_login_oauth import xsrf_of
+
+    path = "/hub/api/oauth2/authorize"
+    params = {"client_id": "jupyterhub-user-alice", "response_type": "code", "redirect_uri": CALLBACK}
+    page = client.get(path, params=params)
+    if page.status_code != 200:
+        return page
+    # not bob's own server: he confirms, as in JupyterHub
+    r = client.post(path, params=params, data={"_xsrf": xsrf_of(page.text)}, follow_redirects=False)
+    code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
+    form = {"client_id": "jupyterhub-user-alice", "client_secret": SERVER_SECRET}
+    form |= {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
+    return client.post("/hub/api/oauth2/token", data=form)
+
+
+@pytest.mark.parametrize("receiver", [{"user": "bob"}, {"group": "staff"}])
+def test_the_receiver_logs_in_to_the_shared_server_until_revoked(make_hub, receiver):
+    from tests.test_login_oauth import log_in
+
+    api = make_hub(browser_sharing)
+    api.post("/users", json={"usernames": ["alice", "bob"]})
+    register_alices_server()
+    log_in(api.client, "bob")
+    refused = oauth_login(api.client)
+    assert (refused.status_code, refused.json()["message"]) == (
+        403,
+        "You do not have permission to access Server at /user/alice/",
+    )
+    alice = api.new_token("alice")
+    assert api.post("/shares/alice/", json=receiver, token=alice).status_code == 200
+    r = oauth_login(api.client)
+    assert r.status_code == 200, r.text
+    token = r.json()["access_token"]
+    # what jupyterhub-singleuser checks: the token's owner and its access scope
+    me = api.get("/user", token=token).json()
+    assert me["name"] == "bob" and "access:servers!server=alice/" in me["scopes"]
+
+    assert api.delete("/shares/alice/", token=alice).status_code == 204
+    assert "access:servers!server=alice/" not in api.get("/user", token=token).json()["scopes"]
+    assert oauth_login(api.client).status_code == 403
+
+
+# --- share codes --------------------------------------------------------------------
+
+
+def test_a_share_code_is_shown_once_and_listed_without_its_value(hub):
+    alice = hub.tokens["alice"]
+    r = hub.post("/share-codes/alice/gpu", json={"expires_in": 3600}, token=alice)
+    assert r.status_code == 200, r.text
+    issued = r.json()
+    code = issued["code"]
+    assert len(code) == 43 and issued["id"].startswith("sc_")
+    assert issued["accept_url"] == f"/hub/accept-share?code={code}" and issued["full_accept_url"] is None
+    assert issued["scopes"] == ["access:servers!server=alice/gpu"]
+    assert issued["exchange_count"] == 0 and issued["last_exchanged_at"] is None
+    listed = hub.get("/share-codes/alice/gpu", token=alice).json()["items"]
+    assert [c["id"] for c in listed] == [issued["id"]]
+    assert "code" not in listed[0]
+    assert code not in hub.get("/share-codes/alice", token=alice).text
+
+
+def test_share_codes_default_to_one_day_and_refuse_other_lifetimes(hub):
+    from datetime import datetime
+
+    issued = hub.post("/share-codes/alice/", token=hub.tokens["alice"]).json()
+    lifetime = datetime.fromisoformat(issued["expires_at"][:-1]) - datetime.fromisoformat(
+        issued["created_at"][:-1]
+    )
+    assert lifetime.total_seconds() == 86400
+    for bad in (59, 31536001):
+        assert hub.post("/share-codes/alice/", json={"expires_in": bad}).status_code == 400
+    r = hub.post("/share-codes/alice/", json={"scopes": ["admin:users"]}, token=hub.tokens["alice"])
+    assert r.status_code == 403
+
+
+def test_share_codes_are_revoked_by_value_by_id_or_all(hub):
+    alice = hub.tokens["alice"]
+    codes = [hub.post("/share-codes/alice/gpu", token=alice).json() for _ in range(3)]
+    assert (
+        hub.delete("/share-codes/alice/gpu", params={"code": codes[0]["code"]}, token=alice).status_code
+        == 204
+    )
+    assert hub.delete("/share-codes/alice/gpu", params={"id": codes[1]["id"]}, token=alice).status_code == 204
+    left = hub.get("/share-codes/alice/gpu", token=alice).json()["items"]
+    assert [c["id"] for c in left] == [codes[2]["id"]]
+    r = hub.delete("/share-codes/alice/gpu", params={"code": codes[0]["code"]}, token=alice)
+    assert (r.status_code, r.json()["message"]) == (404, "No matching code found")
+    for bad in (codes[1]["id"], "sc_99999999999", "a17"):
+        r = hub.delete("/share-codes/alice/gpu", params={"id": bad}, token=alice)
+        assert (r.status_code, r.json()["message"]) == (404, f"No code found matching id={bad}")
+    assert hub.delete("/share-codes/alice/gpu", token=alice).status_code == 204
+    assert hub.get("/share-codes/alice/gpu", token=alice).json()["items"] == []
+
+
+def test_other_users_share_codes_are_invisible(hub):
+    hub.post("/share-codes/alice/gpu", token=hub.tokens["alice"])
+    carol = hub.tokens["carol"]
+    assert hub.get("/share-codes/alice", token=carol).status_code == 404
+    assert hub.get("/share-codes/alice/gpu", token=carol).status_code == 404
+    assert hub.post("/share-codes/alice/gpu", token=carol).status_code == 404
+    assert hub.delete("/share-codes/alice/gpu", token=carol).status_code == 404
+    assert hub.get("/share-codes/nobody").status_code == 404
+    assert hub.get("/share-codes/alice/nope").json()["message"] == "No such server: alice/nope"

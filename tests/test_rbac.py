@@ -170,6 +170,47 @@ MATRIX = [
         {"admin": 400, "user": 400, "reduced": 403, "service": 403},
     ),
     ("GET", "/services/dash", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    # shares: users see and leave shares of and to themselves (self), only admins grant (shares);
+    # the fixture shares bob's default server with alice and alice's gpu with the group staff
+    ("GET", "/shares/alice", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("GET", "/shares/bob", None, {"admin": 200, "user": 404, "reduced": 403, "service": 403}),
+    ("GET", "/shares/alice/gpu", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("GET", "/shares/bob/", None, {"admin": 200, "user": 404, "reduced": 403, "service": 403}),
+    (
+        "POST",
+        "/shares/alice/gpu",
+        {"user": "bob"},
+        {"admin": 200, "user": 403, "reduced": 403, "service": 403},
+    ),
+    (
+        "PATCH",
+        "/shares/alice/gpu",
+        {"group": "staff"},
+        {"admin": 200, "user": 403, "reduced": 403, "service": 403},
+    ),
+    ("DELETE", "/shares/alice/gpu", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
+    ("GET", "/users/alice/shared", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("GET", "/users/bob/shared", None, {"admin": 200, "user": 404, "reduced": 403, "service": 403}),
+    ("GET", "/users/alice/shared/bob/", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("DELETE", "/users/alice/shared/bob/", None, {"admin": 204, "user": 204, "reduced": 403, "service": 403}),
+    ("GET", "/groups/staff/shared", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "GET",
+        "/groups/staff/shared/alice/gpu",
+        None,
+        {"admin": 200, "user": 403, "reduced": 403, "service": 403},
+    ),
+    (
+        "DELETE",
+        "/groups/staff/shared/alice/gpu",
+        None,
+        {"admin": 204, "user": 403, "reduced": 403, "service": 403},
+    ),
+    ("GET", "/share-codes/alice", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("GET", "/share-codes/bob", None, {"admin": 200, "user": 404, "reduced": 403, "service": 403}),
+    ("GET", "/share-codes/alice/gpu", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
+    ("POST", "/share-codes/alice/gpu", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("DELETE", "/share-codes/alice/gpu", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
 ]
 REQUESTERS = ["admin", "user", "reduced", "service"]
 
@@ -189,6 +230,8 @@ def tokens(make_hub):
     api.put("/users/alice/servers/gpu")
     bob = api.post("/users/bob/tokens").json()
     alice = api.post("/users/alice/tokens", json={"note": "spare"}).json()
+    assert api.post("/shares/bob/", json={"user": "alice"}).status_code == 200
+    assert api.post("/shares/alice/gpu", json={"group": "staff"}).status_code == 200
     api.targets = {"bob_token_id": bob["id"], "bob_token": bob["token"], "alice_token_id": alice["id"]}
     return api, {
         "admin": "admin-secret-token",

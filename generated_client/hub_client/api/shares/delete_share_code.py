@@ -86,7 +86,9 @@ def sync_detailed(
 ) -> Response[Any | Error]:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -128,7 +130,9 @@ def sync(
 ) -> Any | Error | None:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -165,7 +169,9 @@ async def asyncio_detailed(
 ) -> Response[Any | Error]:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -205,7 +211,9 @@ async def asyncio(
 ) -> Any | Error | None:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

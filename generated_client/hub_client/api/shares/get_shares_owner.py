@@ -85,7 +85,9 @@ def sync_detailed(
 ) -> Response[Error | SharePage]:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -124,7 +126,9 @@ def sync(
 ) -> Error | SharePage | None:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -158,7 +162,9 @@ async def asyncio_detailed(
 ) -> Response[Error | SharePage]:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -195,7 +201,9 @@ async def asyncio(
 ) -> Error | SharePage | None:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

@@ -87,7 +87,7 @@ def sync_detailed(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -131,7 +131,7 @@ def sync(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -170,7 +170,7 @@ async def asyncio_detailed(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -212,7 +212,7 @@ async def asyncio(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

@@ -90,7 +90,9 @@ def sync_detailed(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -131,7 +133,9 @@ def sync(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -167,7 +171,9 @@ async def asyncio_detailed(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -206,7 +212,9 @@ async def asyncio(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

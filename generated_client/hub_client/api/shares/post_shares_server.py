@@ -84,8 +84,14 @@ def sync_detailed(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -130,8 +136,14 @@ def sync(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -171,8 +183,14 @@ async def asyncio_detailed(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -215,8 +233,14 @@ async def asyncio(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

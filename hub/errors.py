@@ -7,7 +7,6 @@ HubError                    an answer in the shape {"status": N, "message": ...}
  ├── MethodNotAllowed   405 the resource cannot be changed this way
  ├── Conflict           409 the resource already exists
  ├── TooManyRequests    429 retry later (carries Retry-After)
- ├── NotImplementedYet  501 declared in the spec, provided by a later release
  └── Busy               503 a write kept losing to concurrent writes; retry (carries Retry-After)
 
 Domain code raises these; the API edge renders them.
@@ -47,13 +46,6 @@ class Conflict(HubError):
 
 class TooManyRequests(HubError):
     status = 429
-
-
-class NotImplementedYet(HubError):
-    status = 501
-
-    def __init__(self, feature: str) -> None:
-        super().__init__(f"Not implemented yet: {feature}")
 
 
 class Busy(HubError):

@@ -21,7 +21,7 @@ from traitlets.config import Config
 
 from hub.auth import authenticators, cookies
 from hub.config import JupyterHub
-from hub.core import oauth, servers, startup, tokens
+from hub.core import oauth, servers, shares, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
@@ -138,10 +138,11 @@ class Hub:
         log.info("Hub ready on database %s", self.db.engine.url.render_as_string(hide_password=True))
 
     def purge_expired(self) -> int:
-        """Delete expired tokens and OAuth codes (at start-up and then every hour);
-        returns how many tokens went."""
+        """Delete expired tokens, OAuth codes and share codes (at start-up and
+        then every hour); returns how many tokens went."""
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
+            shares.purge_expired_codes(session)
             return tokens.purge_expired(session)
 
     def stop(self) -> None:

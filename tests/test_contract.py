@@ -1,4 +1,4 @@
-"""schemathesis against a running hub: every implemented operation, all checks.
+"""schemathesis against a running hub: every operation, all checks.
 
 The run is bounded (``CONTRACT_EXAMPLES`` examples per operation, a fixed
 seed) so that ``make test`` stays fast and repeatable; ``make fuzz`` runs the
@@ -18,7 +18,6 @@ from typing import IO
 import pytest
 
 from hub.app import SPEC_PATH
-from tests.test_spec import NOT_IMPLEMENTED
 
 FUZZ_TOKEN = "contract-tests-token"
 STANDIN = Path(__file__).parent / "helpers" / "standin_server.py"
@@ -47,8 +46,6 @@ def schemathesis(base_url: str, tmp_path: Path, seed: str, out: IO[str]) -> subp
     cmd += ["--request-timeout", "30"]
     if seed != "random":
         cmd += ["--seed", seed]
-    for operation_id in sorted(NOT_IMPLEMENTED):
-        cmd += ["--exclude-operation-id", operation_id]
     cmd += ["--report", "junit", "--report-dir", str(tmp_path)]
     return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
 
@@ -65,7 +62,7 @@ def test_every_check_is_on():
 
 
 @pytest.mark.slow
-def test_every_implemented_operation_conforms_to_the_spec(make_live_hub, tmp_path):
+def test_every_operation_conforms_to_the_spec(make_live_hub, tmp_path):
     api = make_live_hub(fuzz_config, exit_on_shutdown=False)
     # several workers are separate schemathesis processes on one hub, each with its
     # own seed, so that their writes race (its own --workers threads trip a

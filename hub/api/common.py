@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -12,7 +11,7 @@ from hub.api.context import ctx
 from hub.api.models import Shaper
 from hub.api.pagination import PAGINATION_MEDIA_TYPE, Page, page, wrap
 from hub.db.models import Group, Service
-from hub.errors import BadRequest, NotImplementedYet
+from hub.errors import BadRequest
 
 JSON = "application/json"
 
@@ -42,15 +41,6 @@ def paged(items: Any, p: Page, total: int) -> Any:
     if not p.envelope:
         return items, 200, {"Content-Type": JSON}
     return wrap(items, p, total, ctx().request.url), 200, {"Content-Type": PAGINATION_MEDIA_TYPE}
-
-
-def not_implemented(feature: str) -> Callable[..., Any]:
-    """A handler for an operation the spec declares but this release lacks: 501."""
-
-    def handler(**_: Any) -> Any:
-        raise NotImplementedYet(feature)
-
-    return handler
 
 
 def flag(value: str | None) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hub.auth.identity import Identity
+from hub.core.shares import CodeView, ServerRef, ShareView
 from hub.core.views import ServerView, UserView
 from hub.db.models import APIToken, Group, Service
 from hub.names import progress_url, service_prefix
@@ -229,3 +230,36 @@ def token(row: APIToken, owner_kind: str, owner_name: str, scopes: Iterable[str]
         "oauth_client": "JupyterHub" if row.client_id == "jupyterhub" else row.client_id,
     }
     return model
+
+
+def shared_server(ref: ServerRef, base_url: str) -> dict[str, Any]:
+    return {
+        "user": {"name": ref.owner},
+        "name": ref.name,
+        "url": server_url(base_url, ref.owner, ref.name),
+        "full_url": None,
+        "ready": ref.pending is None and ref.url is not None,
+    }
+
+
+def share(view: ShareView, base_url: str) -> dict[str, Any]:
+    return {
+        "server": shared_server(view.server, base_url),
+        "scopes": view.scopes,
+        "user": {"name": view.user} if view.user is not None else None,
+        "group": {"name": view.group} if view.group is not None else None,
+        "kind": "user" if view.user is not None else "group",
+        "created_at": isoformat(view.created_at),
+    }
+
+
+def share_code(view: CodeView, base_url: str) -> dict[str, Any]:
+    return {
+        "server": shared_server(view.server, base_url),
+        "scopes": view.scopes,
+        "id": f"sc_{view.id}",
+        "created_at": isoformat(view.created_at),
+        "expires_at": isoformat(view.expires_at),
+        "exchange_count": view.exchange_count,
+        "last_exchanged_at": isoformat(view.last_exchanged_at),
+    }

@@ -242,6 +242,17 @@ def _resolve_shorthand(kind: str, owner: Owner | None) -> Filter | None:
     return None
 
 
+def server_filter(owner: str, server_name: str) -> str:
+    """The filter that narrows a scope to one server: ``server=alice/gpu``."""
+    return f"server={owner}/{server_name}"
+
+
+def on_server(names: Iterable[str], owner: str, server_name: str) -> list[str]:
+    """Bare scope names narrowed to one server, sorted (how shares hold them)."""
+    flt = server_filter(owner, server_name)
+    return sorted(f"{name}!{flt}" for name in names)
+
+
 class ScopeSet:
     """Expanded scopes indexed for fast checks."""
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, delete, insert, literal, select
+from sqlalchemy import Connection, String, bindparam, delete, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from hub.auth import scopes as sc
@@ -14,7 +14,10 @@ from hub.db import raw
 from hub.db.models import (
     Group,
     Role,
+    Server,
     Service,
+    Share,
+    User,
     group_role_map,
     service_role_map,
     user_group_map,
@@ -82,20 +85,36 @@ def set_service_admin(session: Session, service: Service, admin: bool) -> None:
 
 
 _USER_ID: Any = bindparam("user_id")
-# built once: SQLAlchemy then reuses their compiled form
+_NONE = literal(None, String)
+# built once: SQLAlchemy then reuses their compiled form. Rows are the
+# user's roles (group null), their groups with those groups' roles, and the
+# shares granted to the user or to one of their groups (owner set): a
+# share's scopes are bare names, narrowed here to its server.
 _USER_ROLES = raw.RawQuery(
-    select(Role.name, Role.scopes, literal(None, String).label("group"))
+    select(Role.name, Role.scopes, _NONE.label("group"), _NONE.label("owner"), _NONE.label("server"))
     .join(user_role_map, user_role_map.c.role_id == Role.id)
     .where(user_role_map.c.user_id == _USER_ID)
     .union_all(
-        select(Role.name, Role.scopes, Group.name.label("group"))
+        select(Role.name, Role.scopes, Group.name.label("group"), _NONE, _NONE)
         .select_from(user_group_map)
         .join(Group, Group.id == user_group_map.c.group_id)
         .join(group_role_map, group_role_map.c.group_id == Group.id, isouter=True)
         .join(Role, Role.id == group_role_map.c.role_id, isouter=True)
-        .where(user_group_map.c.user_id == _USER_ID)
+        .where(user_group_map.c.user_id == _USER_ID),
+        select(_NONE, Share.scopes, _NONE, User.name, Server.name)
+        .select_from(Share)
+        .join(Server, Server.id == Share.server_id)
+        .join(User, User.id == Server.user_id)
+        .where(
+            or_(
+                Share.user_id == _USER_ID,
+                Share.group_id.in_(
+                    select(user_group_map.c.group_id).where(user_group_map.c.user_id == _USER_ID)
+                ),
+            )
+        ),
     ),
-    (None, raw.json_value, None),
+    (None, raw.json_value, None, None, None),
 )
 _SERVICE_ROLES = raw.RawQuery(
     select(Role.scopes)
@@ -106,11 +125,19 @@ _SERVICE_ROLES = raw.RawQuery(
 
 
 def user_role_scopes(conn: Connection, user_id: int) -> tuple[set[str], set[str], set[str]]:
-    """(raw scopes, direct role names, group names) of a user, in one query."""
+    """(raw scopes, direct role names, group names) of a user, in one query.
+
+    The raw scopes include those of the shares the user was granted, directly
+    or through a group, so that a share counts (and a revoked one stops
+    counting) on the next request of any of the user's credentials.
+    """
     scopes: set[str] = set()
     roles: set[str] = set()
     groups: set[str] = set()
-    for role_name, role_scopes, group in _USER_ROLES.all(conn, {"user_id": user_id}):
+    for role_name, role_scopes, group, owner, server in _USER_ROLES.all(conn, {"user_id": user_id}):
+        if owner is not None:
+            scopes.update(sc.on_server(role_scopes or (), owner, server))
+            continue
         if role_scopes:
             scopes.update(role_scopes)
         if group is None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -200,3 +201,40 @@ class OAuthCode(Base):
     code_challenge: Mapped[str | None] = mapped_column(String(255), nullable=True)
     code_challenge_method: Mapped[str | None] = mapped_column(String(16), nullable=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class Share(Base):
+    """Scopes on one server, granted to one user or one group.
+
+    ``scopes`` holds bare scope names: the ``!server=`` filter is always the
+    share's own server, so it is added when the scopes are read, and a renamed
+    owner or server keeps its shares.
+    """
+
+    __tablename__ = "shares"
+    __table_args__ = (
+        UniqueConstraint("server_id", "user_id", name="uq_shares_server_id_user_id"),
+        UniqueConstraint("server_id", "group_id", name="uq_shares_server_id_group_id"),
+        CheckConstraint("(user_id IS NULL) != (group_id IS NULL)", name="ck_shares_one_receiver"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_id: Mapped[int] = mapped_column(_fk("servers"), index=True)
+    user_id: Mapped[int | None] = mapped_column(_fk("users"), nullable=True, index=True)
+    group_id: Mapped[int | None] = mapped_column(_fk("groups"), nullable=True, index=True)
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ShareCode(Base):
+    """A secret any user can exchange for a share of one server; stored hashed."""
+
+    __tablename__ = "share_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_id: Mapped[int] = mapped_column(_fk("servers"), index=True)
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    hashed: Mapped[str] = mapped_column(String(255), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    exchange_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_exchanged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

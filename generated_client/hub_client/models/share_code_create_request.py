@@ -23,19 +23,28 @@ class ShareCodeCreateRequest:
         {'expires_in': 3600}
 
     Attributes:
-        scopes (list[str] | Unset):
-        expires_in (int | Unset): Lifetime in seconds (default one day).
+        scopes (list[str] | None | Unset): As for a share (default `access:servers`).
+        expires_in (int | None | Unset): Lifetime in seconds (default one day).
     """
 
-    scopes: list[str] | Unset = UNSET
-    expires_in: int | Unset = UNSET
+    scopes: list[str] | None | Unset = UNSET
+    expires_in: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        scopes: list[str] | Unset = UNSET
-        if not isinstance(self.scopes, Unset):
+        scopes: list[str] | None | Unset
+        if isinstance(self.scopes, Unset):
+            scopes = UNSET
+        elif isinstance(self.scopes, list):
             scopes = self.scopes
 
-        expires_in = self.expires_in
+        else:
+            scopes = self.scopes
+
+        expires_in: int | None | Unset
+        if isinstance(self.expires_in, Unset):
+            expires_in = UNSET
+        else:
+            expires_in = self.expires_in
 
         field_dict: dict[str, Any] = {}
 
@@ -50,9 +59,32 @@ class ShareCodeCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        scopes = cast(list[str], d.pop("scopes", UNSET))
 
-        expires_in = d.pop("expires_in", UNSET)
+        def _parse_scopes(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                scopes_type_0 = cast(list[str], data)
+
+                return scopes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        scopes = _parse_scopes(d.pop("scopes", UNSET))
+
+        def _parse_expires_in(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        expires_in = _parse_expires_in(d.pop("expires_in", UNSET))
 
         share_code_create_request = cls(
             scopes=scopes,

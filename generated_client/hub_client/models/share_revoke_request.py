@@ -17,28 +17,34 @@ T = TypeVar("T", bound="ShareRevokeRequest")
 
 @_attrs_define
 class ShareRevokeRequest:
-    """Whose access to revoke, and which scopes (all when omitted). Exactly one of `user` and `group`.
+    """Whose access to revoke, and which scopes (all of them when the list
+    is empty or absent). Exactly one of `user` and `group`.
 
-    Example:
-        {'user': 'bob'}
+        Example:
+            {'user': 'bob'}
 
-    Attributes:
-        user (str | Unset):
-        group (str | Unset):
-        scopes (list[str] | Unset):
+        Attributes:
+            user (str | Unset):
+            group (str | Unset):
+            scopes (list[str] | None | Unset):
     """
 
     user: str | Unset = UNSET
     group: str | Unset = UNSET
-    scopes: list[str] | Unset = UNSET
+    scopes: list[str] | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         user = self.user
 
         group = self.group
 
-        scopes: list[str] | Unset = UNSET
-        if not isinstance(self.scopes, Unset):
+        scopes: list[str] | None | Unset
+        if isinstance(self.scopes, Unset):
+            scopes = UNSET
+        elif isinstance(self.scopes, list):
+            scopes = self.scopes
+
+        else:
             scopes = self.scopes
 
         field_dict: dict[str, Any] = {}
@@ -60,7 +66,22 @@ class ShareRevokeRequest:
 
         group = d.pop("group", UNSET)
 
-        scopes = cast(list[str], d.pop("scopes", UNSET))
+        def _parse_scopes(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                scopes_type_0 = cast(list[str], data)
+
+                return scopes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        scopes = _parse_scopes(d.pop("scopes", UNSET))
 
         share_revoke_request = cls(
             user=user,

@@ -61,11 +61,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -91,7 +86,9 @@ def sync_detailed(
 ) -> Response[Any | Error]:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -133,7 +130,9 @@ def sync(
 ) -> Any | Error | None:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -170,7 +169,9 @@ async def asyncio_detailed(
 ) -> Response[Any | Error]:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -210,7 +211,9 @@ async def asyncio(
 ) -> Any | Error | None:
     """Revoke share codes
 
-     Revokes the code given by `code` or `id`, or all codes of the server when neither is given.
+     Revokes the code given by `code` or `id` (`404` when none of this
+    server's codes matches), or all codes of the server when neither is
+    given.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

@@ -61,11 +61,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -90,7 +85,9 @@ def sync_detailed(
 ) -> Response[Error | SharePage]:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -129,7 +126,9 @@ def sync(
 ) -> Error | SharePage | None:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -163,7 +162,9 @@ async def asyncio_detailed(
 ) -> Response[Error | SharePage]:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -200,7 +201,9 @@ async def asyncio(
 ) -> Error | SharePage | None:
     """List shares of an owner's servers
 
-     Every share granting access to any of `owner`'s servers.
+     Every share granting access to any of `owner`'s servers, oldest
+    first. Always a page (`items`, `_pagination`); the pagination media
+    type only lowers the default page size.
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

@@ -64,11 +64,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -97,15 +92,17 @@ def sync_detailed(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,15 +136,17 @@ def sync(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,15 +175,17 @@ async def asyncio_detailed(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,15 +217,17 @@ async def asyncio(
 
      Removes the listed scopes (or, without `scopes`, the whole share) from
     one user's or group's share. Answers the remaining share, or an empty
-    object when nothing remains.
+    object when nothing remains (also for an unknown user or group).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
             characters, no whitespace at either end.
              Example: alice.
         server_name (str):
-        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all when omitted).
-            Exactly one of `user` and `group`. Example: {'user': 'bob'}.
+        body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
+            list
+            is empty or absent). Exactly one of `user` and `group`.
+             Example: {'user': 'bob'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -68,11 +68,6 @@ def _parse_response(
 
         return response_413
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -100,7 +95,9 @@ def sync_detailed(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -141,7 +138,9 @@ def sync(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -177,7 +176,9 @@ async def asyncio_detailed(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -216,7 +217,9 @@ async def asyncio(
     """Issue a share code
 
      Issues a code that any user can exchange for a share of this server.
-    The code is in the response only; it is stored hashed.
+    The code is in the response only; it is stored hashed. It expires
+    after `expires_in` seconds (one day by default). Scopes follow the
+    rules of a share (`403` for a scope the requester does not hold).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control

@@ -64,11 +64,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
-    if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
-
-        return response_501
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -94,8 +89,14 @@ def sync_detailed(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -103,7 +104,11 @@ def sync_detailed(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,8 +141,14 @@ def sync(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -145,7 +156,11 @@ def sync(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,8 +188,14 @@ async def asyncio_detailed(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -182,7 +203,11 @@ async def asyncio_detailed(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,8 +238,14 @@ async def asyncio(
     """Grant access to a server
 
      Grants a user or a group scopes on this server (default:
-    `access:servers`). The requester must hold every scope it grants.
-    Granting again adds the new scopes to the existing share.
+    `access:servers`); every scope is narrowed to the server
+    (`!server=owner/name`). Granting again adds the new scopes to the
+    existing share. `400`: not exactly one of `user` and `group`, an
+    unknown scope, another filter, or no such user or group. `403`: the
+    requester does not hold a scope it grants on this server, or cannot
+    read the receiver's name (`read:users:name`, `read:groups:name`).
+    `404`: no such server. The default server's path ends in a slash
+    (`/shares/alice/`).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, no control
@@ -222,7 +253,11 @@ async def asyncio(
              Example: alice.
         server_name (str):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
-            and `group`. Example: {'user': 'bob', 'scopes': ['access:servers']}.
+            and
+            `group`. Scopes are bare (`access:servers`) or carry this server's
+            filter (`access:servers!server=alice/`); an empty or absent list
+            means `access:servers`.
+             Example: {'user': 'bob', 'scopes': ['access:servers']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

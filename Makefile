@@ -42,7 +42,7 @@ run: install
 
 ## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
 test: install system-tools lint spec-check client-check ts-check go-check postgres
-	$(BIN)/pytest; status=$$?; \
+	$(BIN)/pytest -n 2; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
 

@@ -193,6 +193,8 @@ def base_config(db_url: str) -> Config:
     c.JupyterHub.api_tokens = {ADMIN_TOKEN: "admin"}
     c.JupyterHub.cookie_secret = "ab" * 32
     c.Authenticator.admin_users = {"admin"}
+    # starts answer 201 once ready; a loaded machine (two workers) can take more than 10 s
+    c.JupyterHub.slow_spawn_timeout = 60
     if _PROXY is not None:
         c.ConfigurableHTTPProxy.should_start = False
         c.ConfigurableHTTPProxy.api_url = _PROXY.api_url

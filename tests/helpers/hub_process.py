@@ -25,7 +25,9 @@ class HubProcess:
             f"c.JupyterHub.api_tokens = {{{ADMIN_TOKEN!r}: 'admin'}}\n"
             "c.Authenticator.admin_users = {'admin'}\n"
             "c.JupyterHub.allow_named_servers = True\n"
-            "c.Spawner.poll_interval = 0.5\n" + extra
+            "c.Spawner.poll_interval = 0.5\n"
+            # a loaded machine (the suite runs on two workers) can take more than the default 10 s
+            "c.JupyterHub.slow_spawn_timeout = 60\n" + extra
         )
         self.proc: subprocess.Popen[bytes] | None = None
         self.api = httpx.Client(

@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from hub.auth import scopes as sc
 from hub.auth.identity import Identity
-from hub.db.models import Group, User, user_group_map
+from hub.core import groups as groups_core
 from hub.errors import Forbidden, NotFound
 
 NO_ACCESS = "No access to resources or resources not found"
@@ -42,16 +42,6 @@ def resource_of(requirement: Requirement, params: Mapping[str, Any]) -> tuple[st
     if kind == "owner":
         return "user", str(params["owner"])
     return None
-
-
-def user_groups(conn: Connection, name: str) -> frozenset[str]:
-    rows = conn.execute(
-        select(Group.name)
-        .join(user_group_map, user_group_map.c.group_id == Group.id)
-        .join(User, User.id == user_group_map.c.user_id)
-        .where(User.name == name)
-    )
-    return frozenset(rows.scalars())
 
 
 def check(
@@ -85,7 +75,7 @@ def check(
         return
     if kind in ("user", "server") and any(f[0] == "group" for f in filters):
         owner = name.split("/", 1)[0]
-        groups = user_groups(conn, owner)
+        groups = groups_core.names_of_member(conn, owner)
         if any(sc.filter_matches(f, kind, name, lambda _u: groups) for f in filters):
             return
     raise NotFound(NO_ACCESS)

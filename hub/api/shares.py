@@ -14,6 +14,7 @@ from hub.api import models
 from hub.api.common import current_page
 from hub.api.context import ctx
 from hub.api.pagination import wrap
+from hub.core import groups as groups_core
 from hub.core import shares as core
 from hub.errors import BadRequest
 
@@ -48,7 +49,7 @@ def _holds_on(ref: core.ServerRef) -> core.Holds:
     filtered-scope rule: unfiltered, that server, its owner or a group of the owner)."""
     c = ctx()
     me = c.me()
-    groups = core.user_groups(c.session, ref.owner)
+    groups = groups_core.names_of_member(c.session, ref.owner)
     return lambda scope: me.applies(scope, "server", ref.full_name, groups)
 
 
@@ -56,7 +57,7 @@ def _may_name(kind: str, name: str) -> bool:
     c = ctx()
     me = c.me()
     if kind == "user":
-        return me.applies("read:users:name", "user", name, core.user_groups(c.session, name))
+        return me.applies("read:users:name", "user", name, groups_core.names_of_member(c.session, name))
     return me.applies("read:groups:name", "group", name)
 
 

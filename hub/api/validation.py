@@ -10,7 +10,7 @@ the value, without the JSON Schema dump that jsonschema's own message carries
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
@@ -30,15 +30,22 @@ _COMPILED: dict[int, tuple[dict[str, Any], Any]] = {}
 _LIMIT = 10000
 
 
-def _validator(param: dict[str, Any]) -> Any:
-    hit = _COMPILED.get(id(param))
-    if hit is not None and hit[0] is param:
+def _compiled(spec: dict[str, Any], make: Callable[[], Any]) -> Any:
+    """The validator compiled for this part of the spec, made once."""
+    hit = _COMPILED.get(id(spec))
+    if hit is not None and hit[0] is spec:
         return hit[1]
     if len(_COMPILED) > _LIMIT:
         _COMPILED.clear()
-    validator = Draft4Validator(param.get("schema", param), format_checker=draft4_format_checker)
-    _COMPILED[id(param)] = (param, validator)
+    validator = make()
+    _COMPILED[id(spec)] = (spec, validator)
     return validator
+
+
+def _validator(param: dict[str, Any]) -> Any:
+    return _compiled(
+        param, lambda: Draft4Validator(param.get("schema", param), format_checker=draft4_format_checker)
+    )
 
 
 class CachedParameterValidator(ParameterValidator):  # type: ignore[misc]
@@ -95,14 +102,9 @@ class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
 
 
 def _body_validator(schema: dict[str, Any]) -> Any:
-    hit = _COMPILED.get(id(schema))
-    if hit is not None and hit[0] is schema:
-        return hit[1]
-    if len(_COMPILED) > _LIMIT:
-        _COMPILED.clear()
-    validator = Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-    _COMPILED[id(schema)] = (schema, validator)
-    return validator
+    return _compiled(
+        schema, lambda: Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    )
 
 
 VALIDATORS = {

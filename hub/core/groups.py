@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
 from hub.db.models import Group, User, user_group_map
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.names import valid_name
+
+
+def names_of_member(conn: Connection | Session, user: str) -> frozenset[str]:
+    """The names of the groups ``user`` belongs to."""
+    rows = conn.execute(
+        select(Group.name)
+        .join(user_group_map, user_group_map.c.group_id == Group.id)
+        .join(User, User.id == user_group_map.c.user_id)
+        .where(User.name == user)
+    )
+    return frozenset(rows.scalars())
 
 
 def by_name(session: Session, name: str) -> Group | None:

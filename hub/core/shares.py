@@ -108,16 +108,6 @@ def owner_id(session: Session, owner: str) -> int:
     return found
 
 
-def user_groups(session: Session, user: str) -> frozenset[str]:
-    rows = session.execute(
-        select(Group.name)
-        .join(user_group_map, user_group_map.c.group_id == Group.id)
-        .join(User, User.id == user_group_map.c.user_id)
-        .where(User.name == user)
-    )
-    return frozenset(rows.scalars())
-
-
 def bare_scopes(scopes: Sequence[str] | None, owner: str, server_name: str) -> list[str] | None:
     """Scope names without their filter, or None for an empty or absent list.
 

@@ -63,11 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as e:
         print(e, file=sys.stderr)
         return 1
-    if args.command == "token":
-        return _token(config, args)
-    if args.command == "upgrade-db":
-        return _upgrade(config)
-    return serve(config, validate_responses=args.validate_responses)
+    from hub.plugins.loader import PluginLoadError
+
+    try:
+        if args.command == "token":
+            return _token(config, args)
+        if args.command == "upgrade-db":
+            return _upgrade(config)
+        return serve(config, validate_responses=args.validate_responses)
+    except PluginLoadError as e:
+        print(f"configuration error: {e}", file=sys.stderr)
+        return 1
 
 
 def serve(config: object, validate_responses: bool = False) -> int:

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
-from traitlets import Bool, Dict, Float, Integer, List, Unicode, Union
+from traitlets import Any, Bool, Dict, Float, Integer, List, Unicode, Union
 from traitlets.config import Config, Configurable, LoggingConfigurable
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -118,13 +118,15 @@ class JupyterHub(LoggingConfigurable):
     ).tag(config=True)
 
     # --- classes
-    authenticator_class = Unicode(
+    authenticator_class = Any(
         "pam",
-        help="Authenticator: import path or short name ('pam', the default, or 'dummy').",
+        help="Authenticator: a class, an import path or a short name ('pam', the default, 'dummy', "
+        "or an entry point of JupyterHub's plugins such as 'generic-oauth').",
     ).tag(config=True)
-    spawner_class = Unicode(
+    spawner_class = Any(
         "localprocess",
-        help="Spawner: import path or short name ('localprocess', 'simple').",
+        help="Spawner: a class, an import path or a short name ('localprocess', 'simple', "
+        "or an entry point of JupyterHub's plugins such as 'kubespawner').",
     ).tag(config=True)
 
     # --- servers (used once servers are implemented)
@@ -193,21 +195,50 @@ def load_config(path: str | None) -> Config:
 
 
 def warn_unknown(config: Config) -> list[str]:
-    """Warn about sections and keys nothing here reads; return the warnings."""
-    known = {cls.__name__: cls for cls in CLASSES}
+    """Warn about sections and keys nothing here reads; return the warnings.
+
+    The sections of the configured spawner and authenticator classes, and of
+    their base classes, are read by those classes (``c.KubeSpawner``,
+    ``c.GenericOAuthenticator``, JupyterHub's own ``c.Spawner`` keys).
+    """
+    known: dict[str, set[str]] = {}
+    for cls in [*CLASSES, *configured_classes(config)]:
+        known.setdefault(cls.__name__, set()).update(cls.class_trait_names(config=True))
     warnings = []
     for section, values in config.items():
         if not isinstance(values, Config):
             continue
-        cls = known.get(section)
-        if cls is None:
+        traits = known.get(section)
+        if traits is None:
             if section not in RESERVED_SECTIONS:
                 warnings.append(f"Config section {section} is not used by this hub; ignored")
             continue
-        traits = set(cls.class_trait_names(config=True))
         for key in values:
             if key not in traits:
                 warnings.append(f"Config option {section}.{key} is not recognized; ignored")
     for message in warnings:
         log.warning(message)
     return warnings
+
+
+def configured_classes(config: Config) -> list[type[Configurable]]:
+    """The configurable classes along the MROs of the configured spawner and
+    authenticator (none when a name does not resolve: starting the hub reports that)."""
+    from hub.auth.authenticators import SHORT_NAMES as AUTHENTICATORS
+    from hub.plugins.loader import PluginLoadError, config_classes, resolve_class
+    from hub.spawners.local import SHORT_NAMES as SPAWNERS
+
+    section = config.get("JupyterHub", {})
+    traits = JupyterHub.class_traits()
+    found: list[type[Configurable]] = []
+    for name, kind, native in (
+        ("spawner_class", "spawner", SPAWNERS),
+        ("authenticator_class", "authenticator", AUTHENTICATORS),
+    ):
+        value = section.get(name, traits[name].default_value)
+        try:
+            cls = resolve_class(value, kind, native)  # type: ignore[arg-type]
+        except PluginLoadError:
+            continue
+        found.extend(config_classes(cls))
+    return found

@@ -8,12 +8,11 @@ worker must know lives in the database.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import anyio
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from hub.core import oauth, servers, shares, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
+from hub.plugins.loader import resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
 from hub.web.sessions import Sessions
@@ -34,23 +34,15 @@ T = TypeVar("T")
 log = logging.getLogger("hub")
 
 
-def import_class(spec: str, short_names: dict[str, type[Any]]) -> type[Any]:
-    if spec in short_names:
-        return short_names[spec]
-    module, _, name = spec.rpartition(".")
-    if not module:
-        raise ValueError(f"not an import path or known short name: {spec!r}")
-    cls: type[Any] = getattr(importlib.import_module(module), name)
-    return cls
-
-
 class Hub:
     def __init__(self, config: Config | None = None, *, validate_responses: bool = False) -> None:
         self.config = config or Config()
         self.settings = JupyterHub(config=self.config)
-        auth_cls = import_class(self.settings.authenticator_class, authenticators.SHORT_NAMES)
+        auth_cls = resolve_class(
+            self.settings.authenticator_class, "authenticator", authenticators.SHORT_NAMES
+        )
         self.authenticator: authenticators.Authenticator = auth_cls(config=self.config)
-        self.spawner_class = import_class(self.settings.spawner_class, spawners.SHORT_NAMES)
+        self.spawner_class = resolve_class(self.settings.spawner_class, "spawner", spawners.SHORT_NAMES)
         self.spawner = self.spawner_class(config=self.config)
         self.db = Database(self.settings.db_url)
         self.verified_tokens = tokens.VerifiedTokens()

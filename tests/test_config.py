@@ -2,6 +2,7 @@
 
 import logging
 
+import pytest
 from traitlets.config import Config
 
 from hub.config import load_config, warn_unknown
@@ -115,3 +116,58 @@ def test_bind_url_path_sets_the_prefix(make_hub):
     server = api.get("/users/alice", params={"include_stopped_servers": "1"}).json()["servers"][""]
     assert server["url"] == "/jh/user/alice/"
     assert server["progress_url"] == "/jh/hub/api/users/alice/server/progress"
+
+
+def test_plugin_classes_are_found_as_jupyterhub_finds_them():
+    from hub.auth.authenticators import SHORT_NAMES, DummyAuthenticator
+    from hub.plugins.loader import PluginLoadError, is_jupyterhub_plugin, resolve_class
+
+    def find(value):
+        return resolve_class(value, "authenticator", SHORT_NAMES)
+
+    assert find("dummy") is DummyAuthenticator, "native short names first"
+    assert find(DummyAuthenticator) is DummyAuthenticator
+    assert find("hub.auth.authenticators:DummyAuthenticator") is DummyAuthenticator
+    # an entry point that only JupyterHub's package registers
+    shared = find("shared-password")
+    assert shared.__name__ == "SharedPasswordAuthenticator"
+    assert is_jupyterhub_plugin(shared, "authenticator")
+    assert not is_jupyterhub_plugin(DummyAuthenticator, "authenticator")
+    for bad, message in [
+        ("no-such-name", "no such short name"),
+        ("no_such_module.Thing", "cannot import no_such_module"),
+        ("hub.auth.authenticators.Nothing", "has no Nothing"),
+        ("hub.auth.authenticators.SHORT_NAMES", "is not a class"),
+        ("", "must be a class"),
+    ]:
+        with pytest.raises(PluginLoadError, match=message):
+            find(bad)
+
+
+def test_a_plugin_class_reads_its_own_sections(tmp_path, caplog):
+    path = tmp_path / "jupyterhub_config.py"
+    path.write_text(
+        "c.JupyterHub.authenticator_class = 'shared-password'\n"
+        "c.SharedPasswordAuthenticator.user_password = 'x' * 16\n"
+        "c.SharedPasswordAuthenticator.no_such_key = 1\n"
+        "c.Authenticator.admin_users = {'alice'}\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="hub.config"):
+        load_config(str(path))
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["Config option SharedPasswordAuthenticator.no_such_key is not recognized; ignored"]
+
+
+def test_a_class_that_does_not_import_stops_the_hub_with_a_message(tmp_path, capsys):
+    from hub.cli import main
+
+    path = tmp_path / "jupyterhub_config.py"
+    path.write_text(
+        f"c.JupyterHub.spawner_class = 'no_such_package.Spawner'\nc.JupyterHub.db_url = 'sqlite:///{tmp_path}/x.sqlite'\n"
+    )
+    assert main(["-f", str(path), "upgrade-db"]) in (0, 1)
+    assert main(["-f", str(path), "token", "admin"]) == 1
+    assert (
+        "c.JupyterHub.spawner_class = 'no_such_package.Spawner': cannot import no_such_package"
+        in capsys.readouterr().err
+    )

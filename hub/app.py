@@ -157,10 +157,18 @@ class AllowedMethods:
         return None
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def http_error_handler(allowed: AllowedMethods) -> Any:
     def http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
         headers = dict(exc.headers or {})
+        if exc.status_code == 404:
+            bad = next((ch for ch in str(request.scope.get("path", "")) if _CONTROL.match(ch)), None)
+            if bad is not None:
+                # the router matches no segment holding one; say why, as for names
+                return _error(400, f"Invalid character {bad!r} in the path: names hold no control characters")
         if exc.status_code == 405:
             methods = allowed(request.url.path)
             if methods:

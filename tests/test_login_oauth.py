@@ -131,6 +131,7 @@ def test_oauth_refuses_users_without_the_access_scope(make_hub):
 
 def test_oauth_refuses_a_wrong_redirect_uri_and_unknown_clients(make_hub):
     client = make_hub(with_web_service()).client
+    log_in(client, "alice")
     path, params = authorize_url(redirect_uri="https://evil.example/cb")
     r = client.get(path, params=params)
     assert (r.status_code, r.json()["message"]) == (400, "Mismatching redirect URI.")
@@ -145,6 +146,35 @@ def test_oauth_scope_outside_the_clients_allowed_ones_is_an_error_redirect(make_
     r = client.get(path, params=params, follow_redirects=False)
     query = parse_qs(urlsplit(r.headers["location"]).query)
     assert query["error"] == ["invalid_scope"] and query["state"] == ["st4te"]
+
+
+def test_a_visitor_who_is_not_logged_in_logs_in_first_whatever_the_parameters(make_hub):
+    client = make_hub(with_web_service()).client
+    path, good = authorize_url()
+    for params in [
+        good,
+        {},
+        {**good, "client_id": "service-nope"},
+        {**good, "redirect_uri": "https://evil.example/cb"},
+        {**good, "response_type": "token"},
+        {"client_id": "service-web"},
+    ]:
+        r = client.get(path, params=params, follow_redirects=False)
+        assert r.status_code == 302, params
+        login = urlsplit(r.headers["location"])
+        assert login.path == "/hub/login"
+        back = parse_qs(login.query)["next"][0]
+        assert parse_qs(urlsplit(back).query) == {k: [v] for k, v in params.items()}
+    # once logged in, the same requests are checked
+    log_in(client, "alice")
+    for params, message in [
+        ({}, "Missing client_id"),
+        ({"client_id": "service-web"}, "Missing response_type"),
+        ({**good, "response_type": "token"}, "Unsupported response_type: 'token' (only 'code')"),
+        ({**good, "client_id": "service-nope"}, "No such client: service-nope"),
+    ]:
+        r = client.get(path, params=params, follow_redirects=False)
+        assert (r.status_code, r.json()["message"]) == (400, message)
 
 
 def test_pkce_verifier_must_match(make_hub):

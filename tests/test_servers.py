@@ -159,6 +159,35 @@ def test_a_server_that_never_answers_times_out_and_is_killed(make_live_hub, tmp_
     assert not pid_alive(int(pidfile.read_text()))
 
 
+def test_a_start_that_a_stop_cancels_answers_409(make_live_hub, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pidfile = tmp_path / "pid"
+
+    def silent(c):
+        c.Spawner.cmd = [
+            sys.executable,
+            "-c",
+            f"import os,time; open({str(pidfile)!r},'w').write(str(os.getpid())); time.sleep(60)",
+        ]
+        c.Spawner.http_timeout = 30
+        c.JupyterHub.slow_spawn_timeout = 30
+
+    api = make_live_hub(silent)
+    api.post("/users", json={"usernames": ["alice"]})
+    with ThreadPoolExecutor(1) as pool:
+        start = pool.submit(api.post, "/users/alice/server")
+        for _ in range(100):
+            if pidfile.exists():
+                break
+            time.sleep(0.1)
+        assert api.delete("/users/alice/server").status_code in (202, 204)
+        r = start.result(timeout=30)
+    assert (r.status_code, r.json()["message"]) == (409, "The start of alice was cancelled by a stop request")
+    assert not pid_alive(int(pidfile.read_text()))
+    assert api.get("/users/alice").json()["server"] is None
+
+
 def test_a_server_killed_behind_the_hubs_back_is_reported_stopped(make_live_hub, proxy):
     api = make_live_hub(named)
     api.post("/users", json={"usernames": ["alice"]})
@@ -250,6 +279,21 @@ def test_switching_to_a_proxy_that_does_not_answer_is_refused(api, proxy):
     assert api.get("/proxy").json()["/"]["data"]["hub"] is True
 
 
+def test_switching_proxies_while_others_read_the_routes_is_never_a_500(make_live_hub):
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = make_live_hub()
+
+    def call(i: int) -> int:
+        if i % 2:
+            return api.patch("/proxy", json={}).status_code
+        return api.get("/proxy").status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(call, range(60)))
+    assert set(statuses) == {200}, statuses
+
+
 def test_shutdown_stops_the_servers(make_live_hub):
     api = make_live_hub()
     api.post("/users", json={"usernames": ["alice"]})
@@ -328,3 +372,27 @@ def test_a_long_user_name_gets_a_server_and_its_oauth_client(make_live_hub):
     api.post("/users", json={"usernames": [name]})
     assert api.post(f"/users/{name}/server").status_code == 201
     assert api.delete(f"/users/{name}/server").status_code == 204
+
+
+def test_the_default_server_answers_put_and_patch_as_jupyterhub(make_hub):
+    api = make_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.put("/users/alice/server", json={})
+    assert (r.status_code, r.json()["message"]) == (409, "User alice already has a default server")
+    assert api.put("/users/nobody/server").status_code == 404
+    # the stopped default server can be given a display name
+    r = api.patch("/users/alice/server", json={"display_name": "Main"})
+    assert r.status_code == 200 and (r.json()["name"], r.json()["display_name"]) == ("", "Main")
+    assert api.get("/users/alice/server").json()["display_name"] == "Main"
+
+
+def test_an_empty_display_name_is_none_given(make_hub):
+    api = make_hub(named)
+    api.post("/users", json={"usernames": ["alice"]})
+    r = api.put("/users/alice/servers/gpu", json={"display_name": ""})
+    assert r.status_code == 201
+    assert (r.json()["display_name"], r.json()["user_options"]) == ("gpu", {})
+    api.patch("/users/alice/servers/gpu", json={"display_name": "GPU"})
+    r = api.patch("/users/alice/servers/gpu", json={"display_name": ""})
+    assert r.status_code == 200 and r.json()["display_name"] == "GPU"
+    assert api.put("/users/alice/servers/cpu").json()["user_options"] == {}

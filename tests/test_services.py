@@ -67,6 +67,24 @@ def test_admin_service(make_hub):
     assert api.get("/services/boss").json()["admin"] is True
 
 
+def test_the_admin_role_makes_a_service_an_admin(make_hub):
+    def configure(c):
+        c.JupyterHub.services = [{"name": "boss", "api_token": "boss-token-12"}]
+        c.JupyterHub.load_roles = [{"name": "admin", "services": ["boss"], "users": ["admin"]}]
+
+    api = make_hub(configure)
+    boss = "boss-token-12"
+    assert api.get("/services/boss").json()["admin"] is True
+    assert api.get("/user", token=boss).json()["admin"] is True
+    # what only an admin may do: make admins, promote, demote
+    made = api.post("/users", token=boss, json={"usernames": ["ann"], "admin": True})
+    assert made.status_code == 201 and made.json()[0]["admin"] is True
+    assert api.post("/users/ben", token=boss, json={"admin": True}).json()["admin"] is True
+    api.post("/users/cy", token=boss)
+    assert api.patch("/users/cy", token=boss, json={"admin": True}).json()["admin"] is True
+    assert api.patch("/users/cy", token=boss, json={"admin": False}).json()["admin"] is False
+
+
 def test_service_tokens_config(make_hub):
     api = make_hub(lambda c: setattr(c.JupyterHub, "service_tokens", {"svc-token-123": "svc"}))
     assert api.get("/user", token="svc-token-123").json()["name"] == "svc"

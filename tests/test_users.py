@@ -82,6 +82,14 @@ def test_rename_user(api):
     assert api.get("/user", token=token).json()["name"] == "alicia"
 
 
+def test_an_empty_patch_changes_nothing(api):
+    api.post("/users", json={"usernames": ["alice"]})
+    before = api.get("/users/alice").json()
+    r = api.patch("/users/alice", json={})
+    assert r.status_code == 200 and r.json() == before
+    assert api.patch("/users/nobody", json={}).status_code == 404
+
+
 def test_make_and_unmake_admin(api):
     api.post("/users", json={"usernames": ["alice"]})
     token = api.new_token("alice")

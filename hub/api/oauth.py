@@ -61,23 +61,28 @@ def _with_query(url: str, **params: str | None) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(kept)
 
 
+def _browser_user() -> User | None:
+    """The user logged in to the hub in this browser, if any."""
+    c = ctx()
+    cookie_id = c.hub.sessions.cookie_id(c.request.cookies)
+    return users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
+
+
 def _authorization(
     client_id: str, redirect_uri: str, scope: str | None
-) -> tuple[OAuthClient, User | None, list[str] | str]:
-    """The client, the logged-in user (or None) and the scopes asked (or an error)."""
+) -> tuple[OAuthClient, list[str] | str]:
+    """The client and the scopes asked (or an error)."""
     c = ctx()
     found = oauth_core.client(c.session, client_id)
     if found is None:
         raise BadRequest(f"No such client: {client_id}")
     if redirect_uri != found.redirect_uri:
         raise BadRequest("Mismatching redirect URI.")
-    cookie_id = c.hub.sessions.cookie_id(c.request.cookies)
-    user = users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
     try:
         scopes: list[str] | str = oauth_core.requested_scopes(found, scope)
     except ValueError as e:
         scopes = str(e)
-    return found, user, scopes
+    return found, scopes
 
 
 def _check_access(client: OAuthClient, user: User) -> None:
@@ -103,19 +108,31 @@ def _issue(client: OAuthClient, user: User, scopes: list[str], redirect_uri: str
 
 
 def get_oauth_authorize(
-    client_id: str,
-    response_type: str,
-    redirect_uri: str,
+    client_id: str | None = None,
+    response_type: str | None = None,
+    redirect_uri: str | None = None,
     state: str | None = None,
     scope: str | None = None,
     code_challenge: str | None = None,
     code_challenge_method: str | None = None,
 ) -> Any:
     c = ctx()
-    found, user, scopes = _authorization(client_id, redirect_uri, scope)
+    user = _browser_user()
     if user is None:
-        here = str(c.request.url.path) + "?" + str(c.request.url.query)
+        # log in first, whatever the parameters: they are checked on the way back
+        here = str(c.request.url.path) + ("?" + c.request.url.query if c.request.url.query else "")
         return _redirect(f"{c.hub.hub_prefix}login?next={quote(here, safe='')}")
+    for name, value in (
+        ("client_id", client_id),
+        ("response_type", response_type),
+        ("redirect_uri", redirect_uri),
+    ):
+        if not value:
+            raise BadRequest(f"Missing {name}")
+    if response_type != "code":
+        raise BadRequest(f"Unsupported response_type: {response_type!r} (only 'code')")
+    assert client_id is not None and redirect_uri is not None
+    found, scopes = _authorization(client_id, redirect_uri, scope)
     if isinstance(scopes, str):
         return _redirect(
             _with_query(redirect_uri, error="invalid_scope", error_description=scopes, state=state)
@@ -159,7 +176,8 @@ def post_oauth_authorize(
         c.request.cookies, str(body.get("_xsrf") or "")
     ):
         raise Forbidden("XSRF check failed: reload the page and try again")
-    found, user, scopes = _authorization(client_id, redirect_uri, scope)
+    found, scopes = _authorization(client_id, redirect_uri, scope)
+    user = _browser_user()
     if user is None:
         raise Forbidden("Log in first")
     if isinstance(scopes, str):

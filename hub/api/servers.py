@@ -67,6 +67,14 @@ async def delete_user_server(name: str, body: Any = None) -> Any:
     return await _stop(name, "", body)
 
 
+def put_user_server(name: str, body: Any = None) -> Any:
+    return put_user_server_name(name, "", body)
+
+
+def patch_user_server(name: str, body: dict[str, Any]) -> Any:
+    return patch_user_server_name(name, "", body)
+
+
 def get_user_server_name(name: str, server_name: str) -> Any:
     return _model(name, server_name)
 

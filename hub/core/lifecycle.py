@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from hub.core import oauth, servers, services
 from hub.db.models import Server
-from hub.errors import BadRequest, HubError
+from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
 from hub.spawners.base import Launch, Spawner, SpawnError
 
@@ -55,6 +55,10 @@ class Urls:
 
 #: limits used when stopping on the hub's own behalf (named servers always allowed)
 _ALL_NAMED = servers.Limits(True, 0, 0, 0)
+
+
+#: the reason a spawn that a stop cancelled ends with
+SPAWN_CANCELLED = "Spawn cancelled"
 
 
 class Lifecycle:
@@ -100,6 +104,8 @@ class Lifecycle:
         if not done:
             return 202
         error = await self.transact(lambda s: _error_of(s, plan.server_id))
+        if error == SPAWN_CANCELLED:
+            raise Conflict(f"The start of {servers.label(user, server_name)} was cancelled by a stop request")
         if error is not None:
             raise SpawnFailed(f"Spawn failed: {error}")
         return 201
@@ -151,7 +157,7 @@ class Lifecycle:
                 return
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
-            await self._abandon(sid, state, "Spawn cancelled")
+            await self._abandon(sid, state, SPAWN_CANCELLED)
             raise
         except Exception as e:  # the spawn failed: leave nothing behind
             if isinstance(e, SpawnError | TimeoutError) and str(e):

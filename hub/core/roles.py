@@ -236,3 +236,7 @@ def _set_members(session: Session, role: Role, spec: dict[str, Any], users_core:
             session.execute(
                 insert(service_role_map), [{"service_id": s.id, "role_id": role.id} for s in services]
             )
+        if role.name == "admin":
+            # holding the admin role is being an admin, for services as for users
+            for service in services:
+                service.admin = True

@@ -112,6 +112,8 @@ def _display_name(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise BadRequest("display_name must be a string")
+    if value == "":
+        return None  # as JupyterHub: an empty display name is no display name given
     checked = names.display_name(value)
     if checked is None:
         raise BadRequest(f"Invalid display_name: {value!r}")
@@ -299,7 +301,7 @@ def create_stopped(session: Session, user_name: str, server_name: str, body: Any
         user_id=user.id,
         name=server_name,
         display_name=display_name or server_name,
-        user_options=options or None,
+        user_options=options or {},
     )
     session.add(server)
     session.flush()

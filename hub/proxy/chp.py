@@ -66,6 +66,8 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
         self.token = self.auth_token or os.environ.get("CONFIGPROXY_AUTH_TOKEN", "") or secrets.token_hex(32)
         self.process: subprocess.Popen[bytes] | None = None
         self._client: httpx.AsyncClient | None = None
+        #: clients of proxies switched away from, closed a little later
+        self._retired: dict[asyncio.Task[None], httpx.AsyncClient] = {}
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -145,6 +147,10 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        for task, client in list(self._retired.items()):
+            task.cancel()
+            await client.aclose()
+        self._retired.clear()
         if stop_process and self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -166,9 +172,16 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
             self.api_url = api_url
         if auth_token:
             self.token = auth_token
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        old, self._client = self._client, None
+        if old is not None:
+            # requests in flight on the old client finish first (they time out after 10 s)
+            task = asyncio.create_task(self._close_later(old, 15))
+            self._retired[task] = old
+            task.add_done_callback(lambda done: self._retired.pop(done, None))
+
+    async def _close_later(self, client: httpx.AsyncClient, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await client.aclose()
 
     @staticmethod
     async def _probe(api_url: str, token: str) -> None:

@@ -11,7 +11,6 @@ from .default_server_delete_request import DefaultServerDeleteRequest
 from .empty import Empty
 from .error import Error
 from .get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
-from .get_oauth_authorize_response_type import GetOauthAuthorizeResponseType
 from .get_users_sort import GetUsersSort
 from .get_users_state import GetUsersState
 from .group import Group
@@ -107,7 +106,6 @@ __all__ = (
     "Empty",
     "Error",
     "GetOauthAuthorizeCodeChallengeMethod",
-    "GetOauthAuthorizeResponseType",
     "GetUsersSort",
     "GetUsersState",
     "Group",

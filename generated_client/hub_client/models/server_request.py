@@ -28,7 +28,8 @@ class ServerRequest:
             {'display_name': 'GPU', 'user_options': {'profile': 'gpu'}}
 
         Attributes:
-            display_name (str | Unset):
+            display_name (str | Unset): The name shown for the server: printable characters and single spaces, none at
+                either end. Empty means none given (a new server is shown by its name).
             user_options (None | ServerRequestUserOptionsType0 | Unset):
     """
 

@@ -16,14 +16,16 @@ T = TypeVar("T", bound="UserPatchRequest")
 
 @_attrs_define
 class UserPatchRequest:
-    """The changes to make.
+    """The changes to make (none, `{}`, changes nothing).
 
     Example:
         {'name': 'alice2', 'admin': True}
 
     Attributes:
-        name (str | Unset): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str | Unset): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         admin (bool | Unset): Whether the user is an admin.
     """

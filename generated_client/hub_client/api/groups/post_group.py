@@ -95,8 +95,10 @@ def sync_detailed(
      Creates one group, optionally with members.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
@@ -132,8 +134,10 @@ def sync(
      Creates one group, optionally with members.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
@@ -164,8 +168,10 @@ async def asyncio_detailed(
      Creates one group, optionally with members.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
@@ -199,8 +205,10 @@ async def asyncio(
      Creates one group, optionally with members.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.

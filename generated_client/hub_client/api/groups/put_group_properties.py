@@ -88,8 +88,10 @@ def sync_detailed(
      Replaces the group's properties with the body, a JSON object the hub stores but does not interpret.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
@@ -124,8 +126,10 @@ def sync(
      Replaces the group's properties with the body, a JSON object the hub stores but does not interpret.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
@@ -155,8 +159,10 @@ async def asyncio_detailed(
      Replaces the group's properties with the body, a JSON object the hub stores but does not interpret.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
@@ -189,8 +195,10 @@ async def asyncio(
      Replaces the group's properties with the body, a JSON object the hub stores but does not interpret.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 

@@ -10,16 +10,15 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
-from ...models.get_oauth_authorize_response_type import GetOauthAuthorizeResponseType
 from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     *,
-    client_id: str,
-    response_type: GetOauthAuthorizeResponseType,
-    redirect_uri: str,
+    client_id: str | Unset = UNSET,
+    response_type: str | Unset = UNSET,
+    redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
@@ -30,8 +29,7 @@ def _get_kwargs(
 
     params["client_id"] = client_id
 
-    json_response_type = response_type.value
-    params["response_type"] = json_response_type
+    params["response_type"] = response_type
 
     params["redirect_uri"] = redirect_uri
 
@@ -95,9 +93,9 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    client_id: str,
-    response_type: GetOauthAuthorizeResponseType,
-    redirect_uri: str,
+    client_id: str | Unset = UNSET,
+    response_type: str | Unset = UNSET,
+    redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
@@ -113,9 +111,9 @@ def sync_detailed(
     The user must hold the client's access scope.
 
     Args:
-        client_id (str):
-        response_type (GetOauthAuthorizeResponseType):
-        redirect_uri (str):
+        client_id (str | Unset):
+        response_type (str | Unset):
+        redirect_uri (str | Unset):
         state (str | Unset):
         scope (str | Unset):
         code_challenge (str | Unset):
@@ -149,9 +147,9 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    client_id: str,
-    response_type: GetOauthAuthorizeResponseType,
-    redirect_uri: str,
+    client_id: str | Unset = UNSET,
+    response_type: str | Unset = UNSET,
+    redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
@@ -167,9 +165,9 @@ def sync(
     The user must hold the client's access scope.
 
     Args:
-        client_id (str):
-        response_type (GetOauthAuthorizeResponseType):
-        redirect_uri (str):
+        client_id (str | Unset):
+        response_type (str | Unset):
+        redirect_uri (str | Unset):
         state (str | Unset):
         scope (str | Unset):
         code_challenge (str | Unset):
@@ -198,9 +196,9 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    client_id: str,
-    response_type: GetOauthAuthorizeResponseType,
-    redirect_uri: str,
+    client_id: str | Unset = UNSET,
+    response_type: str | Unset = UNSET,
+    redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
@@ -216,9 +214,9 @@ async def asyncio_detailed(
     The user must hold the client's access scope.
 
     Args:
-        client_id (str):
-        response_type (GetOauthAuthorizeResponseType):
-        redirect_uri (str):
+        client_id (str | Unset):
+        response_type (str | Unset):
+        redirect_uri (str | Unset):
         state (str | Unset):
         scope (str | Unset):
         code_challenge (str | Unset):
@@ -250,9 +248,9 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    client_id: str,
-    response_type: GetOauthAuthorizeResponseType,
-    redirect_uri: str,
+    client_id: str | Unset = UNSET,
+    response_type: str | Unset = UNSET,
+    redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     code_challenge: str | Unset = UNSET,
@@ -268,9 +266,9 @@ async def asyncio(
     The user must hold the client's access scope.
 
     Args:
-        client_id (str):
-        response_type (GetOauthAuthorizeResponseType):
-        redirect_uri (str):
+        client_id (str | Unset):
+        response_type (str | Unset):
+        redirect_uri (str | Unset):
         state (str | Unset):
         scope (str | Unset):
         code_challenge (str | Unset):

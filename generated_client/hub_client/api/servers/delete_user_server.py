@@ -92,8 +92,10 @@ def sync_detailed(
      `204` when stopped (or already stopped), `202` while it is still stopping.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
@@ -132,8 +134,10 @@ def sync(
      `204` when stopped (or already stopped), `202` while it is still stopping.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
@@ -167,8 +171,10 @@ async def asyncio_detailed(
      `204` when stopped (or already stopped), `202` while it is still stopping.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
@@ -205,8 +211,10 @@ async def asyncio(
      `204` when stopped (or already stopped), `202` while it is still stopping.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,

@@ -95,8 +95,10 @@ def sync_detailed(
      `{"remove": true}` deletes the server's record after it stops.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
@@ -134,8 +136,10 @@ def sync(
      `{"remove": true}` deletes the server's record after it stops.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
@@ -168,8 +172,10 @@ async def asyncio_detailed(
      `{"remove": true}` deletes the server's record after it stops.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
@@ -205,8 +211,10 @@ async def asyncio(
      `{"remove": true}` deletes the server's record after it stops.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.

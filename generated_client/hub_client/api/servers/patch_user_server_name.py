@@ -96,8 +96,10 @@ def sync_detailed(
      Renames a stopped server, or changes its display name or stored user options.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
@@ -136,8 +138,10 @@ def sync(
      Renames a stopped server, or changes its display name or stored user options.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
@@ -171,8 +175,10 @@ async def asyncio_detailed(
      Renames a stopped server, or changes its display name or stored user options.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
@@ -209,8 +215,10 @@ async def asyncio(
      Renames a stopped server, or changes its display name or stored user options.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU

@@ -63,6 +63,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -105,8 +110,10 @@ def sync_detailed(
      As starting the default server, for the named server (created if needed).
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
@@ -149,8 +156,10 @@ def sync(
      As starting the default server, for the named server (created if needed).
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
@@ -188,8 +197,10 @@ async def asyncio_detailed(
      As starting the default server, for the named server (created if needed).
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
@@ -230,8 +241,10 @@ async def asyncio(
      As starting the default server, for the named server (created if needed).
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.

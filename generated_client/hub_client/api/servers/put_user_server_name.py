@@ -98,8 +98,10 @@ def sync_detailed(
      Creates a stopped named server, to be started later.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
@@ -142,8 +144,10 @@ def sync(
      Creates a stopped named server, to be started later.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
@@ -181,8 +185,10 @@ async def asyncio_detailed(
      Creates a stopped named server, to be started later.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
@@ -223,8 +229,10 @@ async def asyncio(
      Creates a stopped named server, to be started later.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.

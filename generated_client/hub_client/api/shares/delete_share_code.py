@@ -91,8 +91,10 @@ def sync_detailed(
     given.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         code (str | Unset):
@@ -135,8 +137,10 @@ def sync(
     given.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         code (str | Unset):
@@ -174,8 +178,10 @@ async def asyncio_detailed(
     given.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         code (str | Unset):
@@ -216,8 +222,10 @@ async def asyncio(
     given.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         code (str | Unset):

@@ -74,8 +74,10 @@ def sync_detailed(
      Deletes every share of this server.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
 
@@ -110,8 +112,10 @@ def sync(
      Deletes every share of this server.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
 
@@ -141,8 +145,10 @@ async def asyncio_detailed(
      Deletes every share of this server.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
 
@@ -175,8 +181,10 @@ async def asyncio(
      Deletes every share of this server.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
 

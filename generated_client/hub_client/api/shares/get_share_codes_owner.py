@@ -90,8 +90,10 @@ def sync_detailed(
      Every share code for any of `owner`'s servers, without the code values.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
@@ -129,8 +131,10 @@ def sync(
      Every share code for any of `owner`'s servers, without the code values.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
@@ -163,8 +167,10 @@ async def asyncio_detailed(
      Every share code for any of `owner`'s servers, without the code values.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
@@ -200,8 +206,10 @@ async def asyncio(
      Every share code for any of `owner`'s servers, without the code values.
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):

@@ -88,8 +88,10 @@ def sync_detailed(
      Shares granted to the user directly or to any of the user's groups.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
@@ -127,8 +129,10 @@ def sync(
      Shares granted to the user directly or to any of the user's groups.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
@@ -161,8 +165,10 @@ async def asyncio_detailed(
      Shares granted to the user directly or to any of the user's groups.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
@@ -198,8 +204,10 @@ async def asyncio(
      Shares granted to the user directly or to any of the user's groups.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):

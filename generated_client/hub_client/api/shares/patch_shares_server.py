@@ -95,8 +95,10 @@ def sync_detailed(
     object when nothing remains (also for an unknown user or group).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
@@ -139,8 +141,10 @@ def sync(
     object when nothing remains (also for an unknown user or group).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
@@ -178,8 +182,10 @@ async def asyncio_detailed(
     object when nothing remains (also for an unknown user or group).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the
@@ -220,8 +226,10 @@ async def asyncio(
     object when nothing remains (also for an unknown user or group).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareRevokeRequest): Whose access to revoke, and which scopes (all of them when the

@@ -100,8 +100,10 @@ def sync_detailed(
     rules of a share (`403` for a scope the requester does not hold).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
@@ -143,8 +145,10 @@ def sync(
     rules of a share (`403` for a scope the requester does not hold).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
@@ -181,8 +185,10 @@ async def asyncio_detailed(
     rules of a share (`403` for a scope the requester does not hold).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
@@ -222,8 +228,10 @@ async def asyncio(
     rules of a share (`403` for a scope the requester does not hold).
 
     Args:
-        owner (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:

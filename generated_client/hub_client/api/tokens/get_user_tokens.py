@@ -73,8 +73,10 @@ def sync_detailed(
      Every unexpired token the user owns, without the secret values.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
 
     Raises:
@@ -106,8 +108,10 @@ def sync(
      Every unexpired token the user owns, without the secret values.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
 
     Raises:
@@ -134,8 +138,10 @@ async def asyncio_detailed(
      Every unexpired token the user owns, without the secret values.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
 
     Raises:
@@ -165,8 +171,10 @@ async def asyncio(
      Every unexpired token the user owns, without the secret values.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
 
     Raises:

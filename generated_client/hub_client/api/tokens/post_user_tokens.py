@@ -93,8 +93,10 @@ def sync_detailed(
     `expires_in` is a lifetime in seconds.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
@@ -133,8 +135,10 @@ def sync(
     `expires_in` is a lifetime in seconds.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
@@ -168,8 +172,10 @@ async def asyncio_detailed(
     `expires_in` is a lifetime in seconds.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
@@ -206,8 +212,10 @@ async def asyncio(
     `expires_in` is a lifetime in seconds.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.

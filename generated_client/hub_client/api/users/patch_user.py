@@ -89,10 +89,13 @@ def sync_detailed(
     existing name is refused. Only admins may modify admins or grant admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
-        body (UserPatchRequest): The changes to make. Example: {'name': 'alice2', 'admin': True}.
+        body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
+            {'name': 'alice2', 'admin': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,10 +129,13 @@ def sync(
     existing name is refused. Only admins may modify admins or grant admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
-        body (UserPatchRequest): The changes to make. Example: {'name': 'alice2', 'admin': True}.
+        body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
+            {'name': 'alice2', 'admin': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,10 +164,13 @@ async def asyncio_detailed(
     existing name is refused. Only admins may modify admins or grant admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
-        body (UserPatchRequest): The changes to make. Example: {'name': 'alice2', 'admin': True}.
+        body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
+            {'name': 'alice2', 'admin': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,10 +202,13 @@ async def asyncio(
     existing name is refused. Only admins may modify admins or grant admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
-        body (UserPatchRequest): The changes to make. Example: {'name': 'alice2', 'admin': True}.
+        body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
+            {'name': 'alice2', 'admin': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -95,8 +95,10 @@ def sync_detailed(
      Creates one user with exactly this name. Only an admin may create an admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
@@ -131,8 +133,10 @@ def sync(
      Creates one user with exactly this name. Only an admin may create an admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
@@ -162,8 +166,10 @@ async def asyncio_detailed(
      Creates one user with exactly this name. Only an admin may create an admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
@@ -196,8 +202,10 @@ async def asyncio(
      Creates one user with exactly this name. Only an admin may create an admin.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 

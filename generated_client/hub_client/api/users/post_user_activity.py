@@ -90,8 +90,10 @@ def sync_detailed(
     ignored. Timestamps more than an hour in the future are refused.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (ActivityRequest): Activity of the user and, optionally, of some of their servers.
             Example: {'last_activity': '2026-11-29T01:50:00Z', 'servers': {'': {'last_activity':
@@ -130,8 +132,10 @@ def sync(
     ignored. Timestamps more than an hour in the future are refused.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (ActivityRequest): Activity of the user and, optionally, of some of their servers.
             Example: {'last_activity': '2026-11-29T01:50:00Z', 'servers': {'': {'last_activity':
@@ -165,8 +169,10 @@ async def asyncio_detailed(
     ignored. Timestamps more than an hour in the future are refused.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (ActivityRequest): Activity of the user and, optionally, of some of their servers.
             Example: {'last_activity': '2026-11-29T01:50:00Z', 'servers': {'': {'last_activity':
@@ -203,8 +209,10 @@ async def asyncio(
     ignored. Timestamps more than an hour in the future are refused.
 
     Args:
-        name (str): A user or group name: 1 to 255 characters, no `/`, no control
-            characters, no whitespace at either end.
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
              Example: alice.
         body (ActivityRequest): Activity of the user and, optionally, of some of their servers.
             Example: {'last_activity': '2026-11-29T01:50:00Z', 'servers': {'': {'last_activity':

@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.server_request import ServerRequest
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    name: str,
+    *,
+    body: ServerRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/users/{name}/server".format(
+            name=quote(str(name), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | None:
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ServerRequest | Unset = UNSET,
+) -> Response[Error]:
+    """Create the default server (always a conflict)
+
+     Every user has a default server, so creating it always answers `409`
+    (after `404` for an unknown user). Kept so that clients written for
+    named servers can treat the default server (named `""`) the same way.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
+             Example: alice.
+        body (ServerRequest | Unset): Options for starting or creating a server. A body without
+            `display_name` and `user_options` is taken whole as the user options,
+            as older clients send it.
+             Example: {'display_name': 'GPU', 'user_options': {'profile': 'gpu'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ServerRequest | Unset = UNSET,
+) -> Error | None:
+    """Create the default server (always a conflict)
+
+     Every user has a default server, so creating it always answers `409`
+    (after `404` for an unknown user). Kept so that clients written for
+    named servers can treat the default server (named `""`) the same way.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
+             Example: alice.
+        body (ServerRequest | Unset): Options for starting or creating a server. A body without
+            `display_name` and `user_options` is taken whole as the user options,
+            as older clients send it.
+             Example: {'display_name': 'GPU', 'user_options': {'profile': 'gpu'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error
+    """
+
+    return sync_detailed(
+        name=name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ServerRequest | Unset = UNSET,
+) -> Response[Error]:
+    """Create the default server (always a conflict)
+
+     Every user has a default server, so creating it always answers `409`
+    (after `404` for an unknown user). Kept so that clients written for
+    named servers can treat the default server (named `""`) the same way.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
+             Example: alice.
+        body (ServerRequest | Unset): Options for starting or creating a server. A body without
+            `display_name` and `user_options` is taken whole as the user options,
+            as older clients send it.
+             Example: {'display_name': 'GPU', 'user_options': {'profile': 'gpu'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ServerRequest | Unset = UNSET,
+) -> Error | None:
+    """Create the default server (always a conflict)
+
+     Every user has a default server, so creating it always answers `409`
+    (after `404` for an unknown user). Kept so that clients written for
+    named servers can treat the default server (named `""`) the same way.
+
+    Args:
+        name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
+            and C1 control characters (U+0000 to U+001F, U+007F to U+009F), no
+            whitespace at either end. A name in a path that breaks this rule is a
+            `400`, for a lookup as for a creation.
+             Example: alice.
+        body (ServerRequest | Unset): Options for starting or creating a server. A body without
+            `display_name` and `user_options` is taken whole as the user options,
+            as older clients send it.
+             Example: {'display_name': 'GPU', 'user_options': {'profile': 'gpu'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error
+    """
+
+    return (
+        await asyncio_detailed(
+            name=name,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -335,7 +335,7 @@ async def accept_share_page(request: Request, user: User) -> Response:
     if request.method == "POST":
         view = await hub.transact(lambda s: shares.accept_code(s, code, user.name))
         ref = view.server
-        return RedirectResponse(next_url or server_prefix(hub.base_prefix, ref.owner, ref.name), 303)
+        return RedirectResponse(next_url or server_prefix(hub.base_prefix, ref.owner, ref.name), 302)
     offer = await hub.transact(lambda s: shares.invitation(s, code, user.name), write=False)
     ref = offer.server
     query = {"code": code, **({"next": next_url} if next_url else {})}

@@ -180,3 +180,34 @@ def test_the_form_needs_its_xsrf_token(hub):
         r = hub.client.post("/hub/accept-share", data=form)
         assert r.status_code == 403 and "The form has expired" in r.text
     assert bobs_shares(hub) == [] and code_row(hub, issued)["exchange_count"] == 0
+
+
+def test_concurrent_acceptances_are_all_counted_and_make_one_share_each(make_live_hub):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    api = make_live_hub(browser_sharing)
+    names = ["bob", "carol", "dave", "erin", "frank"]
+    api.post("/users", json={"usernames": ["alice", *names]})
+    alice = api.new_token("alice")
+    issued = api.post("/share-codes/alice/", token=alice).json()
+    visitors = names + ["bob"] * 3  # bob accepts in four tabs at once
+    barrier = threading.Barrier(len(visitors))
+
+    def accept_at_once(name):
+        with httpx.Client(base_url=str(api.client.base_url), timeout=120) as client:
+            log_in(client, name)
+            page = client.get(issued["accept_url"])
+            form = {"code": issued["code"], "_xsrf": xsrf_of(page.text)}
+            barrier.wait()
+            return client.post("/hub/accept-share", data=form, follow_redirects=False)
+
+    with ThreadPoolExecutor(len(visitors)) as pool:
+        responses = list(pool.map(accept_at_once, visitors))
+    assert [r.status_code for r in responses] == [302] * len(visitors), [r.text for r in responses]
+    shares = api.get("/shares/alice/", token=alice).json()["items"]
+    assert sorted(s["user"]["name"] for s in shares) == sorted(names)
+    [code] = api.get("/share-codes/alice/", token=alice).json()["items"]
+    assert code["exchange_count"] == len(visitors)

@@ -38,6 +38,7 @@ DEFAULT_CODE_LIFETIME = 86400  # seconds: one day
 CODE_BYTES = 32
 CODE_ID = re.compile(r"sc_([0-9]{1,10})")
 MAX_ID = 2**31 - 1
+CODE_VALUE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 #: held on the server: may the requester grant this scope there?
 Holds = Callable[[str], bool]
@@ -417,3 +418,92 @@ def revoke_codes(session: Session, ref: ServerRef, code: str | None, code_id: st
 def purge_expired_codes(session: Session) -> int:
     result = session.execute(delete(ShareCode).where(ShareCode.expires_at < utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- accepting a share code ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What a share code offers, as the accept page shows it."""
+
+    server: ServerRef
+    scopes: list[str]
+    expires_at: datetime
+    already_held: bool  # the visitor's own share already holds every scope of the code
+
+
+def _code_by_value(session: Session, value: str) -> tuple[ShareCode, ServerRef] | None:
+    """The code with this value, expired or not, and its server."""
+    # a code is url-safe base64: anything else matches nothing (and must not reach the database)
+    if not CODE_VALUE.fullmatch(value):
+        return None
+    rows = session.execute(
+        select(ShareCode, User.name, Server.name, Server.url, Server.pending)
+        .join(Server, Server.id == ShareCode.server_id)
+        .join(User, User.id == Server.user_id)
+        .where(ShareCode.prefix == hashing.prefix_of(value))
+    ).all()
+    for code, owner, name, url, pending in rows:
+        if hashing.verify(value, code.hashed):
+            return code, ServerRef(code.server_id, owner, name, url, pending)
+    return None
+
+
+def _usable_code(session: Session, value: str, visitor: str, status: int) -> tuple[ShareCode, ServerRef]:
+    """The live code with this value, for a visitor who is not its owner.
+
+    ``status`` is the one for an unusable code: 404 on the page, 400 on
+    its form (as JupyterHub answers). The message says why it is unusable.
+    """
+    error = NotFound if status == 404 else BadRequest
+    found = _code_by_value(session, value)
+    if found is None:
+        raise error(
+            "No share code matches this link: it was revoked by its owner, its server was removed, "
+            "or the link is incomplete. Ask the owner for a new link."
+        )
+    code, ref = found
+    if code.expires_at < utcnow():
+        stamp = code.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        raise error(f"This share code expired on {stamp}. Ask {ref.owner} for a new link.")
+    if ref.owner == visitor:
+        raise (Forbidden if status == 404 else BadRequest)(
+            "This is a share code of your own server: you cannot share it with yourself."
+        )
+    return code, ref
+
+
+def invitation(session: Session, value: str, visitor: str) -> Invitation:
+    """What accepting the code would give ``visitor`` (404 for an unusable code, 403 for its owner)."""
+    code, ref = _usable_code(session, value, visitor, 404)
+    visitor_id = _receiver_id(session, "user", visitor)
+    share = _share_row(session, ref, "user", visitor_id) if visitor_id is not None else None
+    held = share is not None and set(code.scopes) <= set(share.scopes)
+    return Invitation(ref, sc.on_server(code.scopes, ref.owner, ref.name), code.expires_at, held)
+
+
+def accept_code(session: Session, value: str, visitor: str) -> ShareView:
+    """Exchange a code for a share of its server for ``visitor``, merged into
+    the share they may already have; 400 for an unusable code or its owner.
+
+    Every exchange is counted, also a repeated one by the same user (as
+    JupyterHub counts). One transaction: on PostgreSQL a concurrent
+    revocation, a second acceptance or a removal of the server makes it run
+    again and decide on what committed.
+    """
+    code, ref = _usable_code(session, value, visitor, 400)
+    visitor_id = _receiver_id(session, "user", visitor)
+    if visitor_id is None:
+        raise BadRequest(f"No such user: {visitor}")
+    share = _share_row(session, ref, "user", visitor_id)
+    if share is None:
+        share = Share(server_id=ref.id, user_id=visitor_id, scopes=sorted(code.scopes), created_at=utcnow())
+        session.add(share)
+    elif not set(code.scopes) <= set(share.scopes):
+        share.scopes = sorted(set(share.scopes) | set(code.scopes))
+    code.exchange_count += 1
+    code.last_exchanged_at = utcnow()
+    session.flush()
+    log.info("Share code sc_%d of %s accepted by %s", code.id, ref.full_name, visitor)
+    return _view(session, share.id)

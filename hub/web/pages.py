@@ -11,14 +11,15 @@ import functools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.core import oauth, servers, tokens, users
+from hub.auth import scopes as sc
+from hub.core import oauth, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import progress_url, server_prefix
@@ -313,6 +314,48 @@ async def user_redirect(request: Request, user: User) -> Response:
     return RedirectResponse(server_prefix(hub.base_prefix, user.name, "") + rest + query, 302)
 
 
+# --- accepting a share code --------------------------------------------------------
+
+
+@for_user
+async def accept_share_page(request: Request, user: User) -> Response:
+    """GET shows what the code shares; its form POSTs back and the visitor gets a
+    share of the code's server, then goes to that server (or to a local ``next``)."""
+    hub = current()
+    if request.method == "POST":
+        form = await xsrf_checked_form(request)
+        if form is None:
+            return error_page(request, user, 403, "The form has expired; open the link again.")
+        code, next_url = str(form.get("code") or ""), form.get("next")
+    else:
+        code, next_url = request.query_params.get("code", ""), request.query_params.get("next")
+    if not code:
+        return error_page(request, user, 400, "This link has no share code: copy the whole link.")
+    next_url = local_path(str(next_url), "") if next_url else ""
+    if request.method == "POST":
+        view = await hub.transact(lambda s: shares.accept_code(s, code, user.name))
+        ref = view.server
+        return RedirectResponse(next_url or server_prefix(hub.base_prefix, ref.owner, ref.name), 302)
+    offer = await hub.transact(lambda s: shares.invitation(s, code, user.name), write=False)
+    ref = offer.server
+    query = {"code": code, **({"next": next_url} if next_url else {})}
+    return render(
+        request,
+        "accept_share.html",
+        user=user.name,
+        owner=ref.owner,
+        server_name=ref.name,
+        server_url=server_prefix(hub.base_prefix, ref.owner, ref.name),
+        ready=bool(ref.url) and not ref.pending,
+        already_held=offer.already_held,
+        scopes=[{"name": s, "description": sc.SCOPES[s.partition("!")[0]][0]} for s in offer.scopes],
+        expires_at=offer.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        share_code=code,
+        next=next_url,
+        action=f"{hub.hub_prefix}accept-share?{urlencode(query)}",
+    )
+
+
 async def root(request: Request) -> Response:
     return RedirectResponse(f"{current().hub_prefix}home", 302)
 
@@ -336,4 +379,5 @@ def routes(hub: Hub) -> list[Route]:
         Route(p + "user-redirect/{rest:path}", user_redirect, methods=["GET"]),
         Route(p + "token", token_page, methods=["GET", "POST"]),
         Route(p + "token/{token_id}/revoke", revoke_token, methods=["POST"]),
+        Route(p + "accept-share", accept_share_page, methods=["GET", "POST"]),
     ]

@@ -19,7 +19,7 @@ GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cach
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,singleuser]' -e generated_client
+	$(BIN)/pip install --quiet -e '.[dev,singleuser,plugins]' -e generated_client
 	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 

@@ -85,9 +85,10 @@ class HostedAuthenticator(Authenticator):
     def has_handlers(self) -> bool:
         """Whether the plugin brings its own pages (OAuthenticator's callback, ...)."""
         try:
-            return bool(self.plugin.get_handlers(None))
+            handlers = self.plugin.get_handlers(None) or []
         except Exception:
             return False
+        return any(spec[1].__module__.split(".")[0] != "jupyterhub" for spec in handlers)
 
     def login_url(self, hub_prefix: str) -> str:
         url: str = self.plugin.login_url(hub_prefix)

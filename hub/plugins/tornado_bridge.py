@@ -260,6 +260,9 @@ class TornadoBridge:
         specs = []
         for spec in handlers:
             path, cls, *rest = spec
+            if cls.__module__.split(".")[0] == "jupyterhub":
+                # JupyterHub's own login page (the base class's default): the hub serves its own
+                continue
             if re.search(r"[\\^$.*+?()\[\]{}|]", path.strip("/")):
                 log.warning("Handler path %r of %s is a pattern; not served", path, type(plugin).__name__)
                 continue

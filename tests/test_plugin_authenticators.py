@@ -101,3 +101,15 @@ def test_a_crypt_key_that_is_not_32_bytes_is_refused(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_CRYPT_KEY", "abcd")
     with pytest.raises(CryptKeyError, match="32-byte keys"):
         Hub(Config())
+
+
+def test_native_authenticator_is_refused_with_the_reason():
+    from jupyterhub.auth import Authenticator
+
+    native = type(
+        "NativeAuthenticator", (Authenticator,), {"__module__": "nativeauthenticator.nativeauthenticator"}
+    )
+    c = Config()
+    c.JupyterHub.authenticator_class = native
+    with pytest.raises(PluginLoadError, match="not supported"):
+        Hub(c)

@@ -47,10 +47,26 @@ class FormHandler:
         self.log = log
 
 
+#: authenticators that cannot run here, by package, and why
+UNSUPPORTED = {
+    "nativeauthenticator": "NativeAuthenticator keeps its users in JupyterHub's own database tables, "
+    "which this hub does not have; it is not supported",
+    "firstuseauthenticator": "FirstUseAuthenticator needs JupyterHub's own database session and tables; "
+    "it is not supported",
+}
+
+
 class HostedAuthenticator(Authenticator):
     """Runs a JupyterHub authenticator; the hub calls it like its native ones."""
 
     def __init__(self, plugin_cls: type[Any], **kwargs: Any) -> None:
+        package = plugin_cls.__module__.split(".")[0]
+        if package in UNSUPPORTED:
+            from hub.plugins.loader import PluginLoadError
+
+            raise PluginLoadError(
+                f"c.JupyterHub.authenticator_class = {plugin_cls.__name__}: {UNSUPPORTED[package]}"
+            )
         super().__init__(**kwargs)
         self.plugin: Any = plugin_cls(config=self.config)
         self.plugin_class = plugin_cls

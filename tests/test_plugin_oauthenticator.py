@@ -7,6 +7,7 @@ plugin's own ``/hub/oauth_login``, ``/hub/oauth_callback`` and ``/hub/logout``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,14 @@ pytest.importorskip("oauthenticator")
 CRYPT_KEY = "0b" * 32
 
 
+#: users the provider knows with claims (others get only ``sub``)
+USER_CLAIMS = [
+    {"sub": "erin", "groups": ["staff", "physics"]},
+    {"sub": "frank", "groups": ["physics"]},
+    {"sub": "grace", "groups": ["visitors"]},
+]
+
+
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     exe = Path(sys.executable).parent / "oidc-provider-mock"
@@ -33,8 +42,9 @@ def provider() -> Iterator[str]:
         pytest.fail("oidc-provider-mock is not installed (make install)")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    claims = [arg for user in USER_CLAIMS for arg in ("--user-claims", json.dumps(user))]
     proc = subprocess.Popen(
-        [str(exe), "-H", "127.0.0.1", "-p", str(port)],
+        [str(exe), "-H", "127.0.0.1", "-p", str(port), *claims],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -173,3 +183,27 @@ def test_the_provider_down_is_a_clear_page_not_a_500(make_live_hub):
         assert "<html" in failed.text
         # the hub keeps serving
         assert client.get("/hub/login").status_code == 200
+
+
+def test_groups_from_a_claim_decide_access_admin_and_membership(make_live_hub, provider):
+    api = make_live_hub(
+        oidc_config(
+            provider,
+            claim_groups_key="groups",
+            allowed_groups={"physics"},
+            admin_groups={"staff"},
+            manage_groups=True,
+        )
+    )
+    with browser(api) as client:
+        assert oidc_login(client, "erin").status_code == 200
+    with browser(api) as client:
+        assert oidc_login(client, "frank").status_code == 200
+    with browser(api) as client:
+        refused = oidc_login(client, "grace")
+        assert refused.status_code == 403, "not in an allowed group"
+    erin, frank = api.get("/users/erin").json(), api.get("/users/frank").json()
+    assert erin["admin"] is True and frank["admin"] is False
+    assert erin["groups"] == ["physics", "staff"], "manage_groups syncs the claim's groups"
+    assert frank["groups"] == ["physics"]
+    assert api.get("/users/grace").status_code == 404

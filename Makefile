@@ -19,7 +19,7 @@ GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cach
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,singleuser]' -e generated_client
+	$(BIN)/pip install --quiet -e '.[dev,singleuser,plugins]' -e generated_client
 	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
@@ -103,14 +103,17 @@ ts-check:
 		&& npx tsc -p tsconfig.json
 	@echo "TypeScript client: generated and compiled"
 
-## system-tools: Debian packages the checks need (Go, a Java runtime, Chromium), installed if missing
+## system-tools: Debian packages the checks need (Go, a Java runtime, Chromium, slapd and the LDAP tools), installed if missing
 system-tools:
 	@missing=""; \
 	command -v go >/dev/null || missing="$$missing golang-go"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -x /usr/sbin/slapd ] || missing="$$missing slapd"; \
+	command -v ldapadd >/dev/null || missing="$$missing ldap-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -qq $$missing >/dev/null || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }; \
 	fi
 

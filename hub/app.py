@@ -31,6 +31,7 @@ from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
 from hub.api.validation import VALIDATORS
 from hub.errors import HubError
+from hub.plugins.authenticators import HostedAuthenticator
 from hub.runtime import Hub, install
 from hub.web import pages
 
@@ -252,6 +253,12 @@ def create_app(hub: Hub) -> AsyncApp:
     app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))
     app.add_error_handler(Exception, server_error)
     app.add_url_rule(prefix + "health", "health", health, methods=["GET"])
-    for route in pages.routes(hub):
+    routes = pages.routes(hub)
+    if isinstance(hub.authenticator, HostedAuthenticator) and hub.authenticator.has_handlers():
+        # the authenticator's own pages come first: its /logout replaces the hub's
+        from hub.plugins.tornado_bridge import TornadoBridge
+
+        routes = TornadoBridge(hub.authenticator, prefix).routes() + routes
+    for route in routes:
         app.add_url_rule(route.path, route.name, route.endpoint, methods=sorted(route.methods or ()))
     return app

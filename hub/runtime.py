@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 from traitlets.config import Config
 
 from hub.auth import authenticators, cookies
+from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
 from hub.core import oauth, servers, shares, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
-from hub.plugins.loader import resolve_class
+from hub.plugins.loader import PluginLoadError, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
 from hub.web.sessions import Sessions
@@ -41,7 +42,19 @@ class Hub:
         auth_cls = resolve_class(
             self.settings.authenticator_class, "authenticator", authenticators.SHORT_NAMES
         )
-        self.authenticator: authenticators.Authenticator = auth_cls(config=self.config)
+        self.authenticator: authenticators.Authenticator
+        if is_jupyterhub_plugin(auth_cls, "authenticator"):
+            from hub.plugins.authenticators import HostedAuthenticator
+
+            self.authenticator = HostedAuthenticator(auth_cls, config=self.config)
+        elif isinstance(auth_cls, type) and issubclass(auth_cls, authenticators.Authenticator):
+            self.authenticator = auth_cls(config=self.config)
+        else:
+            raise PluginLoadError(
+                f"c.JupyterHub.authenticator_class = {auth_cls.__module__}.{auth_cls.__qualname__} "
+                "is not an Authenticator (neither jupyterhub.auth.Authenticator nor this hub's own)"
+            )
+        self.crypter = Crypter.from_env()
         self.spawner_class = resolve_class(self.settings.spawner_class, "spawner", spawners.SHORT_NAMES)
         self.spawner = self.spawner_class(config=self.config)
         self.db = Database(self.settings.db_url)
@@ -98,10 +111,19 @@ class Hub:
 
     async def start_services(self) -> None:
         """The proxy, the servers found again, and the poller (after :meth:`start`)."""
+        await self.sync_authenticator()
         await self.proxy.start()
         await self.service_processes.start()
         await self.lifecycle.restore()
         self.lifecycle.start_polling()
+
+    async def sync_authenticator(self) -> None:
+        """Bring a plugin authenticator's idea of the users in step with the database."""
+        sync = getattr(self.authenticator, "sync_users", None)
+        if sync is not None:
+            from hub.core import users
+
+            await sync(await self.transact(users.all_names, write=False))
 
     async def stop_services(self) -> None:
         cleanup_servers, cleanup_proxy = self._cleanup
@@ -124,6 +146,11 @@ class Hub:
         s = self.settings
         secret = cookies.load_secret(s.cookie_secret, s.cookie_secret_file)
         self.sessions = Sessions(secret, self.base_prefix, self.hub_prefix, s.cookie_max_age_days)
+        if getattr(self.authenticator, "enable_auth_state", False) and not self.crypter.enabled:
+            raise startup.ConfigError(
+                "Authenticator.enable_auth_state needs encryption keys: set JUPYTERHUB_CRYPT_KEY "
+                "(e.g. `openssl rand -hex 32`)"
+            )
         self.db.upgrade()
         with self.db.session() as session:
             startup.apply(session, self.settings, self.authenticator)

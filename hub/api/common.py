@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from hub.api.context import ctx
 from hub.api.models import Shaper
 from hub.api.pagination import PAGINATION_MEDIA_TYPE, Page, page, wrap
-from hub.db.models import Group, Service
+from hub.db.models import Group, Service, User
 from hub.errors import BadRequest
 
 JSON = "application/json"
@@ -18,7 +18,13 @@ JSON = "application/json"
 
 def shaper() -> Shaper:
     c = ctx()
-    return Shaper(c.me(), c.hub.base_prefix, c.hub.hub_prefix)
+    crypter = c.hub.crypter
+
+    def auth_state(user_id: int) -> Any:
+        stored = c.conn.execute(select(User.encrypted_auth_state).where(User.id == user_id)).scalar()
+        return crypter.decrypt(stored)
+
+    return Shaper(c.me(), c.hub.base_prefix, c.hub.hub_prefix, auth_state)
 
 
 def groups_query() -> Select[Group]:

@@ -33,7 +33,9 @@ def get_info() -> dict[str, Any]:
         "python": sys.version,
         "sys_executable": sys.executable,
         "spawner": _class_info(running.spawner_class),
-        "authenticator": _class_info(type(running.authenticator)),
+        "authenticator": _class_info(
+            getattr(running.authenticator, "plugin_class", type(running.authenticator))
+        ),
     }
 
 

@@ -7,7 +7,7 @@ fields may be seen is None, and lists drop it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from hub.auth.identity import Identity
@@ -54,10 +54,18 @@ SERVICE_ANY = ("read:services", "read:services:name", "read:roles:services")
 class Shaper:
     """Builds models for one requester; knows the hub's URL prefixes."""
 
-    def __init__(self, identity: Identity, base_url: str, hub_prefix: str) -> None:
+    def __init__(
+        self,
+        identity: Identity,
+        base_url: str,
+        hub_prefix: str,
+        auth_state: Callable[[int], Any] | None = None,
+    ) -> None:
         self.me = identity
         self.base_url = base_url
         self.hub_prefix = hub_prefix
+        #: a user's decrypted auth_state by id (read only when the field is visible)
+        self.auth_state = auth_state or (lambda _user_id: None)
         # per field table: the fields any resource shows (scopes held without
         # a filter), and the rest, which depend on the resource
         self._split: dict[int, tuple[frozenset[str], dict[str, tuple[str, ...]]]] = {}
@@ -210,7 +218,7 @@ USER_VALUES: dict[str, Any] = {
     "pending": _default_pending,
     "created": lambda _, u: isoformat(u.created),
     "last_activity": lambda _, u: isoformat(u.last_activity),
-    "auth_state": lambda _, u: None,
+    "auth_state": lambda s, u: s.auth_state(u.id),
 }
 USER_ORDER = tuple(USER_VALUES)
 

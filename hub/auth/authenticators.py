@@ -88,12 +88,15 @@ class Authenticator(LoggingConfigurable):
         return {self.normalize_username(n) for n in names}
 
     async def get_authenticated_user(
-        self, data: dict[str, str], exists: Callable[[str], bool | Awaitable[bool]] | None = None
+        self,
+        data: dict[str, str],
+        exists: Callable[[str], bool | Awaitable[bool]] | None = None,
+        handler: Any = None,
     ) -> Authenticated | None:
         """Who logs in with ``data``, or None when they may not.
 
         ``exists(name)`` says whether the user is in the database (for
-        ``allow_existing_users``).
+        ``allow_existing_users``); ``handler`` is the request (plugins read it).
         """
         result = await self.authenticate(data)
         if result is None:

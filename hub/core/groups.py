@@ -119,3 +119,32 @@ def apply_config(session: Session, load_groups: dict[str, Any], authenticator: A
         members = [authenticator.normalize_username(n) for n in spec.get("users", [])]
         users_core.get_or_create_many(session, members)
         add_members(session, group, members, authenticator)
+
+
+def sync_member(session: Session, user_id: int, names: Sequence[str]) -> None:
+    """Make ``names`` exactly the user's groups (creating missing groups), for
+    authenticators that manage groups."""
+    wanted = [n for n in dict.fromkeys(names) if valid_name(n)]
+    existing = {g.name: g for g in session.execute(select(Group).where(Group.name.in_(wanted))).scalars()}
+    for name in wanted:
+        if name not in existing:
+            group = Group(name=name, properties={})
+            session.add(group)
+            existing[name] = group
+    session.flush()
+    wanted_ids = {existing[n].id for n in wanted}
+    current = set(
+        session.execute(
+            select(user_group_map.c.group_id).where(user_group_map.c.user_id == user_id)
+        ).scalars()
+    )
+    gone = current - wanted_ids
+    if gone:
+        session.execute(
+            delete(user_group_map).where(
+                user_group_map.c.user_id == user_id, user_group_map.c.group_id.in_(gone)
+            )
+        )
+    new = wanted_ids - current
+    if new:
+        session.execute(insert(user_group_map), [{"user_id": user_id, "group_id": gid} for gid in new])

@@ -209,10 +209,26 @@ def count(session: Session) -> int:
     return (session.execute(select(func.count(User.id)))).scalar_one()
 
 
-def log_in(session: Session, name: str, admin: bool | None) -> User:
+#: ``log_in``'s default for the encrypted auth_state: leave the stored value
+KEEP: Any = object()
+
+
+def log_in(
+    session: Session,
+    name: str,
+    admin: bool | None,
+    *,
+    user_info: dict[str, Any] | None = None,
+    encrypted_auth_state: bytes | None = KEEP,
+) -> User:
     """A successful login: the user (created if new), admin as the
-    authenticator says (None keeps the stored flag), activity now."""
+    authenticator says (None keeps the stored flag), activity now; the
+    authenticator's ``user_info`` and encrypted ``auth_state`` when given."""
     (user,) = get_or_create_many(session, [name])
+    if user_info is not None:
+        user.user_info = user_info
+    if encrypted_auth_state is not KEEP:
+        user.encrypted_auth_state = encrypted_auth_state
     if admin is not None and admin != user.admin:
         user.admin = admin
         (roles.give if admin else roles.take)(session, "admin", [user.id])
@@ -223,3 +239,7 @@ def log_in(session: Session, name: str, admin: bool | None) -> User:
 
 def by_cookie_id(session: Session, cookie_id: str) -> User | None:
     return session.execute(select(User).where(User.cookie_id == cookie_id)).scalar_one_or_none()
+
+
+def all_names(session: Session) -> list[str]:
+    return list(session.execute(select(User.name)).scalars())

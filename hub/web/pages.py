@@ -8,22 +8,26 @@ same core functions as the API.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.auth import scopes as sc
-from hub.core import oauth, servers, shares, tokens, users
+from hub.core import groups, oauth, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
+
+log = logging.getLogger("hub.web")
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape()
@@ -94,26 +98,85 @@ async def xsrf_checked_form(request: Request) -> dict[str, Any] | None:
 # --- login and logout -----------------------------------------------------------
 
 
+def _own_login_url(hub: Hub) -> str | None:
+    """The authenticator's own login page (OAuthenticator's ``oauth_login``), if it has one."""
+    login_url = getattr(hub.authenticator, "login_url", None)
+    if login_url is None:
+        return None
+    url = str(login_url(hub.hub_prefix))
+    return None if url.rstrip("/") == f"{hub.hub_prefix}login" else url
+
+
+def _login_form(request: Request, next_url: str, code: int = 200, error: str | None = None) -> Response:
+    hub = current()
+    own = _own_login_url(hub)
+    return render(
+        request,
+        "login.html",
+        code,
+        next=next_url,
+        error=error,
+        login_url=f"{own}?next={quote(next_url, safe='')}" if own else None,
+        login_service=getattr(hub.authenticator, "login_service", ""),
+        custom_html=Markup(getattr(hub.authenticator, "custom_html", "") or ""),
+    )
+
+
+async def finish_login(hub: Hub, authenticated: dict[str, Any]) -> User:
+    """Store what a successful login brings: the user (created if new), admin,
+    ``user_info``, the encrypted ``auth_state``, the managed groups."""
+    auth = hub.authenticator
+    name, admin = authenticated["name"], authenticated.get("admin")
+    encrypted: Any = users.KEEP
+    if getattr(auth, "enable_auth_state", False):
+        state = authenticated.get("auth_state")
+        encrypted = hub.crypter.encrypt(state) if state is not None else None
+    group_names = authenticated.get("groups") if getattr(auth, "manage_groups", False) else None
+    info = authenticated.get("user_info")
+
+    def store(s: Any) -> tuple[User, bool]:
+        new = users.by_name(s, name) is None
+        user = users.log_in(s, name, admin, user_info=info, encrypted_auth_state=encrypted)
+        if group_names is not None:
+            groups.sync_member(s, user.id, [str(g) for g in group_names])
+        return user, new
+
+    user, new = await hub.transact(store)
+    if new and hasattr(auth, "user_added"):
+        await auth.user_added(name)
+    return user
+
+
 async def login_page(request: Request) -> Response:
     hub = current()
     next_url = local_path(request.query_params.get("next"), f"{hub.hub_prefix}home")
     if request.method == "GET":
         if await logged_in(request) is not None:
             return RedirectResponse(next_url, 302)
-        return render(request, "login.html", next=next_url)
+        own = _own_login_url(hub)
+        if own and getattr(getattr(hub.authenticator, "plugin", None), "auto_login", False):
+            return RedirectResponse(f"{own}?next={quote(next_url, safe='')}", 302)
+        return _login_form(request, next_url)
     form = await xsrf_checked_form(request)
     if form is None:
-        return render(request, "login.html", 403, next=next_url, error="The form has expired; try again.")
-    data = {"username": str(form.get("username") or ""), "password": str(form.get("password") or "")}
+        return _login_form(request, next_url, 403, "The form has expired; try again.")
+    # every field reaches the authenticator (a custom_html form may add its own)
+    data = {k: str(v or "") for k, v in form.items() if k != "_xsrf" and isinstance(v, str | None)}
+    data.setdefault("username", "")
+    data.setdefault("password", "")
 
     async def exists(name: str) -> bool:
         return await hub.transact(lambda s: users.by_name(s, name) is not None, write=False)
 
-    authenticated = await hub.authenticator.get_authenticated_user(data, exists)
+    await hub.sync_authenticator()
+    try:
+        authenticated = await hub.authenticator.get_authenticated_user(data, exists, handler=request)
+    except Exception as e:  # a plugin's own failure (its server down, ...): refuse, keep serving
+        log.warning("The authenticator failed: %s: %s", type(e).__name__, e)
+        return _login_form(request, next_url, 503, "The login service is not available; try again later.")
     if authenticated is None:
-        return render(request, "login.html", 403, next=next_url, error="Invalid user name or password.")
-    name, admin = authenticated["name"], authenticated.get("admin")
-    user = await hub.transact(lambda s: users.log_in(s, name, admin))
+        return _login_form(request, next_url, 403, "Invalid user name or password.")
+    user = await finish_login(hub, authenticated)
     response = RedirectResponse(next_url, 302)
     hub.sessions.log_in(response, request, user.cookie_id)
     return response

@@ -1,0 +1,209 @@
+"""OAuthenticator's GenericOAuthenticator, unchanged, against a real OIDC provider.
+
+The provider is ``oidc-provider-mock`` (a separate process on a free port);
+its authorize page is a form taking the subject (``sub``). The hub serves the
+plugin's own ``/hub/oauth_login``, ``/hub/oauth_callback`` and ``/hub/logout``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pytest
+import sqlalchemy
+
+from tests.conftest import free_port
+
+pytest.importorskip("oauthenticator")
+
+CRYPT_KEY = "0b" * 32
+
+
+#: users the provider knows with claims (others get only ``sub``)
+USER_CLAIMS = [
+    {"sub": "erin", "groups": ["staff", "physics"]},
+    {"sub": "frank", "groups": ["physics"]},
+    {"sub": "grace", "groups": ["visitors"]},
+]
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    exe = Path(sys.executable).parent / "oidc-provider-mock"
+    if not exe.exists() and shutil.which("oidc-provider-mock") is None:
+        pytest.fail("oidc-provider-mock is not installed (make install)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    claims = [arg for user in USER_CLAIMS for arg in ("--user-claims", json.dumps(user))]
+    proc = subprocess.Popen(
+        [str(exe), "-H", "127.0.0.1", "-p", str(port), *claims],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(url + "/.well-known/openid-configuration").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the OIDC provider did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def oidc_config(provider_url: str, **extra):
+    def configure(c):
+        c.JupyterHub.authenticator_class = "generic-oauth"
+        g = c.GenericOAuthenticator
+        g.client_id = "hub-client"
+        g.client_secret = "hub-client-secret"
+        g.authorize_url = f"{provider_url}/oauth2/authorize"
+        g.token_url = f"{provider_url}/oauth2/token"
+        g.userdata_url = f"{provider_url}/userinfo"
+        g.username_claim = "sub"
+        g.scope = ["openid"]
+        g.login_service = "Test OIDC"
+        for key, value in extra.items():
+            setattr(g, key, value)
+
+    return configure
+
+
+@pytest.fixture
+def crypt_key(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_CRYPT_KEY", CRYPT_KEY)
+
+
+def browser(api) -> httpx.Client:
+    return httpx.Client(base_url=str(api.client.base_url), follow_redirects=True, timeout=30)
+
+
+def oidc_login(client: httpx.Client, sub: str, next_url: str = "/hub/home") -> httpx.Response:
+    """The hub's login page → the provider's form → the hub's callback."""
+    page = client.get(f"/hub/login?next={next_url}")
+    assert page.status_code == 200
+    assert "Sign in with Test OIDC" in page.text
+    form = client.get(f"/hub/oauth_login?next={next_url}")
+    assert form.status_code == 200 and 'name="sub"' in form.text, form.text[:300]
+    return client.post(str(form.url), data={"sub": sub})
+
+
+def test_oidc_login_sets_the_hub_cookie_and_logout_ends_the_session(make_live_hub, provider, crypt_key):
+    api = make_live_hub(oidc_config(provider, allowed_users={"alice"}, enable_auth_state=True))
+    with browser(api) as client:
+        landed = oidc_login(client, "alice")
+        assert landed.status_code == 200, landed.text
+        assert landed.url.path == "/hub/home"
+        me = client.get("/hub/api/user")
+        assert me.status_code == 200
+        assert me.json()["name"] == "alice"
+
+        # the plugin's /hub/logout ends the hub session
+        out = client.get("/hub/logout")
+        assert out.status_code == 200 and out.url.path == "/hub/login"
+        assert client.get("/hub/api/user").status_code == 403
+    info = api.get("/info").json()
+    assert info["authenticator"]["class"] == "oauthenticator.generic.GenericOAuthenticator"
+
+
+def test_auth_state_is_encrypted_at_rest_and_shown_with_admin_auth_state(
+    make_live_hub, provider, crypt_key, db_url
+):
+    api = make_live_hub(oidc_config(provider, allow_all=True, enable_auth_state=True))
+    with browser(api) as client:
+        assert oidc_login(client, "carol").status_code == 200
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            raw = conn.execute(
+                sqlalchemy.text("SELECT encrypted_auth_state FROM users WHERE name = 'carol'")
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert raw, "auth_state is stored"
+    model = api.get("/users/carol").json()
+    state = model["auth_state"]
+    assert state["access_token"]
+    assert state["access_token"].encode() not in bytes(raw), "stored encrypted, not in clear"
+    assert state["oauth_user"]["sub"] == "carol"
+
+    own = api.new_token("carol")
+    assert "auth_state" not in api.get("/users/carol", token=own).json(), "needs admin:auth_state"
+
+
+def test_a_user_the_config_does_not_allow_gets_a_clear_page_and_no_account(make_live_hub, provider):
+    api = make_live_hub(oidc_config(provider, allowed_users={"alice"}))
+    with browser(api) as client:
+        refused = oidc_login(client, "mallory")
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "<html" in refused.text
+        assert client.get("/hub/api/user").status_code == 403
+    assert api.get("/users/mallory").status_code == 404
+
+
+def test_a_callback_with_a_forged_state_or_no_code_is_a_400_page(make_live_hub, provider):
+    api = make_live_hub(oidc_config(provider, allow_all=True))
+    with browser(api) as client:
+        forged = client.get("/hub/oauth_callback?code=abc&state=forged")
+        assert forged.status_code == 400
+        assert "OAuth state missing from cookies" in forged.text
+        # a real state cookie, but the URL's state differs
+        start = client.get("/hub/oauth_login", follow_redirects=False)
+        assert start.status_code == 302
+        mismatch = client.get("/hub/oauth_callback?code=abc&state=eyJzdGF0ZV9pZCI6ICJ4In0=")
+        assert mismatch.status_code == 400 and "state mismatch" in mismatch.text
+        no_code = client.get("/hub/oauth_callback?state=x")
+        assert no_code.status_code == 400 and "without a code" in no_code.text
+    assert [u["name"] for u in api.get("/users").json()] == ["admin"], "no user was created"
+
+
+def test_the_provider_down_is_a_clear_page_not_a_500(make_live_hub):
+    dead = f"http://127.0.0.1:{free_port()}"
+    api = make_live_hub(oidc_config(dead, allow_all=True))
+    with browser(api) as client:
+        start = client.get("/hub/oauth_login", follow_redirects=False)
+        assert start.status_code == 302
+        state = parse_qs(urlparse(start.headers["location"]).query)["state"][0]
+        failed = client.get(f"/hub/oauth_callback?code=abc&state={state}")
+        assert failed.status_code == 502
+        assert "login service" in failed.text
+        assert "<html" in failed.text
+        # the hub keeps serving
+        assert client.get("/hub/login").status_code == 200
+
+
+def test_groups_from_a_claim_decide_access_admin_and_membership(make_live_hub, provider):
+    api = make_live_hub(
+        oidc_config(
+            provider,
+            claim_groups_key="groups",
+            allowed_groups={"physics"},
+            admin_groups={"staff"},
+            manage_groups=True,
+        )
+    )
+    with browser(api) as client:
+        assert oidc_login(client, "erin").status_code == 200
+    with browser(api) as client:
+        assert oidc_login(client, "frank").status_code == 200
+    with browser(api) as client:
+        refused = oidc_login(client, "grace")
+        assert refused.status_code == 403, "not in an allowed group"
+    erin, frank = api.get("/users/erin").json(), api.get("/users/frank").json()
+    assert erin["admin"] is True and frank["admin"] is False
+    assert erin["groups"] == ["physics", "staff"], "manage_groups syncs the claim's groups"
+    assert frank["groups"] == ["physics"]
+    assert api.get("/users/grace").status_code == 404

@@ -25,7 +25,7 @@ from hub.core import oauth, servers, shares, startup, tokens
 from hub.core.lifecycle import Lifecycle, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
-from hub.plugins.loader import PluginLoadError, is_jupyterhub_plugin, resolve_class
+from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
 from hub.web.sessions import Sessions
@@ -58,6 +58,8 @@ class Hub:
         self.spawner_class = resolve_class(self.settings.spawner_class, "spawner", spawners.SHORT_NAMES)
         self.spawner = self.spawner_class(config=self.config)
         self.db = Database(self.settings.db_url)
+        # plugin classes may have imported JupyterHub's ORM, which hooks every session
+        detach_jupyterhub_orm()
         self.verified_tokens = tokens.VerifiedTokens()
         #: (stop servers, stop the proxy) when the hub stops
         self._cleanup = (self.settings.cleanup_servers, self.settings.cleanup_proxy)

@@ -48,6 +48,35 @@ def resolve_class(value: Any, kind: Kind, native: Mapping[str, type[Any]]) -> ty
     Raises :class:`PluginLoadError` with a message naming the setting when it
     names nothing importable.
     """
+    try:
+        return _resolve(value, kind, native)
+    finally:
+        detach_jupyterhub_orm()
+
+
+def detach_jupyterhub_orm() -> None:
+    """Undo what importing ``jupyterhub.orm`` does to every SQLAlchemy session.
+
+    That module registers a listener on SQLAlchemy's ``Session`` class itself
+    (``persistent_to_deleted``) that loads the relationships of each deleted
+    object; in this hub's sessions it kept rows that a delete cascades to
+    (the share codes of a removed server). The hub never puts JupyterHub's
+    own ORM objects in a session, so the listener is removed.
+    """
+    import sys
+
+    orm = sys.modules.get("jupyterhub.orm")
+    listener = getattr(orm, "_notify_deleted_relationships", None)
+    if listener is None:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if event.contains(Session, "persistent_to_deleted", listener):
+        event.remove(Session, "persistent_to_deleted", listener)
+
+
+def _resolve(value: Any, kind: Kind, native: Mapping[str, type[Any]]) -> type[Any]:
     setting = SETTINGS[kind]
     if isinstance(value, type):
         return value

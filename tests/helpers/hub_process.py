@@ -40,14 +40,16 @@ class HubProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", "WARNING"], cwd=self.dir
         )
-        for _ in range(300):
+        # a generous deadline: under the suite's two workers a start can take many seconds
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             assert self.proc.poll() is None, "the hub exited"
             try:
-                self.api.get("/")
+                self.api.get("/", timeout=5)
                 return
             except httpx.HTTPError:
                 time.sleep(0.05)
-        raise AssertionError("the hub did not start")
+        raise AssertionError("the hub did not start within 60 s")
 
     def kill(self) -> None:
         assert self.proc is not None

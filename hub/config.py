@@ -19,7 +19,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from hub.auth.authenticators import Authenticator, DummyAuthenticator, PAMAuthenticator
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners.base import Spawner
-from hub.spawners.local import LocalProcessSpawner, SimpleLocalProcessSpawner
+from hub.spawners.local import NativeSpawner
 
 log = logging.getLogger("hub.config")
 
@@ -124,9 +124,10 @@ class JupyterHub(LoggingConfigurable):
         "or an entry point of JupyterHub's plugins such as 'generic-oauth').",
     ).tag(config=True)
     spawner_class = Any(
-        "localprocess",
-        help="Spawner: a class, an import path or a short name ('localprocess', 'simple', "
-        "or an entry point of JupyterHub's plugins such as 'kubespawner').",
+        "native",
+        help="Spawner: a class, an import path or a short name ('native', this hub's own local "
+        "processes and the default, or an entry point of JupyterHub's plugins: 'localprocess', "
+        "'simple', 'kubespawner', ...).",
     ).tag(config=True)
 
     # --- servers (used once servers are implemented)
@@ -170,8 +171,7 @@ CLASSES: list[type[Configurable]] = [
     DummyAuthenticator,
     PAMAuthenticator,
     Spawner,
-    LocalProcessSpawner,
-    SimpleLocalProcessSpawner,
+    NativeSpawner,
     ConfigurableHTTPProxy,
 ]
 #: sections of JupyterHub configs that later releases of this hub will read;

@@ -28,6 +28,7 @@ from hub.db.engine import Database
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
+from hub.spawners.base import Spawner
 from hub.web.sessions import Sessions
 
 T = TypeVar("T")
@@ -56,10 +57,7 @@ class Hub:
             )
         self.crypter = Crypter.from_env()
         self.spawner_class = resolve_class(self.settings.spawner_class, "spawner", spawners.SHORT_NAMES)
-        self.spawner = self.spawner_class(config=self.config)
         self.db = Database(self.settings.db_url)
-        # plugin classes may have imported JupyterHub's ORM, which hooks every session
-        detach_jupyterhub_orm()
         self.verified_tokens = tokens.VerifiedTokens()
         #: (stop servers, stop the proxy) when the hub stops
         self._cleanup = (self.settings.cleanup_servers, self.settings.cleanup_proxy)
@@ -75,6 +73,9 @@ class Hub:
         host, port = self.settings.hub_address()
         connect = "127.0.0.1" if host in ("", "0.0.0.0") else host
         hub_url = f"http://{connect}:{port}"
+        self.spawner = self._make_spawner(hub_url)
+        # plugin classes may have imported JupyterHub's ORM, which hooks every session
+        detach_jupyterhub_orm()
         self.proxy = ConfigurableHTTPProxy(
             public_url=self.settings.bind_url, hub_url=hub_url, config=self.config
         )
@@ -96,6 +97,30 @@ class Hub:
         self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(
             self.transact, list(s.services), self.base_prefix, f"{hub_url}{self.hub_prefix}api"
+        )
+
+    def _make_spawner(self, hub_url: str) -> Spawner:
+        cls = self.spawner_class
+        if is_jupyterhub_plugin(cls, "spawner"):
+            from hub.plugins.facades import HubFacade
+            from hub.plugins.spawners import HostedSpawner
+
+            hub = HubFacade(f"{hub_url}{self.hub_prefix}api", self.hub_prefix, f"{hub_url}{self.hub_prefix}")
+            plugin_authenticator = getattr(self.authenticator, "plugin", None)
+            return HostedSpawner(
+                cls,
+                self.config,
+                transact=self.transact,
+                decrypt=self.crypter.decrypt,
+                hub=hub,
+                base_url=self.base_prefix,
+                authenticator=plugin_authenticator,
+            )
+        if isinstance(cls, type) and issubclass(cls, Spawner):
+            return cls(config=self.config)
+        raise PluginLoadError(
+            f"c.JupyterHub.spawner_class = {cls.__module__}.{cls.__qualname__} "
+            "is not a Spawner (neither jupyterhub.spawner.Spawner nor this hub's own)"
         )
 
     async def transact(self, fn: Callable[[Session], T], write: bool = True, serializable: bool = False) -> T:

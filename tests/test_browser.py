@@ -22,7 +22,7 @@ def hub_for_browsers(homes):
         c.JupyterHub.slow_spawn_timeout = 0
         # jupyter-server alone has no notebook UI: land on a file it serves to
         # logged-in users only
-        c.LocalProcessSpawner.home_dir_template = str(homes / "{username}")
+        c.NativeSpawner.home_dir_template = str(homes / "{username}")
         c.Spawner.default_url = "/files/hello.txt"
 
     for name in ("alice", "bob"):

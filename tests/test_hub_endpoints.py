@@ -19,7 +19,7 @@ def test_root_answers_with_and_without_trailing_slash(api):
 def test_info_reports_our_release_and_classes(api):
     body = api.get("/info").json()
     assert body["version"] == "0.1.0"
-    assert body["spawner"]["class"].endswith("LocalProcessSpawner")
+    assert body["spawner"]["class"].endswith("NativeSpawner")
     assert body["authenticator"]["class"].endswith("PAMAuthenticator")
 
 

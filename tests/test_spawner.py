@@ -6,7 +6,7 @@ import os
 from traitlets.config import Config
 
 from hub.spawners.base import Launch
-from hub.spawners.local import LocalProcessSpawner
+from hub.spawners.local import NativeSpawner
 
 LAUNCH = Launch(
     user="alice",
@@ -26,7 +26,7 @@ def test_environment_contract(monkeypatch):
     c = Config()
     c.Spawner.environment = {"EXTRA": "1", "JUPYTERHUB_DEFAULT_URL": "/lab"}
     c.Spawner.notebook_dir = "/srv/{username}"
-    env = LocalProcessSpawner(config=c).env(LAUNCH, 4242)
+    env = NativeSpawner(config=c).env(LAUNCH, 4242)
     assert env["JUPYTERHUB_API_TOKEN"] == env["JPY_API_TOKEN"] == "secret"
     assert env["JUPYTERHUB_API_URL"] == "http://127.0.0.1:8081/hub/api"
     assert env["JUPYTERHUB_ACTIVITY_URL"] == "http://127.0.0.1:8081/hub/api/users/alice/activity"
@@ -48,6 +48,6 @@ def test_environment_contract(monkeypatch):
 
 
 def test_running_as_root_adds_allow_root():
-    command = LocalProcessSpawner().command()
+    command = NativeSpawner().command()
     assert command[0].endswith("jupyterhub-singleuser")
     assert ("--allow-root" in command) == (os.geteuid() == 0)

@@ -176,3 +176,13 @@ async def get_user_server_progress(name: str) -> Any:
 
 async def get_user_server_name_progress(name: str, server_name: str) -> Any:
     return await _progress(name, server_name)
+
+
+def post_batchspawner(body: dict[str, Any]) -> Any:
+    """A batch job reports its server's port, with that server's own token."""
+    me = ctx().me()
+    if me.kind != "user" or me.token_id is None:
+        raise NotFound("This credential belongs to no server being started")
+    if not servers_core.report_port(ctx().session, me.token_id, int(body["port"])):
+        raise NotFound("This credential belongs to no server being started")
+    return {"message": "BatchSpawner data configured"}, 201

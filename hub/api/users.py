@@ -109,8 +109,11 @@ async def delete_user(name: str) -> Any:
     hub = c.hub
     me = c.me()
 
+    # a spawner that keeps resources per server (volumes, ...) is told to forget them first
+    forget = [hub.spawner.forgets_servers]
+
     def delete_if_idle(session: Session) -> bool:
-        """Delete the user now unless servers must stop first; True once deleted."""
+        """Delete the user now unless servers must stop (or be forgotten) first; True once deleted."""
         conn = session.connection()
         user_id = users_core.id_of(conn, name)
         if user_id is None:
@@ -119,12 +122,15 @@ async def delete_user(name: str) -> Any:
             raise BadRequest("Cannot delete yourself!")
         if users_core.has_active_servers(conn, user_id):
             return False
+        if forget[0] and users_core.has_servers(conn, user_id):
+            return False
         users_core.delete(conn, user_id)
         return True
 
     if not await hub.transact(delete_if_idle):
         # the user's servers stop first, so that no process outlives its user
-        await hub.lifecycle.stop_user(name)
+        await hub.lifecycle.delete_user_servers(name, forget=forget[0])
+        forget[0] = False
         await hub.transact(delete_if_idle)
     return None, 204
 

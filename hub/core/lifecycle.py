@@ -17,13 +17,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.core import oauth, servers, services
-from hub.db.models import Server
+from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
-from hub.spawners.base import Launch, Spawner, SpawnError
+from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,11 +91,11 @@ class Lifecycle:
         """Start a server; 201 once ready, 202 while still starting."""
         plan = await self._plan_start(user, server_name, body)
         if plan == "running":
-            row = await self.transact(lambda s: _state_of(s, user, server_name))
-            if row is not None and await self.spawner.poll(row[1]) is None:
+            ref = await self.transact(lambda s: _ref_of(s, user, server_name))
+            if ref is not None and await self.spawner.poll(ref) is None:
                 raise BadRequest(f"{servers.label(user, server_name)} is already running")
-            if row is not None:
-                await self._gone(row[0], user, server_name)
+            if ref is not None:
+                await self._gone(ref.id, user, server_name)
             plan = await self._plan_start(user, server_name, body)
         if not isinstance(plan, servers.SpawnPlan):
             return 202
@@ -133,13 +134,15 @@ class Lifecycle:
             hub_prefix=self.urls.hub_prefix,
             oauth_client_id=oauth.server_client_id(plan.user, plan.server_name),
             user_options=plan.user_options,
+            server_id=sid,
         )
-        state: dict[str, Any] = {}
+        ref = ServerRef(sid, plan.user, plan.server_name, {})
         try:
             started = await asyncio.wait_for(self.spawner.start(launch), self.spawner.start_timeout)
             state = started.state
-            await self.transact(lambda s: _started(s, sid, state))
-            await self.spawner.wait_until_answering(started.url + prefix + "api", state)
+            ref = ServerRef(sid, plan.user, plan.server_name, state, started.url)
+            await self.transact(lambda s: _started(s, sid, state, not self.spawner.reports_progress))
+            await self.spawner.wait_until_answering(started.url + prefix + "api", ref)
             await self.proxy.add_route(
                 prefix, started.url, {"user": plan.user, "server_name": plan.server_name}
             )
@@ -150,14 +153,15 @@ class Lifecycle:
                 "html_message": f'Server ready at <a href="{prefix}">{prefix}</a>',
                 "url": prefix,
             }
-            if not await self.transact(lambda s: servers.spawned(s, sid, started.url, state, ready)):
+            final = self.spawner.latest_state(ref)
+            if not await self.transact(lambda s: servers.spawned(s, sid, started.url, final, ready)):
                 # a stop came first: it stops the process; the route goes with it
                 with contextlib.suppress(Exception):
                     await self.proxy.delete_route(prefix)
                 return
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
-            await self._abandon(sid, state, SPAWN_CANCELLED)
+            await self._abandon(ref, SPAWN_CANCELLED)
             raise
         except Exception as e:  # the spawn failed: leave nothing behind
             if isinstance(e, SpawnError | TimeoutError) and str(e):
@@ -169,14 +173,19 @@ class Lifecycle:
             if isinstance(e, TimeoutError) and not str(e):
                 reason = f"server did not start within {self.spawner.start_timeout:g} seconds"
             log.warning("Spawn of %s failed: %s", servers.label(plan.user, plan.server_name), reason)
-            await self._abandon(sid, state, reason)
+            await self._abandon(ref, reason)
         finally:
             self.spawns.pop(sid, None)
+            self.spawner.spawn_ended(sid)
 
-    async def _abandon(self, sid: int, state: dict[str, Any], reason: str) -> None:
-        with contextlib.suppress(Exception):
-            await self.spawner.stop(state)
-        await asyncio.shield(self.transact(lambda s: servers.stopped(s, sid, error=reason)))
+    async def _abandon(self, ref: ServerRef, reason: str) -> None:
+        try:
+            await self.spawner.stop(ref)
+        except Exception:
+            log.warning(
+                "Cleaning up the failed start of %s failed", servers.label(ref.user, ref.name), exc_info=True
+            )
+        await asyncio.shield(self.transact(lambda s: servers.stopped(s, ref.id, error=reason)))
 
     # --- stop --------------------------------------------------------------------
 
@@ -202,13 +211,29 @@ class Lifecycle:
                     await spawn
             with contextlib.suppress(Exception):
                 await self.proxy.delete_route(self.urls.prefix(user, server_name))
-            state = await self.transact(lambda s: _state_by_id(s, sid))
-            await self.spawner.stop(state or plan.state)
+            ref = await self.transact(lambda s: _ref_by_id(s, sid))
+            ref = ref or ServerRef(sid, user, server_name, plan.state)
+            await self.spawner.stop(ref)
             await self.transact(lambda s: servers.stopped(s, sid))
             if plan.remove:
+                await self._delete_forever(ref)
                 await self.transact(lambda s: servers.remove(s, sid))
         finally:
             self.stops.pop(sid, None)
+
+    async def _delete_forever(self, ref: ServerRef) -> None:
+        try:
+            await self.spawner.delete_forever(ref)
+        except Exception:
+            log.warning("delete_forever of %s failed", servers.label(ref.user, ref.name), exc_info=True)
+
+    async def delete_user_servers(self, user: str, forget: bool) -> None:
+        """The user is being deleted: stop their servers, then (``forget``) let
+        the spawner forget each one (``delete_forever``)."""
+        await self.stop_user(user)
+        if forget:
+            for ref in await self.transact(lambda s: _refs_of_user(s, user), write=False):
+                await self._delete_forever(ref)
 
     async def _gone(self, sid: int, user: str, server_name: str) -> None:
         """A server's process is gone: remove its route and mark it stopped."""
@@ -222,21 +247,34 @@ class Lifecycle:
     async def check_all(self) -> None:
         """Poll every ready server; forget the ones whose process is gone."""
         for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
-            if pending is None and url is not None and await self.spawner.poll(state) is not None:
-                await self._gone(sid, user, name)
+            if pending is None and url is not None:
+                try:
+                    status = await self.spawner.poll(ServerRef(sid, user, name, state, url))
+                except Exception:
+                    log.warning("Polling %s failed", servers.label(user, name), exc_info=True)
+                    continue
+                if status is not None:
+                    await self._gone(sid, user, name)
 
     async def restore(self) -> None:
         """At start-up: adopt running servers, end interrupted transitions, fix routes."""
-        for sid, user, name, state, pending, _url in await self.transact(servers.active, write=False):
+        for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
             if sid in self.spawns or sid in self.stops:
                 continue
-            alive = await self.spawner.poll(state) is None
+            ref = ServerRef(sid, user, name, state, url)
             if pending == "spawn":
                 log.warning("Start of %s was interrupted; ending it", servers.label(user, name))
-                await self._abandon(sid, state, "the hub restarted during the start")
-            elif pending == "stop" or not alive:
+                await self._abandon(ref, "the hub restarted during the start")
+                continue
+            try:
+                alive = await self.spawner.poll(ref) is None
+            except Exception:
+                log.warning("Polling %s failed; it is kept", servers.label(user, name), exc_info=True)
+                continue
+            if pending == "stop" or not alive:
                 if alive:
-                    await self.spawner.stop(state)
+                    with contextlib.suppress(Exception):
+                        await self.spawner.stop(ref)
                 await self._gone(sid, user, name)
         await self.reconcile()
 
@@ -305,7 +343,7 @@ class Lifecycle:
 
     async def stop_all(self) -> None:
         """Stop every server (at shutdown, with ``JupyterHub.cleanup_servers``)."""
-        for sid, user, name, state, _pending, _url in await self.transact(servers.active, write=False):
+        for sid, user, name, state, _pending, url in await self.transact(servers.active, write=False):
             spawn = self.spawns.get(sid)
             if spawn is not None:
                 spawn.cancel()
@@ -313,7 +351,7 @@ class Lifecycle:
                     await spawn
                 continue
             with contextlib.suppress(Exception):
-                await self.spawner.stop(state)
+                await self.spawner.stop(ServerRef(sid, user, name, state, url))
             await self._gone(sid, user, name)
 
     async def close(self) -> None:
@@ -326,14 +364,22 @@ class Lifecycle:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def _state_of(session: Session, user: str, server_name: str) -> tuple[int, dict[str, Any]] | None:
+def _ref_of(session: Session, user: str, server_name: str) -> ServerRef | None:
     row = servers.server_row(session, user, server_name)
-    return None if row is None else (row.id, dict(row.state or {}))
+    return None if row is None else ServerRef(row.id, user, server_name, dict(row.state or {}), row.url)
 
 
-def _state_by_id(session: Session, sid: int) -> dict[str, Any] | None:
+def _ref_by_id(session: Session, sid: int) -> ServerRef | None:
     row = session.get(Server, sid)
-    return None if row is None else dict(row.state or {})
+    if row is None:
+        return None
+    owner = session.execute(select(User.name).where(User.id == row.user_id)).scalar_one()
+    return ServerRef(row.id, owner, row.name, dict(row.state or {}), row.url)
+
+
+def _refs_of_user(session: Session, user: str) -> list[ServerRef]:
+    query = select(Server).join(User, User.id == Server.user_id).where(User.name == user)
+    return [ServerRef(r.id, user, r.name, dict(r.state or {}), r.url) for r in session.scalars(query)]
 
 
 def _error_of(session: Session, sid: int) -> str | None:
@@ -341,6 +387,7 @@ def _error_of(session: Session, sid: int) -> str | None:
     return None if row is None else row.spawn_error
 
 
-def _started(session: Session, sid: int, state: dict[str, Any]) -> None:
+def _started(session: Session, sid: int, state: dict[str, Any], progress: bool) -> None:
     servers.save_state(session, sid, state)
-    servers.add_progress(session, sid, {"progress": 50, "message": "Spawning server..."})
+    if progress:
+        servers.add_progress(session, sid, {"progress": 50, "message": "Spawning server..."})

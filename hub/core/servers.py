@@ -177,6 +177,7 @@ def plan_start(
     server.state = {}
     server.progress = [REQUESTED]
     server.spawn_error = None
+    server.reported_port = None
     user.last_activity = now
     prefix = server_prefix(base_url, user.name, server_name)
     access = f"access:servers!server={user.name}/{server_name}"
@@ -218,6 +219,25 @@ def spawned(
     return True
 
 
+def reported_port(session: Session, server_id: int) -> int | None:
+    """The port the server's job reported while its start is in flight."""
+    return session.execute(
+        select(Server.reported_port).where(Server.id == server_id, Server.pending == "spawn")
+    ).scalar_one_or_none()
+
+
+def report_port(session: Session, token_id: int, port: int) -> bool:
+    """Record the port a starting server reports with its own token; False when
+    the token belongs to no server that is starting."""
+    server = session.execute(
+        select(Server).where(Server.token_id == token_id, Server.pending == "spawn")
+    ).scalar_one_or_none()
+    if server is None:
+        return False
+    server.reported_port = port
+    return True
+
+
 def save_state(session: Session, server_id: int, state: dict[str, Any]) -> None:
     server = session.get(Server, server_id)
     if server is not None:
@@ -239,6 +259,7 @@ def stopped(session: Session, server_id: int, error: str | None = None) -> None:
     server.pending = None
     server.started = None
     server.state = {}
+    server.reported_port = None
     if server.token_id is not None:
         session.execute(delete(APIToken).where(APIToken.id == server.token_id))
         server.token_id = None

@@ -140,10 +140,16 @@ _ACTIVE: Any = (
     .where(Server.user_id == bindparam("id"), or_(Server.pending.is_not(None), Server.url.is_not(None)))
     .limit(1)
 )
+_ANY_SERVER: Any = select(Server.id).where(Server.user_id == bindparam("id")).limit(1)
 
 
 def has_active_servers(conn: Connection, user_id: int) -> bool:
     return conn.execute(_ACTIVE, {"id": user_id}).first() is not None
+
+
+def has_servers(conn: Connection, user_id: int) -> bool:
+    """Whether any server (running or not) is recorded for the user."""
+    return conn.execute(_ANY_SERVER, {"id": user_id}).first() is not None
 
 
 def delete(conn: Connection, user_id: int) -> None:

@@ -143,6 +143,8 @@ class Server(Base):
     progress: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     #: why the last start failed, if it did
     spawn_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the port the server's batch job reported (BatchSpawner's ``POST /hub/api/batchspawner``)
+    reported_port: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: the token the running server authenticates with
     token_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_tokens.id", ondelete="SET NULL"), nullable=True

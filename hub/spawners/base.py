@@ -1,16 +1,22 @@
 """The spawner interface and its configuration (the ``c.Spawner`` section).
 
-A spawner starts, polls and stops single-user servers. Unlike JupyterHub's,
-a spawner here keeps no per-server state in memory: everything it needs to
-find a server again (process id, port, URL) is the ``state`` dict it returns,
-which the hub stores in the database. A restarted hub, or another worker,
-polls and stops servers from that state.
+A spawner starts, polls and stops single-user servers. One spawner object
+serves the whole hub and keeps no per-server state in memory: everything it
+needs to find a server again (process id, job id, pod name) is the ``state``
+dict it returns, which the hub stores in the database and hands back, with the
+server's name and URL, as a :class:`ServerRef`. A restarted hub, or another
+worker, polls and stops servers from that record.
+
+The native spawner (:mod:`hub.spawners.local`) implements this directly;
+JupyterHub's spawner classes run behind it through
+:class:`hub.plugins.spawners.HostedSpawner`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +42,20 @@ class Launch:
     oauth_client_id: str
     user_options: dict[str, Any] = field(default_factory=dict)
     public_url: str = ""
+    #: the server's row in the database
+    server_id: int = 0
+
+
+@dataclass(frozen=True)
+class ServerRef:
+    """A server as the database records it: what polling and stopping need."""
+
+    id: int
+    user: str
+    name: str
+    state: dict[str, Any]
+    #: where it listens (http://ip:port) once started
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,31 +104,62 @@ class Spawner(LoggingConfigurable):
     async def start(self, launch: Launch) -> Started:
         raise NotImplementedError
 
-    async def poll(self, state: dict[str, Any]) -> int | None:
+    async def poll(self, server: ServerRef) -> int | None:
         """None while the server runs; its exit status (0 if unknown) once it does not."""
         raise NotImplementedError
 
-    async def stop(self, state: dict[str, Any]) -> None:
+    async def stop(self, server: ServerRef) -> None:
         """Return once the server is gone."""
         raise NotImplementedError
 
-    async def wait_until_answering(self, url: str, state: dict[str, Any]) -> None:
+    #: whether the spawner writes its own progress events (else the hub adds one when started)
+    reports_progress = False
+    #: whether :meth:`delete_forever` does anything (the hub then calls it for
+    #: every server of a user it deletes)
+    forgets_servers = False
+
+    async def delete_forever(self, server: ServerRef) -> None:
+        """A stopped server is being removed for good (its user or its name deleted)."""
+
+    def latest_state(self, server: ServerRef) -> dict[str, Any]:
+        """The state to record once a start is ready (what :meth:`start` returned, here)."""
+        return server.state
+
+    def spawn_ended(self, server_id: int) -> None:
+        """The start of ``server_id`` is over (ready or failed)."""
+
+    async def options_form(self, user: str, server_name: str) -> str:
+        """HTML of the spawn page's options form; empty when there are no options."""
+        return ""
+
+    async def options_from_form(
+        self, user: str, server_name: str, form: dict[str, list[str]]
+    ) -> dict[str, Any]:
+        """``user_options`` from a submitted options form."""
+        return dict(form)
+
+    async def wait_until_answering(self, url: str, server: ServerRef) -> None:
         """Return once ``url`` answers HTTP with a status below 500.
 
         Raises :class:`SpawnError` if the server exits first or ``http_timeout``
         passes.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.http_timeout
-        async with httpx.AsyncClient(timeout=2) as client:
-            while True:
-                status = await self.poll(state)
-                if status is not None:
-                    raise SpawnError(f"the server exited with status {status} before it answered")
-                with contextlib.suppress(httpx.HTTPError):
-                    response = await client.get(url)
-                    if response.status_code < 500:
-                        return
-                if loop.time() > deadline:
-                    raise SpawnError(f"the server did not answer HTTP within {self.http_timeout:g} seconds")
-                await asyncio.sleep(0.1)
+        await answering(url, lambda: self.poll(server), self.http_timeout)
+
+
+async def answering(url: str, poll: Callable[[], Awaitable[int | None]], timeout: float) -> None:
+    """Wait until ``url`` answers HTTP below 500, while ``poll()`` says the server runs."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with httpx.AsyncClient(timeout=2) as client:
+        while True:
+            status = await poll()
+            if status is not None:
+                raise SpawnError(f"the server exited with status {status} before it answered")
+            with contextlib.suppress(httpx.HTTPError):
+                response = await client.get(url)
+                if response.status_code < 500:
+                    return
+            if loop.time() > deadline:
+                raise SpawnError(f"the server did not answer HTTP within {timeout:g} seconds")
+            await asyncio.sleep(0.1)

@@ -1,10 +1,11 @@
-"""Single-user servers as local processes.
+"""The native spawner: single-user servers as local processes of the hub's OS user.
 
 Each server is a child process in its own session (so a hub that is killed
 leaves it running, to be found again from the stored pid). Stopping sends
 SIGTERM to the whole process group, then SIGKILL after ``term_timeout``.
-Servers run as the hub's own OS user; switching to an OS account per hub user
-is not supported yet.
+It is the default (``c.JupyterHub.spawner_class = "native"``). To run each
+user's server as their own OS account, configure JupyterHub's own
+``localprocess`` spawner, which the hub hosts unchanged.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from traitlets import Float, Unicode
 
-from hub.spawners.base import Launch, Spawner, SpawnError, Started
+from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError, Started
 
 
 def free_port(ip: str) -> int:
@@ -32,8 +33,8 @@ def free_port(ip: str) -> int:
         return int(s.getsockname()[1])
 
 
-class LocalProcessSpawner(Spawner):
-    """Runs each server as a local process of the hub's OS user."""
+class NativeSpawner(Spawner):
+    """Runs each server as a local process of the hub's OS user (``c.NativeSpawner``)."""
 
     home_dir_template = Unicode(
         "/tmp/{username}", help="Working directory of each user's servers (created if missing)."
@@ -125,7 +126,10 @@ class LocalProcessSpawner(Spawner):
         url = f"http://{self.ip or '127.0.0.1'}:{port}"
         return Started(url=url, state={"pid": proc.pid, "port": port, "url": url})
 
-    async def poll(self, state: dict[str, Any]) -> int | None:
+    async def poll(self, server: ServerRef) -> int | None:
+        return self._poll(server.state)
+
+    def _poll(self, state: dict[str, Any]) -> int | None:
         pid = state.get("pid")
         if not pid:
             return 0
@@ -143,9 +147,10 @@ class LocalProcessSpawner(Spawner):
             return None  # exists, owned by another user
         return None
 
-    async def stop(self, state: dict[str, Any]) -> None:
+    async def stop(self, server: ServerRef) -> None:
+        state = server.state
         pid = state.get("pid")
-        if not pid or await self.poll(state) is not None:
+        if not pid or self._poll(state) is not None:
             return
         self._signal(pid, signal.SIGTERM)
         if await self._wait(state, self.term_timeout):
@@ -167,19 +172,13 @@ class LocalProcessSpawner(Spawner):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            if await self.poll(state) is not None:
+            if self._poll(state) is not None:
                 return True
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.5)
-        return await self.poll(state) is not None
+        return self._poll(state) is not None
 
 
-class SimpleLocalProcessSpawner(LocalProcessSpawner):
-    """JupyterHub's ``simple`` spawner: the same here (no OS user switching)."""
-
-
-SHORT_NAMES: dict[str, type[Spawner]] = {
-    "localprocess": LocalProcessSpawner,
-    "default": LocalProcessSpawner,
-    "simple": SimpleLocalProcessSpawner,
-}
+#: the native short name; every other short name is looked up among JupyterHub's
+#: entry points, so ``localprocess``, ``default`` and ``simple`` mean JupyterHub's classes
+SHORT_NAMES: dict[str, type[Spawner]] = {"native": NativeSpawner}

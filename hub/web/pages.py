@@ -253,10 +253,62 @@ async def spawn_action(request: Request, user: User) -> Response:
     if target is None or await xsrf_checked_form(request) is None:
         return error_page(request, user, 403, "Not allowed.")
     owner, server_name = target
-    status = await hub.lifecycle.start(owner, server_name, {})
+    body: dict[str, Any] = {}
+    form_html = await _options_form(hub, owner, server_name)
+    if form_html:
+        submitted = await request.form()
+        fields = {key: [str(v) for v in submitted.getlist(key)] for key in submitted if key != "_xsrf"}
+        try:
+            body["user_options"] = await hub.spawner.options_from_form(owner, server_name, fields)
+        except Exception as e:
+            message = _plugin_message(e)
+            return _spawn_form(request, user, owner, server_name, form_html, error=message, status=400)
+    try:
+        status = await hub.lifecycle.start(owner, server_name, body)
+    except HubError as e:
+        if form_html:
+            message = e.message or "The server could not be started"
+            return _spawn_form(request, user, owner, server_name, form_html, error=message, status=e.status)
+        raise
     if status == 201:
         return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
     return RedirectResponse(f"{hub.hub_prefix}spawn-pending/{_server_path(owner, server_name)}", 302)
+
+
+async def _options_form(hub: Hub, owner: str, server_name: str) -> str:
+    """The spawner's options form for this server, or "" (a failing form is logged, not shown)."""
+    try:
+        return await hub.spawner.options_form(owner, server_name)
+    except Exception:
+        log.exception("Rendering the options form for %s failed", owner)
+        return ""
+
+
+def _plugin_message(error: BaseException) -> str:
+    text = getattr(error, "log_message", None) or str(error) or type(error).__name__
+    return f"Invalid options: {text}"
+
+
+def _spawn_form(
+    request: Request,
+    user: User,
+    owner: str,
+    server_name: str,
+    form_html: str,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    label = f"server {server_name}" if server_name else "your server"
+    return render(
+        request,
+        "spawn.html",
+        status,
+        user=user.name,
+        label=label,
+        path=_server_path(owner, server_name),
+        options_form=Markup(form_html),
+        error=error,
+    )
 
 
 @for_user
@@ -278,6 +330,9 @@ async def spawn_page(request: Request, user: User) -> Response:
         return RedirectResponse(f"{hub.hub_prefix}spawn-pending/{path}", 302)
     if row is not None and row.url and not row.pending:
         return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
+    form_html = await _options_form(hub, owner, server_name)
+    if form_html:
+        return _spawn_form(request, user, owner, server_name, form_html)
     label = f"server {server_name}" if server_name else "your server"
     return render(request, "spawn.html", user=user.name, label=label, path=path)
 

@@ -292,7 +292,7 @@ def test_the_deprecated_cookie_lookup_names_the_cookies_user(make_hub):
 def test_the_spawn_page_offers_to_start_only_your_own_server(make_hub):
     _, client = logged_in_browser(make_hub)
     page = client.get("/hub/spawn")
-    assert page.status_code == 200 and 'action="/hub/spawn/alice"' in page.text
+    assert page.status_code == 200 and 'action="/hub/spawn/alice?_xsrf=' in page.text
     assert client.get("/hub/spawn/alice").status_code == 200
     assert client.get("/hub/spawn/bob").status_code == 403
     assert client.post("/hub/spawn/bob", data={"_xsrf": xsrf_of(page.text)}).status_code == 403

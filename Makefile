@@ -103,18 +103,26 @@ ts-check:
 		&& npx tsc -p tsconfig.json
 	@echo "TypeScript client: generated and compiled"
 
-## system-tools: Debian packages the checks need (Go, a Java runtime, Chromium, slapd and the LDAP tools), installed if missing
+## system-tools: Debian packages the checks need (Go, a Java runtime, Chromium, slapd and the LDAP tools;
+## Slurm and munge, without recommends), installed if missing
 system-tools:
-	@missing=""; \
+	@missing=""; lean=""; \
 	command -v go >/dev/null || missing="$$missing golang-go"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -x /usr/sbin/slapd ] || missing="$$missing slapd"; \
 	command -v ldapadd >/dev/null || missing="$$missing ldap-utils"; \
+	[ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] || lean="$$lean slurm-wlm"; \
+	[ -x /usr/sbin/munged ] || lean="$$lean munge"; \
+	export DEBIAN_FRONTEND=noninteractive; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
-		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -qq $$missing >/dev/null || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }; \
+	fi; \
+	if [ -n "$$lean" ]; then \
+		echo "installing$$lean"; \
+		apt-get install -y -qq --no-install-recommends $$lean >/dev/null || \
+			{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $$lean >/dev/null; }; \
 	fi
 
 ## go-check: generate a Go client from the spec and build, then run (in tests), a program that uses it

@@ -29,6 +29,10 @@ from hub.app import create_app
 from hub.db.engine import Database
 from hub.runtime import Hub
 
+# fixtures for spawners that run servers as other OS accounts, and on Slurm
+from tests.helpers.singleuser_env import os_user, singleuser_env  # noqa: F401
+from tests.helpers.slurm import slurm_cluster  # noqa: F401
+
 ADMIN_TOKEN = "admin-secret-token"
 PG_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -1,0 +1,163 @@
+"""Jobs on the test Slurm cluster (tests/helpers/slurm.py), as OS accounts,
+and batchspawner's SlurmSpawner driven through start/poll/stop against it
+with a stand-in for the one hub endpoint it needs
+(tests/helpers/batchspawner_hub.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from traitlets.config import Config
+
+from tests.helpers.batchspawner_hub import StandinHub, make_spawner
+from tests.helpers.singleuser_env import OsUser, SingleuserVenv, run_as
+from tests.helpers.slurm import SlurmCluster, free_port
+
+
+def _until(check: Callable[[], object], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=2)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def _processes_of(uid: int, needle: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            if needle.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def _job_state(cluster: SlurmCluster, job_id: str) -> str:
+    return cluster.run("squeue", "-h", "-j", job_id, "-o", "%T", check=False).stdout.strip()
+
+
+def test_cluster_has_an_idle_node_and_the_conf_in_the_environment(slurm_cluster: SlurmCluster) -> None:
+    assert os.environ["SLURM_CONF"] == str(slurm_cluster.conf)
+    assert slurm_cluster.env["SLURM_CONF"] == str(slurm_cluster.conf)
+    assert slurm_cluster.node_state() in ("idle", "mix")
+    conf = slurm_cluster.conf.read_text()
+    assert "SlurmctldPort=6817\n" not in conf and "SlurmdPort=6818\n" not in conf
+
+
+def test_os_user_job_serves_http_until_cancelled(
+    slurm_cluster: SlurmCluster, os_user: OsUser, singleuser_env: SingleuserVenv
+) -> None:
+    port = free_port()
+    script = f"#!/bin/bash\nexec {singleuser_env.python} -m http.server --bind 127.0.0.1 {port}\n"
+    submitted = run_as(
+        os_user,
+        "sbatch",
+        "--parsable",
+        "--job-name=http",
+        input=script,
+        cwd=os_user.home,
+        env=slurm_cluster.env,
+    )
+    assert submitted.returncode == 0, submitted.stderr
+    job_id = submitted.stdout.strip().split(";")[0]
+    assert slurm_cluster.job_ids(os_user.name) == [job_id]
+
+    _until(lambda: _job_state(slurm_cluster, job_id) == "RUNNING", "the job to run")
+    _until(lambda: _answers(f"http://127.0.0.1:{port}/"), "the job's server to answer")
+    [pid] = _processes_of(os_user.uid, "http.server")
+
+    cancelled = run_as(os_user, "scancel", job_id, env=slurm_cluster.env)
+    assert cancelled.returncode == 0, cancelled.stderr
+    _until(lambda: not slurm_cluster.job_ids(os_user.name), "squeue to forget the job")
+    _until(lambda: not _processes_of(os_user.uid, "http.server"), f"the server (pid {pid}) to end")
+    assert not _answers(f"http://127.0.0.1:{port}/")
+
+
+def slurm_spawner_config(cluster: SlurmCluster, venv: SingleuserVenv) -> Config:
+    """What SlurmSpawner needs on this machine (no sudo, no shared PATH)."""
+    c = Config()
+    # runuser is in /usr/sbin, which is not on the PATH the submission runs with
+    c.SlurmSpawner.exec_prefix = f"{shutil.which('runuser')} -u {{username}} --"
+    # sbatch, squeue and scancel run with get_env() only, and the job gets the same
+    c.SlurmSpawner.env_keep = ["LANG", "SLURM_CONF"]
+    c.SlurmSpawner.environment = {"PATH": f"{venv.bin}:/usr/local/bin:/usr/bin:/bin"}
+    c.SlurmSpawner.batchspawner_singleuser_cmd = str(venv.batchspawner_singleuser)
+    c.SlurmSpawner.cmd = [str(venv.jupyterhub_singleuser)]
+    c.SlurmSpawner.req_partition = cluster.partition
+    c.SlurmSpawner.req_runtime = "00:30:00"
+    c.SlurmSpawner.startup_poll_interval = 0.2
+    return c
+
+
+async def test_slurm_spawner_starts_polls_and_stops_a_real_job(
+    slurm_cluster: SlurmCluster, os_user: OsUser, singleuser_env: SingleuserVenv
+) -> None:
+    from batchspawner import SlurmSpawner
+
+    with StandinHub() as hub:
+        spawner = make_spawner(
+            SlurmSpawner, os_user.name, hub, slurm_spawner_config(slurm_cluster, singleuser_env)
+        )
+        hub.register(spawner)
+        started = time.monotonic()
+        try:
+            host, port = await asyncio.wait_for(spawner.start(), 120)
+        except BaseException:
+            logs = "\n".join(
+                p.read_text(errors="replace") for p in os_user.home.glob("jupyterhub_slurmspawner_*.log")
+            )
+            pytest.fail(f"start() did not complete; job output:\n{logs}\n{slurm_cluster.logs()}")
+        print(f"SlurmSpawner.start() took {time.monotonic() - started:.1f} s")
+        job_id = spawner.job_id
+        assert (host, port) == ("localhost", spawner.port) and port > 0
+        # what the job's batchspawner-singleuser sent to the hub
+        [post] = hub.posts
+        assert post.authorization == f"token {spawner.api_token}"
+        assert post.body == {"port": port}
+        assert spawner.db.commits == 1
+        assert spawner.get_state()["job_id"] == job_id
+        assert slurm_cluster.job_ids(os_user.name) == [job_id]
+
+        # the job's server answers on that port, as the account
+        await asyncio.to_thread(
+            _until, lambda: _answers(f"http://127.0.0.1:{port}/user/{os_user.name}/api"), "the server"
+        )
+        status = httpx.get(f"http://127.0.0.1:{port}/user/{os_user.name}/api", timeout=5)
+        assert status.status_code == 200 and "version" in status.json()
+        assert _processes_of(os_user.uid, "jupyterhub-singleuser")
+
+        assert await spawner.poll() is None
+        await spawner.stop()
+        assert await spawner.poll() == 1
+        assert spawner.get_state() == {}
+        await asyncio.to_thread(
+            _until, lambda: not slurm_cluster.job_ids(os_user.name), "squeue to forget the job"
+        )
+        await asyncio.to_thread(
+            _until, lambda: not _processes_of(os_user.uid, "jupyterhub-singleuser"), "the server to end"
+        )
+        output = (os_user.home / f"jupyterhub_slurmspawner_{job_id}.log").read_text(errors="replace")
+        # the batch script's trap saw scancel's SIGTERM; the server logged its start
+        assert "SIGTERM received" in output
+        assert f"http://0.0.0.0:{port}/user/{os_user.name}/" in output

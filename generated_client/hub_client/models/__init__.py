@@ -3,6 +3,7 @@
 from .activity_request import ActivityRequest
 from .activity_request_servers import ActivityRequestServers
 from .api_version import ApiVersion
+from .batch_spawner_report import BatchSpawnerReport
 from .class_info import ClassInfo
 from .created_service import CreatedService
 from .created_service_info_type_0 import CreatedServiceInfoType0
@@ -98,6 +99,7 @@ __all__ = (
     "ActivityRequest",
     "ActivityRequestServers",
     "ApiVersion",
+    "BatchSpawnerReport",
     "ClassInfo",
     "CreatedService",
     "CreatedServiceInfoType0",

@@ -17,7 +17,7 @@ class ClassInfo:
     """A configurable class and the version of the package that provides it.
 
     Example:
-        {'class': 'hub.spawners.local.LocalProcessSpawner', 'version': '0.1.0'}
+        {'class': 'hub.spawners.local.NativeSpawner', 'version': '0.1.0'}
 
     Attributes:
         class_ (str): Import path of the class.

@@ -24,7 +24,7 @@ class HubInfo:
 
     Example:
         {'version': '0.1.0', 'api_version': '6.1.1', 'python': '3.11.7 (main, Jan  1 2026, 00:00:00) [GCC 12.2.0]',
-            'sys_executable': '/usr/bin/python3', 'spawner': {'class': 'hub.spawners.local.LocalProcessSpawner', 'version':
+            'sys_executable': '/usr/bin/python3', 'spawner': {'class': 'hub.spawners.local.NativeSpawner', 'version':
             '0.1.0'}, 'authenticator': {'class': 'hub.auth.authenticators.DummyAuthenticator', 'version': '0.1.0'}}
 
     Attributes:
@@ -32,9 +32,9 @@ class HubInfo:
         python (str): The Python version (`sys.version`).
         sys_executable (str): The Python executable running the hub.
         spawner (ClassInfo): A configurable class and the version of the package that provides it. Example: {'class':
-            'hub.spawners.local.LocalProcessSpawner', 'version': '0.1.0'}.
+            'hub.spawners.local.NativeSpawner', 'version': '0.1.0'}.
         authenticator (ClassInfo): A configurable class and the version of the package that provides it. Example:
-            {'class': 'hub.spawners.local.LocalProcessSpawner', 'version': '0.1.0'}.
+            {'class': 'hub.spawners.local.NativeSpawner', 'version': '0.1.0'}.
         api_version (str | Unset): The JupyterHub API version implemented.
     """
 

@@ -8,17 +8,15 @@ spawner does (raise, hang, answer nonsense) ends as a clean failure.
 import asyncio
 import json
 import os
-import pwd
-import re
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
+
+from tests.test_login_oauth import xsrf_of
 
 HELPERS = Path(__file__).parent / "helpers"
 STANDIN = HELPERS / "standin_server.py"
@@ -120,10 +118,6 @@ class FormSpawner(SimpleLocalProcessSpawner):
         return env
 
 
-def xsrf_of(html):
-    return re.search(r'name="_xsrf" value="([^"]+)"', html).group(1)
-
-
 @pytest.mark.skip(reason="the hosted stop and poll of a running server are not finished yet (issue 11)")
 def test_a_config_subclass_shows_its_form_and_the_options_reach_the_server(make_live_hub, tmp_path, proxy):
     record = tmp_path / "env.json"
@@ -177,23 +171,9 @@ def test_a_config_subclass_shows_its_form_and_the_options_reach_the_server(make_
     api.delete("/users/alice/server")
 
 
-@pytest.fixture
-def os_account():
-    """A real OS account for the test, removed afterwards."""
-    if os.geteuid() != 0:
-        pytest.skip("creating OS accounts needs root")
-    name = f"hubt-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
-    try:
-        yield pwd.getpwnam(name)
-    finally:
-        subprocess.run(["pkill", "-KILL", "-u", name], check=False)
-        subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
-
-
 @pytest.mark.skip(reason="the hosted stop and poll of a running server are not finished yet (issue 11)")
-def test_localprocess_runs_the_server_as_the_users_os_account(make_live_hub, tmp_path, proxy, os_account):
-    record = Path(os_account.pw_dir) / "record.json"
+def test_localprocess_runs_the_server_as_the_users_os_account(make_live_hub, tmp_path, proxy, os_user):
+    record = Path(os_user.home) / "record.json"
 
     def configure(c):
         c.JupyterHub.spawner_class = "localprocess"
@@ -201,14 +181,14 @@ def test_localprocess_runs_the_server_as_the_users_os_account(make_live_hub, tmp
         standin(c, record, python="/usr/bin/python3")
 
     api = make_live_hub(configure)
-    name = os_account.pw_name
+    name = os_user.name
     assert api.get("/info").json()["spawner"]["class"] == "jupyterhub.spawner.LocalProcessSpawner"
     api.post(f"/users/{name}")
     token = api.new_token(name)
     assert api.post(f"/users/{name}/server").status_code == 201
     seen = wait_for(record)
-    assert seen["uid"] == os_account.pw_uid, "the server runs as the user's own account"
-    assert seen["cwd"] == os_account.pw_dir and seen["env"]["HOME"] == os_account.pw_dir
+    assert seen["uid"] == os_user.uid, "the server runs as the user's own account"
+    assert seen["cwd"] == os_user.home and seen["env"]["HOME"] == os_user.home
     assert seen["env"]["USER"] == name
     assert through_proxy(proxy, f"/user/{name}/api/status", token).status_code == 200
     assert api.delete(f"/users/{name}/server").status_code == 204

@@ -110,9 +110,9 @@ async def delete_user(name: str) -> Any:
     me = c.me()
 
     # a spawner that keeps resources per server (volumes, ...) is told to forget them first
-    forget = [hub.spawner.forgets_servers]
+    forget = hub.spawner.forgets_servers
 
-    def delete_if_idle(session: Session) -> bool:
+    def delete_if_idle(session: Session, forget: bool = forget) -> bool:
         """Delete the user now unless servers must stop (or be forgotten) first; True once deleted."""
         conn = session.connection()
         user_id = users_core.id_of(conn, name)
@@ -122,16 +122,15 @@ async def delete_user(name: str) -> Any:
             raise BadRequest("Cannot delete yourself!")
         if users_core.has_active_servers(conn, user_id):
             return False
-        if forget[0] and users_core.has_servers(conn, user_id):
+        if forget and users_core.has_servers(conn, user_id):
             return False
         users_core.delete(conn, user_id)
         return True
 
     if not await hub.transact(delete_if_idle):
         # the user's servers stop first, so that no process outlives its user
-        await hub.lifecycle.delete_user_servers(name, forget=forget[0])
-        forget[0] = False
-        await hub.transact(delete_if_idle)
+        await hub.lifecycle.delete_user_servers(name, forget=forget)
+        await hub.transact(lambda s: delete_if_idle(s, forget=False))
     return None, 204
 
 

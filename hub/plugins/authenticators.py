@@ -12,7 +12,6 @@ another hub process counts here too.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,12 +19,9 @@ from typing import Any
 
 from hub.auth.authenticators import Authenticated, Authenticator
 from hub.names import valid_name
+from hub.plugins import maybe_await
 
 log = logging.getLogger("hub.plugins.authenticators")
-
-
-async def maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
 
 
 @dataclass

@@ -25,13 +25,11 @@ the authenticator's ``post_spawn_stop``).
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 import math
-import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -42,6 +40,7 @@ from traitlets.config import Config
 from hub.db.models import Group as GroupRow
 from hub.db.models import Server, User, user_group_map
 from hub.names import server_prefix
+from hub.plugins import maybe_await
 from hub.plugins.facades import (
     DbFacade,
     HubFacade,
@@ -60,10 +59,6 @@ log = logging.getLogger("hub.plugins.spawners")
 _PROGRESS_KEYS = ("progress", "message", "html_message")
 
 
-async def maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
-
-
 def class_setting(cls: type[Any], config: Config, name: str, fallback: Any) -> Any:
     """A trait's value as ``cls`` would read it from ``config`` (the most derived
     section that sets it wins), without building an instance."""
@@ -74,11 +69,6 @@ def class_setting(cls: type[Any], config: Config, name: str, fallback: Any) -> A
         if section is not None and name in section:
             value = section[name]
     return value
-
-
-def random_port() -> int:
-    # JupyterHub's orm.Server default: any free-looking high port (the spawner usually sets its own)
-    return random.randint(49152, 65535)
 
 
 @dataclass
@@ -202,7 +192,7 @@ class HostedSpawner(Spawner):
                 ref.id, 0, ref.user, False, (), None, ref.name, ref.name, {}, ref.state, ref.url, None, None
             )
         else:
-            record = _with(record, state=ref.state, url=ref.url or record.url)
+            record = replace(record, state=ref.state, url=ref.url or record.url)
         return self._build(record), True
 
     async def _save(self, op: _Operation) -> None:
@@ -217,10 +207,12 @@ class HostedSpawner(Spawner):
 
     async def start(self, launch: Launch) -> Started:
         record = await self._record(launch.server_id)
-        op = self._build(_with(record, state={}, url=None), token=launch.api_token)
+        op = self._build(replace(record, state={}, url=None), token=launch.api_token)
         plugin = op.plugin
         self._starts[record.id] = op
         # 1. a fresh server record (JupyterHub's orm.Server defaults: no ip, a random port)
+        from jupyterhub.utils import random_port
+
         op.plugin.orm_spawner.server = transient_server("", random_port(), op.prefix)
         # 2.-3. the options, a clean state, the token
         plugin.user_options = dict(launch.user_options)
@@ -397,27 +389,23 @@ def _groups_of(session: Session, user_id: int) -> tuple[str, ...]:
 
 
 def _record_of(session: Session, user: User, server: Server | None, server_name: str) -> ServerRecord:
+    """The snapshot of ``server`` (None: one not created yet, for the spawn page)."""
     names = tuple(session.scalars(select(Server.name).where(Server.user_id == user.id)))
-    if server is None:
-        return ServerRecord(
-            0, user.id, user.name, bool(user.admin), _groups_of(session, user.id), user.encrypted_auth_state,
-            server_name, server_name, {}, {}, None, None, None, names,
-        )  # fmt: skip
     return ServerRecord(
-        server.id,
-        user.id,
-        user.name,
-        bool(user.admin),
-        _groups_of(session, user.id),
-        user.encrypted_auth_state,
-        server.name,
-        server.display_name or server.name,
-        dict(server.user_options or {}),
-        dict(server.state or {}),
-        server.url,
-        server.started,
-        server.last_activity,
-        names,
+        id=server.id if server else 0,
+        user_id=user.id,
+        user=user.name,
+        admin=bool(user.admin),
+        groups=_groups_of(session, user.id),
+        encrypted_auth_state=user.encrypted_auth_state,
+        name=server.name if server else server_name,
+        display_name=(server.display_name or server.name) if server else server_name,
+        user_options=dict(server.user_options or {}) if server else {},
+        state=dict(server.state or {}) if server else {},
+        url=server.url if server else None,
+        started=server.started if server else None,
+        last_activity=server.last_activity if server else None,
+        server_names=names,
     )
 
 
@@ -452,12 +440,6 @@ def save_progress_state(session: Session, server_id: int, state: dict[str, Any],
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def _with(record: ServerRecord, **changes: Any) -> ServerRecord:
-    from dataclasses import replace
-
-    return replace(record, **changes)
 
 
 def _url_of(result: Any, plugin: Any) -> str:

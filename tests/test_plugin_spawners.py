@@ -61,7 +61,6 @@ def through_proxy(proxy, path: str, token: str) -> httpx.Response:
     return httpx.get(f"{proxy.public_url}{path}", headers={"Authorization": f"token {token}"}, timeout=10)
 
 
-@pytest.mark.skip(reason="the hosted stop and poll of a running server are not finished yet (issue 11)")
 def test_simple_spawner_runs_jupyterhub_singleuser_through_the_proxy(make_live_hub, proxy):
     def configure(c):
         c.JupyterHub.spawner_class = "simple"
@@ -118,7 +117,6 @@ class FormSpawner(SimpleLocalProcessSpawner):
         return env
 
 
-@pytest.mark.skip(reason="the hosted stop and poll of a running server are not finished yet (issue 11)")
 def test_a_config_subclass_shows_its_form_and_the_options_reach_the_server(make_live_hub, tmp_path, proxy):
     record = tmp_path / "env.json"
 
@@ -171,7 +169,6 @@ def test_a_config_subclass_shows_its_form_and_the_options_reach_the_server(make_
     api.delete("/users/alice/server")
 
 
-@pytest.mark.skip(reason="the hosted stop and poll of a running server are not finished yet (issue 11)")
 def test_localprocess_runs_the_server_as_the_users_os_account(make_live_hub, tmp_path, proxy, os_user):
     record = Path(os_user.home) / "record.json"
 
@@ -188,7 +185,7 @@ def test_localprocess_runs_the_server_as_the_users_os_account(make_live_hub, tmp
     assert api.post(f"/users/{name}/server").status_code == 201
     seen = wait_for(record)
     assert seen["uid"] == os_user.uid, "the server runs as the user's own account"
-    assert seen["cwd"] == os_user.home and seen["env"]["HOME"] == os_user.home
+    assert seen["cwd"] == str(os_user.home) and seen["env"]["HOME"] == str(os_user.home)
     assert seen["env"]["USER"] == name
     assert through_proxy(proxy, f"/user/{name}/api/status", token).status_code == 200
     assert api.delete(f"/users/{name}/server").status_code == 204
@@ -235,6 +232,21 @@ def test_a_failing_spawner_ends_in_a_clear_error_and_a_clean_stopped_server(make
     assert api.post("/users", json={"usernames": ["bob"]}).status_code == 201
 
 
+def test_a_config_value_the_spawner_rejects_is_the_spawn_error(make_live_hub):
+    def configure(c):
+        c.JupyterHub.spawner_class = "simple"
+        c.Spawner.poll_interval = 0.5  # JupyterHub's trait is an Integer
+
+    api = make_live_hub(configure)
+    api.post("/users/alice")
+    r = api.post("/users/alice/server")
+    assert r.status_code == 500
+    assert r.json()["message"].startswith("Spawn failed: The 'poll_interval' trait")
+    assert "expected an int" in r.json()["message"]
+    assert api.get("/users/alice").json()["servers"] == {}
+    assert api.delete("/users/alice/server").status_code == 204
+
+
 def test_the_spawner_class_must_be_a_spawner(tmp_path, db_url):
     from hub.plugins.loader import PluginLoadError
     from hub.runtime import Hub
@@ -246,13 +258,12 @@ def test_the_spawner_class_must_be_a_spawner(tmp_path, db_url):
         Hub(c)
 
 
-@pytest.mark.skip(reason="the hosted stop and poll of a running server are not finished yet (issue 11)")
 def test_a_server_that_dies_behind_the_hubs_back_is_reported_stopped(make_live_hub, tmp_path):
     record = tmp_path / "env.json"
 
     def configure(c):
         c.JupyterHub.spawner_class = "simple"
-        c.Spawner.poll_interval = 0.3
+        c.Spawner.poll_interval = 1  # an Integer in JupyterHub
         standin(c, record)
 
     api = make_live_hub(configure)

@@ -28,6 +28,8 @@ import asyncio
 import json
 import logging
 import math
+import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -119,6 +121,7 @@ class HostedSpawner(Spawner):
         self.oauth_client_allowed_scopes = list(scopes) if isinstance(scopes, list | tuple) else []
         #: starts in flight in this process, by server id
         self._starts: dict[int, _Operation] = {}
+        self._children = _ChildProcesses()
 
     # --- building a plugin object ------------------------------------------------------
 
@@ -170,6 +173,7 @@ class HostedSpawner(Spawner):
         if token:
             plugin.api_token = token
         plugin.load_state(dict(record.state))
+        self._children.hand_back(plugin)
         user.spawners[record.name] = plugin
         op = _Operation(plugin, record, db, prefix)
         op_ref.append(op)
@@ -207,13 +211,42 @@ class HostedSpawner(Spawner):
 
     async def start(self, launch: Launch) -> Started:
         record = await self._record(launch.server_id)
-        op = self._build(replace(record, state={}, url=None), token=launch.api_token)
-        plugin = op.plugin
+        try:
+            op = self._build(replace(record, state={}, url=None), token=launch.api_token)
+        except Exception as e:  # a config value the class rejects, a broken __init__
+            raise SpawnError(_message(e)) from e
         self._starts[record.id] = op
+        timeout = float(op.plugin.start_timeout)
+        try:
+            await self._before_start(op, launch)
+            result = await asyncio.wait_for(maybe_await(op.plugin.start()), timeout)
+        except TimeoutError:
+            raise SpawnError(f"the server did not start within {timeout:g} seconds") from None
+        except SpawnError:
+            raise
+        except Exception as e:
+            raise SpawnError(_message(e)) from e
+        plugin = op.plugin
+        url = _url_of(result, plugin)
+        proto, ip, port = server_address(url)
+        server = plugin.orm_spawner.server
+        server.proto, server.ip, server.port = proto, ip, port
+        if plugin.api_token != launch.api_token:
+            log.warning(
+                "%s's spawner replaced the server's API token; the token the hub issued stays in use",
+                record.user,
+            )
+            plugin.api_token = launch.api_token
+        await op.db.flush()
+        return Started(url=url, state=_json_safe(plugin.get_state()))
+
+    async def _before_start(self, op: _Operation, launch: Launch) -> None:
+        """JupyterHub's steps from a fresh server record to just before ``start()``."""
+        plugin = op.plugin
         # 1. a fresh server record (JupyterHub's orm.Server defaults: no ip, a random port)
         from jupyterhub.utils import random_port
 
-        op.plugin.orm_spawner.server = transient_server("", random_port(), op.prefix)
+        plugin.orm_spawner.server = transient_server("", random_port(), op.prefix)
         # 2.-3. the options, a clean state, the token
         plugin.user_options = dict(launch.user_options)
         plugin.clear_state()
@@ -230,27 +263,6 @@ class HostedSpawner(Spawner):
         await maybe_await(plugin.run_pre_spawn_hook())
         op.progress = asyncio.create_task(self._pump_progress(op))
         op.port_watch = asyncio.create_task(self._watch_reported_port(op))
-        timeout = float(plugin.start_timeout)
-        try:
-            result = await asyncio.wait_for(maybe_await(plugin.start()), timeout)
-        except TimeoutError:
-            raise SpawnError(f"the server did not start within {timeout:g} seconds") from None
-        except SpawnError:
-            raise
-        except Exception as e:
-            raise SpawnError(_message(e)) from e
-        url = _url_of(result, plugin)
-        proto, ip, port = server_address(url)
-        server = plugin.orm_spawner.server
-        server.proto, server.ip, server.port = proto, ip, port
-        if plugin.api_token != launch.api_token:
-            log.warning(
-                "%s's spawner replaced the server's API token; the token the hub issued stays in use",
-                record.user,
-            )
-            plugin.api_token = launch.api_token
-        await op.db.flush()
-        return Started(url=url, state=_json_safe(plugin.get_state()))
 
     async def wait_until_answering(self, url: str, server: ServerRef) -> None:
         op = self._starts.get(server.id)
@@ -274,6 +286,7 @@ class HostedSpawner(Spawner):
         if op is None:
             return
         op.plugin._spawn_pending = op.plugin._start_pending = False
+        self._children.adopt(op.plugin)
         for task in (op.progress, op.port_watch):
             if task is not None:
                 task.cancel()
@@ -328,7 +341,13 @@ class HostedSpawner(Spawner):
         return None if status is None else int(status) if isinstance(status, int) else 0
 
     async def stop(self, server: ServerRef) -> None:
-        op, _new = await self._for(server)
+        try:
+            op, _new = await self._for(server)
+        except SpawnError:
+            raise
+        except Exception as e:  # the class cannot be built from the configuration
+            log.warning("Cannot stop %s's server: %s", server.user, _message(e))
+            return
         plugin = op.plugin
         plugin._stop_pending = True
         try:
@@ -373,6 +392,53 @@ class HostedSpawner(Spawner):
         options = await maybe_await(plugin.run_options_from_form(form))
         safe: dict[str, Any] = _json_safe(dict(options or {}))
         return safe
+
+
+class _ChildProcesses:
+    """Server processes that this hub process started itself (LocalProcessSpawner's
+    ``proc``), kept after their start so that they are reaped when they exit.
+
+    A spawner built later from the row knows only the pid; without this, a server
+    that exited would stay a zombie child of the hub, and the spawner, which
+    probes the pid with signal 0, would take it for alive and never see it stop.
+    The plugin object built for a poll or stop gets the ``Popen`` back, as
+    JupyterHub's long-lived spawner object would have it. Only the process that
+    started a child can reap it, so this is the one thing about a server kept
+    in this process's memory; another hub process reads the pid from the row.
+    """
+
+    def __init__(self) -> None:
+        self._by_pid: dict[int, subprocess.Popen[Any]] = {}
+
+    def adopt(self, plugin: Any) -> None:
+        proc = getattr(plugin, "proc", None)
+        if not isinstance(proc, subprocess.Popen) or proc.pid in self._by_pid:
+            return
+        if proc.poll() is not None:
+            return
+        self._by_pid[proc.pid] = proc
+        self._reap_on_exit(proc)
+
+    def hand_back(self, plugin: Any) -> None:
+        pid = getattr(plugin, "pid", None)
+        proc = self._by_pid.get(pid) if isinstance(pid, int) else None
+        if proc is not None and hasattr(plugin, "proc"):
+            plugin.proc = proc
+
+    def _reap_on_exit(self, proc: subprocess.Popen[Any]) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            fd = os.pidfd_open(proc.pid)
+        except (RuntimeError, OSError, AttributeError):
+            return  # no loop or no pidfd: the spawner's own poll reaps it
+
+        def exited() -> None:
+            loop.remove_reader(fd)
+            os.close(fd)
+            proc.poll()
+            self._by_pid.pop(proc.pid, None)
+
+        loop.add_reader(fd, exited)
 
 
 # --- database reads and writes (each runs inside one transaction) ------------------------

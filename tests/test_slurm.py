@@ -161,3 +161,70 @@ async def test_slurm_spawner_starts_polls_and_stops_a_real_job(
         # the batch script's trap saw scancel's SIGTERM; the server logged its start
         assert "SIGTERM received" in output
         assert f"http://0.0.0.0:{port}/user/{os_user.name}/" in output
+
+
+def _config_lines(c: Config) -> str:
+    """``c`` as lines of a ``jupyterhub_config.py``."""
+    return "".join(
+        f"c.{section}.{key} = {value!r}\n" for section, values in c.items() for key, value in values.items()
+    )
+
+
+def _wait_ready(api: httpx.Client, user: str, timeout: float = 150) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        server = api.get(f"/users/{user}").json()["servers"].get("")
+        if server and server["ready"]:
+            return dict(server)
+        assert server is None or server["pending"] == "spawn", f"the start ended: {server}"
+        time.sleep(0.2)
+    raise AssertionError("the server was not ready in time")
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
+    slurm_cluster: SlurmCluster, os_user: OsUser, singleuser_env: SingleuserVenv, hub_process
+) -> None:
+    """SlurmSpawner, unchanged, hosted by the hub: the job reports its port to
+    ``POST /hub/api/batchspawner``, the server answers through the proxy, a new hub
+    process finds the job from the database, and stopping cancels it."""
+    name = os_user.name
+    config = slurm_spawner_config(slurm_cluster, singleuser_env)
+    extra = (
+        "c.JupyterHub.spawner_class = 'batchspawner.SlurmSpawner'\n"
+        "c.Spawner.start_timeout = 120\n"
+        "c.Spawner.http_timeout = 60\n"
+        "c.Spawner.poll_interval = 1\n"
+        # the second hub process takes over the running job
+        "c.JupyterHub.cleanup_servers = False\n" + _config_lines(config)
+    )
+    hub = hub_process(extra)
+    hub.start()
+    hub.api.post(f"/users/{name}")
+    token = hub.api.post(f"/users/{name}/tokens", json={}).json()["token"]
+    r = hub.api.post(f"/users/{name}/server")
+    assert r.status_code in (201, 202), r.text
+    server = _wait_ready(hub.api, name)
+    job_id = server["state"]["job_id"]
+    assert slurm_cluster.job_ids(name) == [job_id]
+    public = httpx.Client(base_url=hub.public_url, headers={"Authorization": f"token {token}"}, timeout=10)
+    assert public.get(f"/user/{name}/api/status").status_code == 200
+
+    hub.stop()
+    assert slurm_cluster.job_ids(name) == [job_id], "the job outlives the hub process"
+    again = hub_process(extra)
+    again.start()
+    server = again.api.get(f"/users/{name}").json()["servers"][""]
+    assert server["ready"] is True and server["state"]["job_id"] == job_id
+    time.sleep(2.5)  # a few polls (poll_interval 1): the job is found running, not forgotten
+    assert again.api.get(f"/users/{name}").json()["servers"][""]["ready"] is True
+    # the new hub process has its own proxy, and put the server's route back in it
+    headers = {"Authorization": f"token {token}"}
+    r = httpx.get(f"{again.public_url}/user/{name}/api/status", headers=headers, timeout=10)
+    assert r.status_code == 200
+
+    assert again.api.delete(f"/users/{name}/server").status_code in (202, 204)
+    _until(lambda: not slurm_cluster.job_ids(name), "squeue to forget the job")
+    _until(lambda: again.api.get(f"/users/{name}").json()["servers"] == {}, "the hub to report it stopped")
+    assert f"/user/{name}/" not in again.api.get("/proxy").json()
+    public.close()

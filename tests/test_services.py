@@ -190,10 +190,13 @@ def _get(url):
 
 
 @pytest.mark.slow
-def test_the_idle_culler_stops_idle_servers_and_deletes_idle_users(make_live_hub):
-    """jupyterhub-idle-culler from PyPI, unchanged, as a managed service."""
+@pytest.mark.parametrize("spawner", ["native", "simple"])
+def test_the_idle_culler_stops_idle_servers_and_deletes_idle_users(make_live_hub, spawner):
+    """jupyterhub-idle-culler from PyPI, unchanged, as a managed service, with the
+    native spawner and with JupyterHub's own SimpleLocalProcessSpawner."""
 
     def culled(c):
+        c.JupyterHub.spawner_class = spawner
         c.JupyterHub.services = [
             {
                 "name": "idle-culler",
@@ -237,9 +240,18 @@ def test_the_idle_culler_stops_idle_servers_and_deletes_idle_users(make_live_hub
         busy_is_active()
         return api.get("/users/idle").status_code == 404
 
+    idle_pid = api.get("/users/idle").json()["servers"][""]["state"]["pid"]
     wait_for(idle_is_gone, timeout=40)
     busy = api.get("/users/busy").json()
     assert busy["server"] == "/user/busy/" and busy["servers"][""]["ready"] is True
+    assert wait_for(lambda: not _running(idle_pid), timeout=15), "the culled server's process ended"
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
 
 
 @pytest.mark.slow

@@ -212,6 +212,7 @@ class Nonsense(LocalProcessSpawner):
     [
         (Exploding, "Spawn failed: the cluster said no"),
         (Nonsense, "Spawn failed: the spawner's start() returned int, not a URL or (ip, port)"),
+        (Hanging, "Spawn failed: the server did not start within 1 seconds"),
     ],
 )
 def test_a_failing_spawner_ends_in_a_clear_error_and_a_clean_stopped_server(make_live_hub, cls, message):
@@ -277,3 +278,33 @@ def test_a_server_that_dies_behind_the_hubs_back_is_reported_stopped(make_live_h
         time.sleep(0.05)
     assert api.get("/users/alice").json()["servers"] == {}
     assert "/user/alice/" not in api.get("/proxy").json()
+
+
+class PollRaises(SimpleLocalProcessSpawner):
+    """poll() breaks once the server runs (an API it asks is down, say)."""
+
+    async def poll(self):
+        if self._spawn_pending or self._stop_pending:
+            return await super().poll()
+        raise RuntimeError("the scheduler did not answer")
+
+
+def test_a_poll_that_raises_leaves_the_server_running_and_stoppable(make_live_hub, tmp_path):
+    record = tmp_path / "env.json"
+
+    def configure(c):
+        c.JupyterHub.spawner_class = PollRaises
+        c.Spawner.poll_interval = 1
+        standin(c, record)
+
+    api = make_live_hub(configure)
+    api.post("/users/alice")
+    assert api.post("/users/alice/server").status_code == 201
+    pid = wait_for(record)["pid"]
+    time.sleep(2.5)  # two polls raised
+    server = api.get("/users/alice").json()["servers"][""]
+    assert server["ready"] is True, "a failing poll is not taken for a stopped server"
+    assert api.post("/users", json={"usernames": ["bob"]}).status_code == 201
+    assert api.delete("/users/alice/server").status_code == 204
+    assert gone(pid)
+    assert api.get("/users/alice").json()["servers"] == {}

@@ -351,7 +351,12 @@ class HostedSpawner(Spawner):
         plugin = op.plugin
         plugin._stop_pending = True
         try:
-            if await maybe_await(plugin.poll()) is None:
+            try:
+                running = await maybe_await(plugin.poll()) is None
+            except Exception:
+                log.warning("poll() of %s's server failed; stopping it anyway", server.user, exc_info=True)
+                running = True
+            if running:
                 await maybe_await(plugin.stop())
         finally:
             plugin.orm_spawner.server = None

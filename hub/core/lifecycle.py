@@ -26,6 +26,9 @@ from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
 from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError
 
+#: servers polled at once by the periodic check
+POLL_CONCURRENCY = 16
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Transact = Callable[..., Awaitable[Any]]
@@ -246,15 +249,26 @@ class Lifecycle:
 
     async def check_all(self) -> None:
         """Poll every ready server; forget the ones whose process is gone."""
-        for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
-            if pending is None and url is not None:
+        # concurrently, as a poll may ask a scheduler or a cluster and take a while
+        gate = asyncio.Semaphore(POLL_CONCURRENCY)
+
+        async def check(sid: int, user: str, name: str, state: dict[str, Any], url: str) -> None:
+            async with gate:
                 try:
                     status = await self.spawner.poll(ServerRef(sid, user, name, state, url))
                 except Exception:
                     log.warning("Polling %s failed", servers.label(user, name), exc_info=True)
-                    continue
-                if status is not None:
-                    await self._gone(sid, user, name)
+                    return
+            if status is not None:
+                await self._gone(sid, user, name)
+
+        await asyncio.gather(
+            *(
+                check(sid, user, name, state, url)
+                for sid, user, name, state, pending, url in await self.transact(servers.active, write=False)
+                if pending is None and url is not None
+            )
+        )
 
     async def restore(self) -> None:
         """At start-up: adopt running servers, end interrupted transitions, fix routes."""

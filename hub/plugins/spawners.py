@@ -322,9 +322,11 @@ class HostedSpawner(Spawner):
             delay = min(delay * 1.5, 1.0)
             port = await self.transact(lambda s: servers.reported_port(s, op.record.id), write=False)
             if port:
-                op.plugin.port = port
-                if op.plugin.server is not None:
-                    op.plugin.server.port = port
+                # a wrapper (wrapspawner's ProfilesSpawner) passes it to the spawner it wraps
+                target = getattr(op.plugin, "child_spawner", None) or op.plugin
+                target.port = port
+                if target.server is not None:
+                    target.server.port = port
                 return
 
     # --- poll, stop, delete ------------------------------------------------------------

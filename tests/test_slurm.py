@@ -17,6 +17,7 @@ import pytest
 from traitlets.config import Config
 
 from tests.helpers.batchspawner_hub import StandinHub, make_spawner
+from tests.helpers.hub_process import config_lines
 from tests.helpers.singleuser_env import OsUser, SingleuserVenv, run_as
 from tests.helpers.slurm import SlurmCluster, free_port
 
@@ -163,13 +164,6 @@ async def test_slurm_spawner_starts_polls_and_stops_a_real_job(
         assert f"http://0.0.0.0:{port}/user/{os_user.name}/" in output
 
 
-def _config_lines(c: Config) -> str:
-    """``c`` as lines of a ``jupyterhub_config.py``."""
-    return "".join(
-        f"c.{section}.{key} = {value!r}\n" for section, values in c.items() for key, value in values.items()
-    )
-
-
 def _wait_ready(api: httpx.Client, user: str, timeout: float = 150) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -196,7 +190,7 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
         "c.Spawner.http_timeout = 60\n"
         "c.Spawner.poll_interval = 1\n"
         # the second hub process takes over the running job
-        "c.JupyterHub.cleanup_servers = False\n" + _config_lines(config)
+        "c.JupyterHub.cleanup_servers = False\n" + config_lines(config)
     )
     hub = hub_process(extra)
     hub.start()

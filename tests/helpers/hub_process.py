@@ -1,14 +1,27 @@
 """A hub in a process of its own, as `hub -f jupyterhub_config.py` runs it."""
 
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from tests.conftest import ADMIN_TOKEN, free_port
+
+
+#: the hub's log level (HUB_TEST_LOG_LEVEL=INFO to see what a failing test's hub did)
+LOG_LEVEL = os.environ.get("HUB_TEST_LOG_LEVEL", "WARNING")
+
+
+def config_lines(c: Any) -> str:
+    """A traitlets ``Config`` as lines of a ``jupyterhub_config.py``."""
+    return "".join(
+        f"c.{section}.{key} = {value!r}\n" for section, values in c.items() for key, value in values.items()
+    )
 
 
 class HubProcess:
@@ -38,7 +51,7 @@ class HubProcess:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", "WARNING"], cwd=self.dir
+            [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", LOG_LEVEL], cwd=self.dir
         )
         # a generous deadline: under the suite's two workers a start can take many seconds
         deadline = time.monotonic() + 60

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -120,6 +121,28 @@ def test_names_are_unique_and_everything_is_in_the_namespace():
     for obj in OBJECTS:
         if obj["kind"] != "Namespace":
             assert obj["metadata"].get("namespace") == NAMESPACE, obj["metadata"]["name"]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (its kustomize) is not installed")
+def test_kustomize_renders_what_these_tests_read():
+    done = subprocess.run(["kubectl", "kustomize", str(DEPLOY)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    rendered = [d for d in yaml.safe_load_all(done.stdout) if d is not None]
+    for obj in rendered:
+        kubernetes_validate.validate(obj, K8S_VERSIONS[-1], strict=True)
+    applied = [o for o in OBJECTS if o["metadata"]["name"] != "hub-secrets"]
+    assert len(rendered) == len(applied)
+    (config_map,) = [o for o in rendered if o["kind"] == "ConfigMap"]
+    assert config_map["metadata"]["name"].startswith(
+        "hub-config-"
+    )  # the hash suffix: a change replaces the pod
+    assert config_map["data"] == _one("ConfigMap", "hub-config")["data"]
+    (hub,) = [o for o in rendered if o["kind"] == "Deployment"]
+    volumes = hub["spec"]["template"]["spec"]["volumes"]
+    assert {"name": "config", "configMap": {"name": config_map["metadata"]["name"]}} in volumes
+    (image,) = KUSTOMIZATION["images"]
+    for container in hub["spec"]["template"]["spec"]["containers"]:
+        assert container["image"] == f"{image['newName']}:{image['newTag']}"
 
 
 # --- references between objects ------------------------------------------------------

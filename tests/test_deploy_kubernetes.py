@@ -56,11 +56,8 @@ def _generated_config_maps() -> list[dict[str, Any]]:
 
 
 #: every object an operator applies: the kustomization's, and the Secret made from the template
-OBJECTS = [
-    obj
-    for name in [*KUSTOMIZATION["resources"], SECRET_TEMPLATE]
-    for obj in _docs(name)
-] + _generated_config_maps()  # fmt: skip
+OBJECTS = [obj for name in [*KUSTOMIZATION["resources"], SECRET_TEMPLATE] for obj in _docs(name)]
+OBJECTS += _generated_config_maps()
 
 
 def _one(kind: str, name: str) -> dict[str, Any]:

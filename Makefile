@@ -55,13 +55,13 @@ fuzz: install postgres
 		$(BIN)/pytest tests/test_contract.py tests/test_hostile_bodies.py tests/test_concurrency.py -p no:randomly
 
 lint: install
-	$(BIN)/ruff check hub tests benchmarks
-	$(BIN)/ruff format --check hub tests benchmarks
+	$(BIN)/ruff check hub tests benchmarks deploy
+	$(BIN)/ruff format --check hub tests benchmarks deploy
 	$(BIN)/mypy hub
 
 format: install
-	$(BIN)/ruff check --fix hub tests benchmarks
-	$(BIN)/ruff format hub tests benchmarks
+	$(BIN)/ruff check --fix hub tests benchmarks deploy
+	$(BIN)/ruff format hub tests benchmarks deploy
 
 ## spec-check: validate the spec (openapi-spec-validator) and lint it (Redocly CLI, spec/redocly.yaml)
 spec-check: install

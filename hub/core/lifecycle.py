@@ -230,7 +230,8 @@ class Lifecycle:
             ref = await self.transact(lambda s: _ref_by_id(s, sid))
             ref = ref or ServerRef(sid, user, server_name, plan.state)
             await self.spawner.stop(ref)
-            await self._after_stop(ref)
+            if spawn is None:  # a cancelled spawn ran the hook when it cleaned up
+                await self._after_stop(ref)
             await self.transact(lambda s: servers.stopped(s, sid))
             if plan.remove:
                 await self._delete_forever(ref)

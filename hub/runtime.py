@@ -22,7 +22,7 @@ from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
 from hub.core import oauth, servers, shares, startup, tokens
-from hub.core.lifecycle import Lifecycle, Urls
+from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
@@ -93,10 +93,23 @@ class Hub:
             Urls(self.base_prefix, self.hub_prefix, f"{hub_url}{self.hub_prefix}api", hub_url),
             slow_spawn_timeout=s.slow_spawn_timeout,
             slow_stop_timeout=s.slow_stop_timeout,
+            hooks=self._spawn_hooks(),
         )
         self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(
             self.transact, list(s.services), self.base_prefix, f"{hub_url}{self.hub_prefix}api"
+        )
+
+    def _spawn_hooks(self) -> SpawnHooks | None:
+        """A JupyterHub authenticator's ``pre_spawn_start``/``post_spawn_stop`` around
+        the native spawner's servers (a hosted spawner runs them itself)."""
+        plugin_authenticator = getattr(self.authenticator, "plugin", None)
+        if plugin_authenticator is None or is_jupyterhub_plugin(self.spawner_class, "spawner"):
+            return None
+        from hub.plugins.native_spawns import AuthenticatorSpawnHooks
+
+        return AuthenticatorSpawnHooks(
+            plugin_authenticator, self.transact, self.crypter.decrypt, self.base_prefix, self.hub_prefix
         )
 
     def _make_spawner(self, hub_url: str) -> Spawner:

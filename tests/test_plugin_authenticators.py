@@ -1,9 +1,11 @@
 """A JupyterHub ``Authenticator`` subclass from the config file, and the faults of
 configuring one: a class that does not import, one that is not an
-authenticator, auth_state without an encryption key."""
+authenticator, auth_state without an encryption key; and one that renders
+its own login form (``custom_html``)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from hub.config import load_config
 from hub.plugins.loader import PluginLoadError
 from hub.runtime import Hub
 from tests.conftest import assert_start_fails, base_config
-from tests.test_login_oauth import log_in
+from tests.test_login_oauth import log_in, xsrf_of
 
 pytest.importorskip("jupyterhub")
 
@@ -113,3 +115,52 @@ def test_native_authenticator_is_refused_with_the_reason():
     c.JupyterHub.authenticator_class = native
     with pytest.raises(PluginLoadError, match="not supported"):
         Hub(c)
+
+
+BADGE_CONFIG = '''
+from jupyterhub.auth import Authenticator
+
+
+class BadgeAuthenticator(Authenticator):
+    """A login form of its own (custom_html), as JupyterHub renders it: a template."""
+
+    custom_html = """
+      <form method="post" action="{{ authenticator_login_url }}" id="badge-form">
+        <input type="hidden" name="_xsrf" value="{{ xsrf }}">
+        <label for="badge">Badge number</label>
+        <input name="badge" id="badge">
+        <button type="submit">Enter</button>
+      </form>
+    """
+
+    async def authenticate(self, handler, data):
+        return {"1234": "ada"}.get(data.get("badge"))
+
+
+c.JupyterHub.authenticator_class = BadgeAuthenticator
+c.Authenticator.allow_all = True
+'''
+
+
+def test_a_custom_html_login_form_gets_the_xsrf_token_and_posts_with_it(make_hub, tmp_path):
+    path = tmp_path / "jupyterhub_config.py"
+    path.write_text(BADGE_CONFIG)
+    api = make_hub(lambda c: c.merge(load_config(str(path))))
+    client = api.client
+    page = client.get("/hub/login?next=/hub/token")
+    assert page.status_code == 200
+    form = re.search(r'<form method="post" action="([^"]+)" id="badge-form">', page.text)
+    assert form is not None, "the authenticator's own form, rendered"
+    assert form.group(1) == "/hub/login?next=%2Fhub%2Ftoken", "authenticator_login_url, with next"
+    assert 'name="username"' not in page.text, "instead of the hub's own form"
+    token = xsrf_of(page.text)
+    assert token == client.cookies["_xsrf"], "the token of the browser's _xsrf cookie"
+
+    without = client.post(form.group(1), data={"badge": "1234"}, follow_redirects=False)
+    assert without.status_code == 403 and "The form has expired" in without.text
+    assert client.get("/hub/api/user").status_code == 403
+    assert api.get("/users/ada").status_code == 404
+
+    posted = client.post(form.group(1), data={"_xsrf": token, "badge": "1234"}, follow_redirects=False)
+    assert (posted.status_code, posted.headers["location"]) == (302, "/hub/token")
+    assert client.get("/hub/api/user").json()["name"] == "ada"

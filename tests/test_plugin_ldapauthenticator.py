@@ -64,7 +64,17 @@ uid: bob
 cn: Bob
 sn: Builder
 userPassword: bob-ldap-pw
+
+dn: ou=groups,{SUFFIX}
+objectClass: organizationalUnit
+ou: groups
+
+dn: cn=jupyter-users,ou=groups,{SUFFIX}
+objectClass: groupOfNames
+cn: jupyter-users
+member: uid=alice,ou=people,{SUFFIX}
 """
+JUPYTER_USERS = f"cn=jupyter-users,ou=groups,{SUFFIX}"
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +88,7 @@ def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     conf.write_text(
         "\n".join(
             [
-                *(f"include /etc/ldap/schema/{s}.schema" for s in ("core", "cosine", "inetorgperson")),
+                *(f"include /etc/ldap/schema/{s}.schema" for s in ("core", "cosine", "nis", "inetorgperson")),
                 f"pidfile {root}/slapd.pid",
                 "modulepath /usr/lib/ldap",
                 "moduleload back_mdb",
@@ -171,3 +181,23 @@ def test_ldap_server_down_is_a_clear_page(make_live_hub):
         assert "login service is not available" in failed.text
         assert client.get("/hub/login").status_code == 200
     assert api.get("/users/alice").status_code == 404
+
+
+def test_ldap_allowed_groups_let_a_member_in_and_refuse_a_non_member(make_live_hub, slapd):
+    api = make_live_hub(ldap_config(slapd, allowed_groups=[JUPYTER_USERS]))
+    base = str(api.client.base_url)
+    with httpx.Client(base_url=base, follow_redirects=True) as client:
+        member = form_login(client, "alice", "alice-ldap-pw")
+        assert member.status_code == 200 and member.url.path == "/hub/home"
+        assert client.get("/hub/api/user").json()["name"] == "alice"
+
+    with httpx.Client(base_url=base, follow_redirects=True) as client:
+        # bob's password is right, but he is not a member of the group
+        refused = form_login(client, "bob", "bob-ldap-pw")
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "Invalid user name or password" in refused.text, "the login form again, with the reason"
+        assert 'name="username"' in refused.text
+        assert client.get("/hub/api/user").status_code == 403, "no session"
+    assert api.get("/users/bob").status_code == 404, "no account"
+    assert api.get("/users/alice").status_code == 200

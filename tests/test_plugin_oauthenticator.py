@@ -209,3 +209,50 @@ def test_groups_from_a_claim_decide_access_admin_and_membership(make_live_hub, p
     assert erin["groups"] == ["physics", "staff"], "manage_groups syncs the claim's groups"
     assert frank["groups"] == ["physics"]
     assert api.get("/users/grace").status_code == 404
+
+
+def test_logging_out_through_the_plugin_revokes_the_tokens_the_session_gave_the_users_server(
+    make_live_hub, provider, tmp_path
+):
+    """The server's OAuth login (the hub as provider) during an OIDC session gives
+    a token; the plugin's own /hub/logout ends the session and that token with it."""
+    from tests.test_plugin_spawners import standin, wait_for
+
+    record = tmp_path / "server.json"
+
+    def configure(c):
+        oidc_config(provider, allow_all=True, logout_redirect_url="/hub/login?goodbye=1")(c)
+        standin(c, record)
+
+    api = make_live_hub(configure)
+    with browser(api) as client:
+        assert oidc_login(client, "alice").url.path == "/hub/home"
+        assert api.post("/users/alice/server").status_code == 201
+        env = wait_for(record)["env"]
+        client_id, secret = env["JUPYTERHUB_CLIENT_ID"], env["JUPYTERHUB_API_TOKEN"]
+        callback = env["JUPYTERHUB_OAUTH_CALLBACK_URL"]
+        assert (client_id, callback) == ("jupyterhub-user-alice", "/user/alice/oauth_callback")
+
+        # what the user's server does when the browser first opens it
+        authorize = {"client_id": client_id, "response_type": "code", "redirect_uri": callback, "state": "s"}
+        sent = client.get("/hub/api/oauth2/authorize", params=authorize, follow_redirects=False)
+        assert sent.status_code == 302 and sent.headers["location"].startswith(callback)
+        code = parse_qs(urlparse(sent.headers["location"]).query)["code"][0]
+        exchange = {"client_id": client_id, "client_secret": secret, "grant_type": "authorization_code"}
+        grant = httpx.post(
+            f"{api.client.base_url}/hub/api/oauth2/token",
+            data={**exchange, "code": code, "redirect_uri": callback},
+        )
+        assert grant.status_code == 200, grant.text
+        session_token = grant.json()["access_token"]
+        assert api.get("/user", token=session_token).json()["name"] == "alice"
+        own_token = api.new_token("alice")  # not from the session: stays
+
+        out = client.get("/hub/logout")
+        assert out.status_code == 200
+        assert (out.url.path, out.url.query) == ("/hub/login", b"goodbye=1"), "the plugin's logout handler"
+        assert client.get("/hub/api/user").status_code == 403, "the hub session is over"
+    assert api.get("/user", token=session_token).status_code == 403, "the session's token is revoked"
+    assert api.get("/user", token=own_token).status_code == 200
+    assert api.get("/users/alice").json()["servers"][""]["ready"] is True, "the server keeps running"
+    assert api.delete("/users/alice/server").status_code == 204

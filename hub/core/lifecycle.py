@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
@@ -32,6 +32,17 @@ POLL_CONCURRENCY = 16
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Transact = Callable[..., Awaitable[Any]]
+
+
+class SpawnHooks(Protocol):
+    """What runs around every spawn and stop (the authenticator's
+    ``pre_spawn_start`` and ``post_spawn_stop``, for a native spawner)."""
+
+    async def before_start(self, launch: Launch) -> dict[str, str]:
+        """Extra environment for the server; raises :class:`SpawnError` to refuse the spawn."""
+        ...
+
+    async def after_stop(self, server: ServerRef) -> None: ...
 
 
 class Proxy(Protocol):
@@ -75,8 +86,10 @@ class Lifecycle:
         urls: Urls,
         slow_spawn_timeout: float = 10,
         slow_stop_timeout: float = 10,
+        hooks: SpawnHooks | None = None,
     ) -> None:
         self.transact = transact
+        self.hooks = hooks
         self.spawner = spawner
         self.proxy = proxy
         self.limits = limits
@@ -141,6 +154,8 @@ class Lifecycle:
         )
         ref = ServerRef(sid, plan.user, plan.server_name, {})
         try:
+            if self.hooks is not None:
+                launch = replace(launch, environment=await self.hooks.before_start(launch))
             started = await asyncio.wait_for(self.spawner.start(launch), self.spawner.start_timeout)
             state = started.state
             ref = ServerRef(sid, plan.user, plan.server_name, state, started.url)
@@ -188,6 +203,7 @@ class Lifecycle:
             log.warning(
                 "Cleaning up the failed start of %s failed", servers.label(ref.user, ref.name), exc_info=True
             )
+        await self._after_stop(ref)
         await asyncio.shield(self.transact(lambda s: servers.stopped(s, ref.id, error=reason)))
 
     # --- stop --------------------------------------------------------------------
@@ -217,12 +233,22 @@ class Lifecycle:
             ref = await self.transact(lambda s: _ref_by_id(s, sid))
             ref = ref or ServerRef(sid, user, server_name, plan.state)
             await self.spawner.stop(ref)
+            if spawn is None:  # a cancelled spawn ran the hook when it cleaned up
+                await self._after_stop(ref)
             await self.transact(lambda s: servers.stopped(s, sid))
             if plan.remove:
                 await self._delete_forever(ref)
                 await self.transact(lambda s: servers.remove(s, sid))
         finally:
             self.stops.pop(sid, None)
+
+    async def _after_stop(self, ref: ServerRef) -> None:
+        if self.hooks is None:
+            return
+        try:
+            await self.hooks.after_stop(ref)
+        except Exception:
+            log.warning("The hook after stopping %s failed", servers.label(ref.user, ref.name), exc_info=True)
 
     async def _delete_forever(self, ref: ServerRef) -> None:
         try:
@@ -243,6 +269,7 @@ class Lifecycle:
         log.warning("Server %s is no longer running", servers.label(user, server_name))
         with contextlib.suppress(Exception):
             await self.proxy.delete_route(self.urls.prefix(user, server_name))
+        await self._after_stop(ServerRef(sid, user, server_name, {}))
         await self.transact(lambda s: servers.stopped(s, sid))
 
     # --- watching and restoring --------------------------------------------------------

@@ -44,6 +44,8 @@ class Launch:
     public_url: str = ""
     #: the server's row in the database
     server_id: int = 0
+    #: environment variables added for this start (by the authenticator's ``pre_spawn_start``)
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

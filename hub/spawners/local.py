@@ -104,6 +104,7 @@ class NativeSpawner(Spawner):
             env["JUPYTERHUB_DEFAULT_URL"] = self.default_url
         for key, value in self.environment.items():
             env[key] = value(self) if callable(value) else str(value)
+        env.update(launch.environment)
         return env
 
     async def start(self, launch: Launch) -> Started:

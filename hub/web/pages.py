@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -34,9 +34,12 @@ TEMPLATES = Environment(
 )
 
 
-def render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request, name: str, code: int = 200, xsrf: tuple[str, bool] | None = None, **context: Any
+) -> HTMLResponse:
+    """The page ``name``; ``xsrf`` is the request's (token, new) if the caller already read it."""
     hub = current()
-    token, new = hub.sessions.xsrf_token(request.cookies)
+    token, new = xsrf or hub.sessions.xsrf_token(request.cookies)
     html = TEMPLATES.get_template(name).render(hub_prefix=hub.hub_prefix, xsrf=token, **context)
     response = HTMLResponse(html, status_code=code)
     if new:
@@ -107,18 +110,46 @@ def _own_login_url(hub: Hub) -> str | None:
     return None if url.rstrip("/") == f"{hub.hub_prefix}login" else url
 
 
+def _custom_html(hub: Hub, context: dict[str, Any]) -> Markup:
+    """The authenticator's own login form, rendered as JupyterHub renders it: a
+    template given ``xsrf``, ``authenticator_login_url``, ``next``, ``login_url``,
+    ``login_error``, ``username`` and ``authenticator`` (so a form posts its ``_xsrf``)."""
+    auth = hub.authenticator
+    plugin = getattr(auth, "plugin", None)
+    if plugin is not None and hasattr(plugin, "get_custom_html"):
+        source = str(plugin.get_custom_html(hub.hub_prefix) or "")
+    else:
+        source = str(getattr(auth, "custom_html", "") or "")
+    if not source:
+        return Markup("")
+    # the deployment's own HTML (configuration, not user input), as JupyterHub trusts it
+    return Markup(Template(source).render(**context, authenticator=plugin or auth))
+
+
 def _login_form(request: Request, next_url: str, code: int = 200, error: str | None = None) -> Response:
     hub = current()
     own = _own_login_url(hub)
+    xsrf, new = hub.sessions.xsrf_token(request.cookies)
+    own_login = getattr(hub.authenticator, "login_url", None)
+    form_url = str(own_login(hub.hub_prefix)) if own_login is not None else f"{hub.hub_prefix}login"
+    context = {
+        "next": quote(next_url, safe=""),
+        "username": "",
+        "login_error": error,
+        "login_url": f"{hub.hub_prefix}login",
+        "authenticator_login_url": f"{form_url}?next={quote(next_url, safe='')}",
+        "xsrf": xsrf,
+    }
     return render(
         request,
         "login.html",
         code,
+        (xsrf, new),
         next=next_url,
         error=error,
         login_url=f"{own}?next={quote(next_url, safe='')}" if own else None,
         login_service=getattr(hub.authenticator, "login_service", ""),
-        custom_html=Markup(getattr(hub.authenticator, "custom_html", "") or ""),
+        custom_html=_custom_html(hub, context),
     )
 
 

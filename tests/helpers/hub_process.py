@@ -12,7 +12,6 @@ import httpx
 
 from tests.conftest import ADMIN_TOKEN, free_port
 
-
 #: the hub's log level (HUB_TEST_LOG_LEVEL=INFO to see what a failing test's hub did)
 LOG_LEVEL = os.environ.get("HUB_TEST_LOG_LEVEL", "WARNING")
 

@@ -57,6 +57,9 @@ from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError, Started, a
 
 log = logging.getLogger("hub.plugins.spawners")
 
+#: packages whose spawners learn their server's port from ``POST /hub/api/batchspawner``
+PORT_REPORTING_PACKAGES = frozenset({"batchspawner", "wrapspawner"})
+
 #: keys of a progress event that reach the progress stream
 _PROGRESS_KEYS = ("progress", "message", "html_message")
 
@@ -119,6 +122,12 @@ class HostedSpawner(Spawner):
         self.start_timeout = self.plugin_start_timeout + 60
         scopes = class_setting(plugin_cls, config, "oauth_client_allowed_scopes", [])
         self.oauth_client_allowed_scopes = list(scopes) if isinstance(scopes, list | tuple) else []
+        #: whether the class's servers report their port (``POST /hub/api/batchspawner``):
+        #: batchspawner's spawners, and wrapspawner's, which may wrap one
+        self.receives_port_reports = any(
+            (getattr(c, "__module__", "") or "").split(".")[0] in PORT_REPORTING_PACKAGES
+            for c in plugin_cls.__mro__
+        )
         #: starts in flight in this process, by server id
         self._starts: dict[int, _Operation] = {}
         self._children = _ChildProcesses()
@@ -262,7 +271,8 @@ class HostedSpawner(Spawner):
             await apply_options(plugin.user_options)
         await maybe_await(plugin.run_pre_spawn_hook())
         op.progress = asyncio.create_task(self._pump_progress(op))
-        op.port_watch = asyncio.create_task(self._watch_reported_port(op))
+        if self.receives_port_reports:
+            op.port_watch = asyncio.create_task(self._watch_reported_port(op))
 
     async def wait_until_answering(self, url: str, server: ServerRef) -> None:
         op = self._starts.get(server.id)

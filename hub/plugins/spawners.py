@@ -238,7 +238,9 @@ class HostedSpawner(Spawner):
         plugin = op.plugin
         url = _url_of(result, plugin)
         proto, ip, port = server_address(url)
-        server = plugin.orm_spawner.server
+        # through the spawner's Server object, which keeps its own copy of the address
+        # (KubeSpawner's poll() compares it with the pod's) and passes it to the record
+        server = plugin.server
         server.proto, server.ip, server.port = proto, ip, port
         if plugin.api_token != launch.api_token:
             log.warning(

@@ -352,6 +352,19 @@ def test_a_proxy_that_cannot_be_reached_is_a_503(make_hub, tmp_path):
         )
 
 
+def test_a_proxy_the_hub_did_not_start_is_not_started_when_it_cannot_be_reached(make_hub, tmp_path):
+    from hub.runtime import current
+
+    api = make_hub(own_proxy(tmp_path))
+    proxy = current().proxy
+    proxy.should_start = False  # as for a proxy the hub connected to
+    kill(proxy.process)
+    r = api.get("/proxy")
+    assert r.status_code == 503
+    message = f"The proxy is not available: cannot reach the proxy's API at {proxy.api_url}"
+    assert r.json()["message"].startswith(message)
+
+
 def test_switching_proxies_while_others_read_the_routes_is_never_a_500(make_live_hub):
     from concurrent.futures import ThreadPoolExecutor
 

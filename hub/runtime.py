@@ -148,9 +148,8 @@ class Hub:
         """Start the proxy again if the one the hub started has exited, and give
         it the routes; True when it was started again (:class:`ProxyError` when
         it cannot be)."""
-        if not await self.proxy.restart_if_exited():
+        if not await self.proxy.restart_if_exited(self.lifecycle.reconcile):
             return False
-        await self.lifecycle.reconcile()
         log.info("The proxy is running again, with its routes")
         return True
 

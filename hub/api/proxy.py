@@ -24,13 +24,12 @@ async def _reachable(action: Callable[[], Awaitable[T]]) -> T:
     hub = ctx().hub
     try:
         return await action()
-    except (ProxyError, httpx.HTTPError) as e:
+    except (ProxyError, httpx.HTTPError):
         try:
-            restarted = await hub.restore_proxy()
+            # (a concurrent request may have started it again meanwhile: tried again below)
+            await hub.restore_proxy()
         except (ProxyError, httpx.HTTPError) as again:
             raise ProxyUnavailable(f"The proxy exited and could not be started again: {again}") from again
-        if not restarted:
-            raise ProxyUnavailable(f"The proxy is not available: {e}") from e
     try:
         return await action()
     except (ProxyError, httpx.HTTPError) as e:

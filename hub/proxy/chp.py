@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
@@ -132,9 +133,10 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
         """Whether the proxy this hub started has exited."""
         return self.should_start and self.process is not None and self.process.poll() is not None
 
-    async def restart_if_exited(self) -> bool:
+    async def restart_if_exited(self, then: Callable[[], Awaitable[None]]) -> bool:
         """Start the proxy again if the one this hub started has exited (as
-        JupyterHub does); True when it was started again, and so has no routes.
+        JupyterHub does), then run ``then`` (which gives it its routes) before
+        any other caller sees it; True when it was started again.
         :class:`ProxyError` when it cannot be started."""
         async with self._restarting:
             if not self.exited():
@@ -143,6 +145,7 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
             self.log.error("The proxy exited with status %s; starting it again", self.process.returncode)
             Path(self.pid_file).unlink(missing_ok=True)
             await self.start()
+            await then()
             return True
 
     def _stop_stale(self) -> None:

@@ -205,6 +205,17 @@ async def _purge_hourly(hub: Hub) -> None:
                 log.info("Deleted %d expired tokens", purged)
 
 
+async def _watch_proxy(hub: Hub) -> None:
+    """Start the proxy again when the one the hub started exits (as JupyterHub checks
+    every ``ConfigurableHTTPProxy.check_running_interval`` seconds)."""
+    while True:
+        await asyncio.sleep(hub.proxy.check_running_interval)
+        try:
+            await hub.restore_proxy()
+        except Exception:
+            log.exception("Starting the proxy again failed")
+
+
 async def health(_request: Request) -> Response:
     return Response(status_code=200)
 
@@ -223,10 +234,12 @@ def create_app(hub: Hub) -> AsyncApp:
             hub.stop()
             raise
         purger = asyncio.create_task(_purge_hourly(hub))
+        watcher = asyncio.create_task(_watch_proxy(hub))
         try:
             yield
         finally:
             purger.cancel()
+            watcher.cancel()
             await hub.stop_services()
             hub.stop()
 

@@ -7,7 +7,8 @@ HubError                    an answer in the shape {"status": N, "message": ...}
  ├── MethodNotAllowed   405 the resource cannot be changed this way
  ├── Conflict           409 the resource already exists
  ├── TooManyRequests    429 retry later (carries Retry-After)
- └── Busy               503 a write kept losing to concurrent writes; retry (carries Retry-After)
+ ├── Busy               503 a write kept losing to concurrent writes; retry (carries Retry-After)
+ └── ProxyUnavailable   503 the proxy's API cannot be reached (and the hub cannot start it again)
 
 Domain code raises these; the API edge renders them.
 """
@@ -56,3 +57,7 @@ class Busy(HubError):
             "The hub is too busy with concurrent changes to this resource; try again",
             headers={"Retry-After": "1"},
         )
+
+
+class ProxyUnavailable(HubError):
+    status = 503

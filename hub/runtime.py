@@ -157,6 +157,15 @@ class Hub:
         await self.lifecycle.restore()
         self.lifecycle.start_polling()
 
+    async def restore_proxy(self) -> bool:
+        """Start the proxy again if the one the hub started has exited, and give
+        it the routes; True when it was started again (:class:`ProxyError` when
+        it cannot be)."""
+        if not await self.proxy.restart_if_exited(self.lifecycle.reconcile):
+            return False
+        log.info("The proxy is running again, with its routes")
+        return True
+
     async def sync_authenticator(self) -> None:
         """Bring a plugin authenticator's idea of the users in step with the database."""
         sync = getattr(self.authenticator, "sync_users", None)

@@ -279,6 +279,92 @@ def test_switching_to_a_proxy_that_does_not_answer_is_refused(api, proxy):
     assert api.get("/proxy").json()["/"]["data"]["hub"] is True
 
 
+def own_proxy(tmp_path, interval=3600):
+    """The hub starts a proxy of its own (not the suite's shared one), checked every ``interval`` s."""
+
+    def configure(c):
+        c.JupyterHub.bind_url = f"http://127.0.0.1:{free_port()}"
+        c.ConfigurableHTTPProxy.should_start = True
+        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{free_port()}"
+        c.ConfigurableHTTPProxy.pid_file = str(tmp_path / "proxy.pid")
+        c.ConfigurableHTTPProxy.check_running_interval = interval
+
+    return configure
+
+
+def kill(process):
+    process.kill()
+    process.wait(10)
+
+
+def test_a_proxy_that_exited_is_started_again_before_the_table_is_answered(make_hub, tmp_path):
+    from hub.runtime import current
+
+    api = make_hub(own_proxy(tmp_path))
+    proxy = current().proxy
+    first = proxy.process
+    kill(first)
+    # as JupyterHub answers (after its retries): the table of the proxy started again
+    r = api.get("/proxy")
+    assert r.status_code == 200 and r.json()["/"]["data"]["hub"] is True
+    assert proxy.process is not first and proxy.process.poll() is None
+    kill(proxy.process)
+    assert api.post("/proxy").status_code == 200
+    assert api.get("/proxy").json()["/"]["data"]["hub"] is True
+
+
+def test_a_proxy_that_exited_is_started_again_by_the_hub_on_its_own(make_hub, tmp_path):
+    from hub.runtime import current
+
+    make_hub(own_proxy(tmp_path, interval=1))
+    proxy = current().proxy
+    first = proxy.process
+    kill(first)
+    deadline = time.monotonic() + 30
+    while proxy.process is first or proxy.process.poll() is not None:
+        assert time.monotonic() < deadline, "the proxy was not started again"
+        time.sleep(0.1)
+    headers = {"Authorization": f"token {proxy.token}"}
+    while True:
+        try:
+            routes = httpx.get(f"{proxy.api_url}/api/routes", headers=headers).json()
+            if "/" in routes:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the hub's route was not added again"
+        time.sleep(0.1)
+    assert routes["/"]["hub"] is True
+
+
+def test_a_proxy_that_cannot_be_reached_is_a_503(make_hub, tmp_path):
+    from hub.runtime import current
+
+    api = make_hub(own_proxy(tmp_path))
+    proxy = current().proxy
+    proxy.command = [str(tmp_path / "no-such-proxy")]
+    kill(proxy.process)
+    # JupyterHub retries for 30 s, then answers 500
+    for r in (api.get("/proxy"), api.post("/proxy")):
+        assert r.status_code == 503
+        assert r.json()["message"].startswith(
+            "The proxy exited and could not be started again: could not run"
+        )
+
+
+def test_a_proxy_the_hub_did_not_start_is_not_started_when_it_cannot_be_reached(make_hub, tmp_path):
+    from hub.runtime import current
+
+    api = make_hub(own_proxy(tmp_path))
+    proxy = current().proxy
+    proxy.should_start = False  # as for a proxy the hub connected to
+    kill(proxy.process)
+    r = api.get("/proxy")
+    assert r.status_code == 503
+    message = f"The proxy is not available: cannot reach the proxy's API at {proxy.api_url}"
+    assert r.json()["message"].startswith(message)
+
+
 def test_switching_proxies_while_others_read_the_routes_is_never_a_500(make_live_hub):
     from concurrent.futures import ThreadPoolExecutor
 

@@ -383,3 +383,127 @@ def test_other_users_share_codes_are_invisible(hub):
     assert hub.delete("/share-codes/alice/gpu", token=carol).status_code == 404
     assert hub.get("/share-codes/nobody").status_code == 404
     assert hub.get("/share-codes/alice/nope").json()["message"] == "No such server: alice/nope"
+
+
+# --- checked side by side with JupyterHub 6.1.1 (docs/sharing-vs-jupyterhub.md) ------
+
+
+def test_a_user_may_share_a_server_with_themselves(hub):
+    # JupyterHub grants it (the share adds nothing to what the owner holds)
+    r = hub.post("/shares/alice/gpu", json={"user": "alice"}, token=hub.tokens["alice"])
+    assert r.status_code == 200 and r.json()["user"] == {"name": "alice"}
+
+
+def test_a_stopped_or_never_started_server_is_shared_like_a_running_one(hub):
+    alice = hub.tokens["alice"]
+    for path in ("/shares/alice/", "/shares/alice/gpu"):
+        r = hub.post(path, json={"user": "bob"}, token=alice)
+        assert r.status_code == 200 and r.json()["server"]["ready"] is False
+    assert hub.get("/users/bob/shared", token=hub.tokens["bob"]).json()["_pagination"]["total"] == 2
+
+
+def test_the_shares_of_a_missing_group_are_a_404_naming_the_group(hub):
+    for r in (hub.get("/groups/nogroup/shared/alice/gpu"), hub.delete("/groups/nogroup/shared/alice/gpu")):
+        assert (r.status_code, r.json()["message"]) == (404, "No such group: nogroup")
+
+
+def test_owner_paths_without_a_server_take_only_get(hub):
+    alice = hub.tokens["alice"]
+    for method in ("POST", "PATCH", "DELETE"):
+        for path in ("/shares/alice", "/share-codes/alice"):
+            assert hub(method, path, json={"user": "bob"}, token=alice).status_code == 405
+
+
+def test_a_share_code_checks_the_scopes_before_the_server(hub):
+    # as JupyterHub: 403 for a scope the requester does not hold, even on a server that does not exist
+    r = hub.post("/share-codes/alice/nope", json={"scopes": ["admin:users"]}, token=hub.tokens["alice"])
+    assert (r.status_code, r.json()["message"]) == (
+        403,
+        "Do not have permission to grant share with scope admin:users!server=alice/nope",
+    )
+    assert hub.post("/share-codes/alice/nope", token=hub.tokens["alice"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/shares/alice/gpu", {"user": "bob", "scopes": ["nonsense"]}),
+        ("PATCH", "/shares/alice/gpu", {"user": "bob", "scopes": ["nonsense"]}),
+        ("POST", "/share-codes/alice/gpu", {"scopes": ["nonsense"]}),
+    ],
+)
+def test_an_unknown_scope_is_a_400_where_jupyterhub_fails(hub, method, path, body):
+    # JupyterHub 6.1.1 answers these with a 500 (a deliberate difference)
+    r = hub(method, path, json=body, token=hub.tokens["alice"])
+    assert (r.status_code, r.json()["message"]) == (400, "Scope 'nonsense' for share does not exist")
+
+
+def test_patch_with_another_filter_is_a_400(hub):
+    # JupyterHub answers 200 and revokes nothing: no scope of a share carries another filter
+    alice = hub.tokens["alice"]
+    hub.post("/shares/alice/gpu", json={"user": "bob"}, token=alice)
+    r = hub.patch(
+        "/shares/alice/gpu", json={"user": "bob", "scopes": ["access:servers!user=alice"]}, token=alice
+    )
+    assert (r.status_code, r.json()["message"]) == (
+        400,
+        "!user=alice not allowed on sharing access:servers!user=alice, only !server=alice/gpu",
+    )
+    assert hub.get("/shares/alice/gpu", token=alice).json()["_pagination"]["total"] == 1
+
+
+def test_a_null_lifetime_is_the_default_one(hub):
+    from datetime import datetime
+
+    issued = hub.post("/share-codes/alice/gpu", json={"expires_in": None}, token=hub.tokens["alice"]).json()
+    lifetime = datetime.fromisoformat(issued["expires_at"][:-1]) - datetime.fromisoformat(
+        issued["created_at"][:-1]
+    )
+    assert lifetime.total_seconds() == 86400
+
+
+def test_expired_codes_are_neither_listed_nor_counted(hub):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from hub.db.models import ShareCode
+    from hub.runtime import current
+    from hub.timeutil import utcnow
+
+    alice = hub.tokens["alice"]
+    old = hub.post("/share-codes/alice/gpu", token=alice).json()
+    live = hub.post("/share-codes/alice/gpu", token=alice).json()
+    with current().db.session() as session:
+        session.execute(
+            update(ShareCode)
+            .where(ShareCode.id == int(old["id"][3:]))
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    page = hub.get("/share-codes/alice/gpu", token=alice).json()
+    # JupyterHub counts the expired code in `total` but does not list it
+    assert [c["id"] for c in page["items"]] == [live["id"]] and page["_pagination"]["total"] == 1
+
+
+def test_the_models_have_jupyterhubs_fields_and_formats(hub):
+    import re
+
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+    alice = hub.tokens["alice"]
+    share = hub.post("/shares/alice/gpu", json={"group": "staff"}, token=alice).json()
+    assert set(share) == {"server", "scopes", "user", "group", "kind", "created_at"}
+    assert share["kind"] == "group" and share["user"] is None and stamp.match(share["created_at"])
+    assert set(share["server"]) == {"user", "name", "url", "full_url", "ready"}
+    issued = hub.post("/share-codes/alice/gpu", token=alice).json()
+    listed = set(issued) - {"code", "accept_url", "full_accept_url"}
+    assert listed == {
+        "server",
+        "scopes",
+        "id",
+        "created_at",
+        "expires_at",
+        "exchange_count",
+        "last_exchanged_at",
+    }
+    assert stamp.match(issued["created_at"]) and stamp.match(issued["expires_at"])
+    assert set(hub.get("/share-codes/alice/gpu", token=alice).json()["items"][0]) == listed

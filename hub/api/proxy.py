@@ -3,20 +3,41 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import httpx
 
 from hub.api.common import current_page, paged
 from hub.api.context import ctx
-from hub.errors import BadRequest
+from hub.errors import BadRequest, ProxyUnavailable
 from hub.proxy.chp import ProxyError
 
 log = logging.getLogger("hub.api.proxy")
+T = TypeVar("T")
+
+
+async def _reachable(action: Callable[[], Awaitable[T]]) -> T:
+    """``action`` on the proxy; when its API cannot be reached, the proxy the hub
+    started is started again first if it has exited (JupyterHub waits for that too),
+    else 503 at once (where JupyterHub retries for 30 s and answers 500)."""
+    hub = ctx().hub
+    try:
+        return await action()
+    except (ProxyError, httpx.HTTPError):
+        try:
+            # (a concurrent request may have started it again meanwhile: tried again below)
+            await hub.restore_proxy()
+        except (ProxyError, httpx.HTTPError) as again:
+            raise ProxyUnavailable(f"The proxy exited and could not be started again: {again}") from again
+    try:
+        return await action()
+    except (ProxyError, httpx.HTTPError) as e:
+        raise ProxyUnavailable(f"The proxy is not available: {e}") from e
 
 
 async def get_proxy(offset: int | None = None, limit: int | None = None) -> Any:
-    routes = await ctx().hub.proxy.get_all_routes()
+    routes = await _reachable(ctx().hub.proxy.get_all_routes)
     p = current_page(offset, limit)
     keys = sorted(routes)
     page = {key: routes[key] for key in keys[p.offset : p.offset + p.limit]}
@@ -24,7 +45,7 @@ async def get_proxy(offset: int | None = None, limit: int | None = None) -> Any:
 
 
 async def post_proxy() -> Any:
-    await ctx().hub.lifecycle.reconcile()
+    await _reachable(ctx().hub.lifecycle.reconcile)
     return {}, 200
 
 

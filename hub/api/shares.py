@@ -44,13 +44,14 @@ def _code_page(conditions: Any, offset: int | None, limit: int | None) -> Any:
     )
 
 
-def _holds_on(ref: core.ServerRef) -> core.Holds:
-    """Whether the requester holds a scope on the server ``ref`` (as JupyterHub's
-    filtered-scope rule: unfiltered, that server, its owner or a group of the owner)."""
+def _holds_on(owner: str, server_name: str) -> core.Holds:
+    """Whether the requester holds a scope on the server ``owner/server_name`` (as
+    JupyterHub's filtered-scope rule: unfiltered, that server, its owner or a group
+    of the owner). The server need not exist."""
     c = ctx()
     me = c.me()
-    groups = groups_core.names_of_member(c.session, ref.owner)
-    return lambda scope: me.applies(scope, "server", ref.full_name, groups)
+    groups = groups_core.names_of_member(c.session, owner)
+    return lambda scope: me.applies(scope, "server", f"{owner}/{server_name}", groups)
 
 
 def _may_name(kind: str, name: str) -> bool:
@@ -92,7 +93,9 @@ def post_shares_server(owner: str, server_name: str, body: dict[str, Any]) -> An
     # checked before the server is looked up, as JupyterHub does
     core.bare_scopes(body.get("scopes"), owner, server_name)
     ref = core.server(c.session, owner, server_name)
-    view = core.grant(c.session, ref, kind, name, body.get("scopes"), _holds_on(ref), _may_name)
+    view = core.grant(
+        c.session, ref, kind, name, body.get("scopes"), _holds_on(owner, server_name), _may_name
+    )
     return models.share(view, c.hub.base_prefix)
 
 
@@ -160,10 +163,13 @@ def get_share_codes_server(
 def post_share_code(owner: str, server_name: str, body: dict[str, Any] | None = None) -> Any:
     c = ctx()
     options = body or {}
-    core.bare_scopes(options.get("scopes"), owner, server_name)
+    names = core.bare_scopes(options.get("scopes"), owner, server_name) or list(core.DEFAULT_SCOPES)
+    holds = _holds_on(owner, server_name)
+    # the scopes are checked before the server is looked up, as JupyterHub does for codes
+    core.check_grantable(names, owner, server_name, holds)
     ref = core.server(c.session, owner, server_name)
     expires_in = int(options.get("expires_in") or core.DEFAULT_CODE_LIFETIME)
-    view, code = core.issue_code(c.session, ref, options.get("scopes"), expires_in, _holds_on(ref))
+    view, code = core.issue_code(c.session, ref, options.get("scopes"), expires_in, holds)
     accept_url = f"{c.hub.hub_prefix}accept-share?{urlencode({'code': code})}"
     public = urlsplit(c.hub.settings.public_url)
     return {

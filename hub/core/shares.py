@@ -129,9 +129,9 @@ def bare_scopes(scopes: Sequence[str] | None, owner: str, server_name: str) -> l
     return sorted(names)
 
 
-def check_grantable(names: Sequence[str], ref: ServerRef, holds: Holds) -> None:
+def check_grantable(names: Sequence[str], owner: str, server_name: str, holds: Holds) -> None:
     """The granter must hold every scope it grants, on this server (403)."""
-    for scope in sc.on_server(names, ref.owner, ref.name):
+    for scope in sc.on_server(names, owner, server_name):
         if not holds(scope.partition("!")[0]):
             raise Forbidden(f"Do not have permission to grant share with scope {scope}")
 
@@ -241,7 +241,7 @@ def grant(
     """Grant ``scopes`` (default: access) on ``ref`` to a user or a group, merging
     them into an existing share."""
     names = bare_scopes(scopes, ref.owner, ref.name) or list(DEFAULT_SCOPES)
-    check_grantable(names, ref, holds)
+    check_grantable(names, ref.owner, ref.name, holds)
     scope = "read:users:name" if kind == "user" else "read:groups:name"
     if not may_name(kind, receiver):
         raise Forbidden(f"Need scope '{scope}' to share with {kind}s by name")
@@ -293,8 +293,11 @@ def revoke_all(session: Session, ref: ServerRef) -> None:
 
 
 def received(session: Session, kind: str, receiver: str, owner: str, server_name: str) -> Share:
-    """The share of ``owner/server_name`` granted to this user or group itself (404)."""
+    """The share of ``owner/server_name`` granted to this user or group itself (404;
+    for no such group, a 404 that says so, as JupyterHub answers)."""
     receiver_id = _receiver_id(session, kind, receiver)
+    if receiver_id is None and kind == "group":
+        raise NotFound(f"No such group: {receiver}")
     ref = find_server(session, owner, server_name) if receiver_id is not None else None
     share = None
     if receiver_id is not None and ref is not None:
@@ -366,7 +369,7 @@ def issue_code(
 ) -> tuple[CodeView, str]:
     """A new code for ``ref`` and its value, which is not stored and not shown again."""
     names = bare_scopes(scopes, ref.owner, ref.name) or list(DEFAULT_SCOPES)
-    check_grantable(names, ref, holds)
+    check_grantable(names, ref.owner, ref.name, holds)
     value = secrets.token_urlsafe(CODE_BYTES)
     now = utcnow()
     code = ShareCode(

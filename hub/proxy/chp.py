@@ -15,12 +15,13 @@ import secrets
 import shutil
 import signal
 import subprocess
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
 import httpx
-from traitlets import Bool, Float, List, Unicode
+from traitlets import Bool, Float, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 PROJECT_BIN = Path(__file__).resolve().parents[2] / "node_modules" / ".bin"
@@ -58,6 +59,9 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
     )
     debug = Bool(False, help="Debug logging of the proxy.").tag(config=True)
     start_timeout = Float(15, help="Seconds the proxy may take to start.").tag(config=True)
+    check_running_interval = Integer(
+        5, help="Seconds between checks that the started proxy is still running (it is started again)."
+    ).tag(config=True)
 
     def __init__(self, public_url: str, hub_url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -68,6 +72,7 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
         self._client: httpx.AsyncClient | None = None
         #: clients of proxies switched away from, closed a little later
         self._retired: dict[asyncio.Task[None], httpx.AsyncClient] = {}
+        self._restarting = asyncio.Lock()
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -123,6 +128,25 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
                 if loop.time() > deadline:
                     raise
                 await asyncio.sleep(0.1)
+
+    def exited(self) -> bool:
+        """Whether the proxy this hub started has exited."""
+        return self.should_start and self.process is not None and self.process.poll() is not None
+
+    async def restart_if_exited(self, then: Callable[[], Awaitable[None]]) -> bool:
+        """Start the proxy again if the one this hub started has exited (as
+        JupyterHub does), then run ``then`` (which gives it its routes) before
+        any other caller sees it; True when it was started again.
+        :class:`ProxyError` when it cannot be started."""
+        async with self._restarting:
+            if not self.exited():
+                return False
+            assert self.process is not None
+            self.log.error("The proxy exited with status %s; starting it again", self.process.returncode)
+            Path(self.pid_file).unlink(missing_ok=True)
+            await self.start()
+            await then()
+            return True
 
     def _stop_stale(self) -> None:
         """Stop a proxy a previous run started and could not stop (it crashed)."""
@@ -210,7 +234,10 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
 
     async def get_all_routes(self) -> dict[str, dict[str, Any]]:
         """The hub's routes: routespec -> {routespec, target, data}."""
-        response = await self.client.get("")
+        try:
+            response = await self.client.get("")
+        except httpx.HTTPError as e:
+            raise ProxyError(f"cannot reach the proxy's API at {self.api_url}: {e}") from None
         if response.status_code != 200:
             raise ProxyError(f"listing routes failed: {response.status_code}")
         routes = {}

@@ -24,7 +24,7 @@ class ShareCodeCreateRequest:
 
     Attributes:
         scopes (list[str] | None | Unset): As for a share (default `access:servers`).
-        expires_in (int | None | Unset): Lifetime in seconds (default one day).
+        expires_in (int | None | Unset): Lifetime in seconds (default, also for null: one day).
     """
 
     scopes: list[str] | None | Unset = UNSET

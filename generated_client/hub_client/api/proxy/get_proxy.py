@@ -53,6 +53,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -77,6 +82,9 @@ def sync_detailed(
     """Get the routing table
 
      The hub's routes as the proxy holds them, keyed by route specification.
+    When the proxy the hub started has exited, it is started again (with
+    its routes) before the answer, as JupyterHub does; `503` when the
+    proxy's API cannot be reached otherwise.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -111,6 +119,9 @@ def sync(
     """Get the routing table
 
      The hub's routes as the proxy holds them, keyed by route specification.
+    When the proxy the hub started has exited, it is started again (with
+    its routes) before the answer, as JupyterHub does; `503` when the
+    proxy's API cannot be reached otherwise.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -140,6 +151,9 @@ async def asyncio_detailed(
     """Get the routing table
 
      The hub's routes as the proxy holds them, keyed by route specification.
+    When the proxy the hub started has exited, it is started again (with
+    its routes) before the answer, as JupyterHub does; `503` when the
+    proxy's API cannot be reached otherwise.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -172,6 +186,9 @@ async def asyncio(
     """Get the routing table
 
      The hub's routes as the proxy holds them, keyed by route specification.
+    When the proxy the hub started has exited, it is started again (with
+    its routes) before the answer, as JupyterHub does; `503` when the
+    proxy's API cannot be reached otherwise.
 
     Args:
         offset (int | Unset):  Default: 0.

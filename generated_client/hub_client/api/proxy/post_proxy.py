@@ -34,6 +34,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -55,7 +60,8 @@ def sync_detailed(
 ) -> Response[Empty | Error]:
     """Synchronize the proxy
 
-     Adds missing routes, fixes wrong targets and removes stale routes now.
+     Adds missing routes, fixes wrong targets and removes stale routes now
+    (starting the proxy the hub started again first if it has exited).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -80,7 +86,8 @@ def sync(
 ) -> Empty | Error | None:
     """Synchronize the proxy
 
-     Adds missing routes, fixes wrong targets and removes stale routes now.
+     Adds missing routes, fixes wrong targets and removes stale routes now
+    (starting the proxy the hub started again first if it has exited).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +108,8 @@ async def asyncio_detailed(
 ) -> Response[Empty | Error]:
     """Synchronize the proxy
 
-     Adds missing routes, fixes wrong targets and removes stale routes now.
+     Adds missing routes, fixes wrong targets and removes stale routes now
+    (starting the proxy the hub started again first if it has exited).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,7 +132,8 @@ async def asyncio(
 ) -> Empty | Error | None:
     """Synchronize the proxy
 
-     Adds missing routes, fixes wrong targets and removes stale routes now.
+     Adds missing routes, fixes wrong targets and removes stale routes now
+    (starting the proxy the hub started again first if it has exited).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

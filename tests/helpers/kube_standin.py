@@ -69,8 +69,10 @@ The node agent (:class:`Kubelet`)
     (``spec.nodeName``, condition ``PodScheduled``, event ``Scheduled``),
     given an address (events ``Pulled``, ``Created``), its **first
     container** is run as a local process (its ``command`` + ``args``; the
-    image is not pulled: a container without a command fails unless its
-    image was mapped to a command with :meth:`KubeCluster.map_image`), then
+    image is not pulled and has no entrypoint unless one was mapped with
+    :meth:`KubeCluster.map_image`, so KubeSpawner's container, which puts
+    ``cmd`` + ``get_args()`` in ``args`` and sets no ``command``, runs
+    ``cmd`` as given; a container with neither fails to start), then
     the pod is ``Running`` (event ``Started``). A container is ready as soon
     as it runs, as on a kubelet without a readiness probe; with a
     ``readinessProbe`` (or ``ready_on_listen``) it becomes ready once its
@@ -783,15 +785,15 @@ class Kubelet:
                 env[var["name"]] = expand_references(str(var["value"]), env)
         if "JUPYTERHUB_SERVICE_URL" in env:
             env["JUPYTERHUB_SERVICE_URL"] = rewrite_service_url(env["JUPYTERHUB_SERVICE_URL"], ip)
-        command = list(main.get("command") or [])
-        if not command:
-            command = list(self.images.get(main.get("image", ""), []))
-        if not command:
+        # as a container runtime: ``command`` replaces the image's entrypoint, ``args`` follow it;
+        # images have no entrypoint here unless one was mapped
+        command = list(main.get("command") or self.images.get(main.get("image", ""), []))
+        argv = [expand_references(a, env) for a in command + list(main.get("args") or [])]
+        if not argv:
             raise FileNotFoundError(
                 f"the stand-in cannot run image {main.get('image')!r}: the container has no command"
-                " and the image is not mapped to one"
+                " or args and the image is not mapped to an entrypoint"
             )
-        argv = [expand_references(a, env) for a in command + list(main.get("args") or [])]
         argv = rewrite_ip_args(argv, ip)
         name = f"{runtime.key[0]}_{runtime.key[1]}"
         workdir = main.get("workingDir")
@@ -1166,6 +1168,15 @@ def create_app(
         kubelet.images.update(json.loads(await request.body()))
         return JSONResponse(kubelet.images)
 
+    async def control_node(request: Request) -> Response:
+        body = json.loads(await request.body())
+        for key in ("crash_backoff", "ready_on_listen", "step_delay"):
+            if key in body:
+                setattr(kubelet, key, type(getattr(kubelet, key))(body[key]))
+        return JSONResponse(
+            {k: getattr(kubelet, k) for k in ("crash_backoff", "ready_on_listen", "step_delay")}
+        )
+
     async def control_shutdown(request: Request) -> Response:
         await kubelet.shutdown()
         return JSONResponse({})
@@ -1184,6 +1195,7 @@ def create_app(
             Route("/_standin/pods/{namespace}/{name}/signal", control_signal, methods=["POST"]),
             Route("/_standin/requests", control_requests, methods=["GET", "DELETE"]),
             Route("/_standin/images", control_images, methods=["POST"]),
+            Route("/_standin/node", control_node, methods=["POST"]),
             Route("/_standin/shutdown", control_shutdown, methods=["POST"]),
             Route("/version", route(version)),
             Route("/api", route(api_versions)),
@@ -1348,8 +1360,21 @@ class KubeCluster:
         return pid
 
     def map_image(self, image: str, argv: list[str]) -> None:
-        """Run ``argv`` for containers of ``image`` that have no command of their own."""
+        """Give ``image`` an entrypoint: ``argv`` runs before the ``args`` of containers without a ``command``."""
         self.client.post("/_standin/images", json={image: argv}).raise_for_status()
+
+    def configure_node(
+        self,
+        crash_backoff: float | None = None,
+        ready_on_listen: bool | None = None,
+        step_delay: float | None = None,
+    ) -> None:
+        """Change the node agent: the first restart delay of a crashed container (10 s, as a
+        kubelet), readiness only once the port accepts connections, the delay between its steps."""
+        body = {"crash_backoff": crash_backoff, "ready_on_listen": ready_on_listen, "step_delay": step_delay}
+        self.client.post(
+            "/_standin/node", json={k: v for k, v in body.items() if v is not None}
+        ).raise_for_status()
 
     def fail_next(
         self, count: int = 1, status: int = 500, method: str = "", path: str = "", message: str = ""
@@ -1491,26 +1516,34 @@ def kube_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeClust
     * a hub run as a process of its own needs only ``KUBECONFIG=<kubeconfig>``
       in its environment and ``c.KubeSpawner.namespace = <namespace>``
       (KubeSpawner does not read the kubeconfig's namespace);
-    * in the test process, where ``load_config`` may already have run for an
-      earlier stand-in, also set ``c.KubeSpawner.k8s_api_host = api_url``
-      (a new argument, so the cache loads again). :meth:`KubeCluster.spawner_config`
-      does that and sets the namespace, an image name and ``cmd`` (the
-      stand-in server, tests/helpers/standin_server.py). This fixture sets
-      ``KUBECONFIG`` for the test and clears ``load_config``'s cache.
+    * in the test process two caches are in the way: ``kubernetes_asyncio``
+      reads ``KUBECONFIG`` once, when it is imported
+      (``kube_config.KUBE_CONFIG_DEFAULT_LOCATION``), and ``load_config``
+      may already have run for an earlier stand-in. This fixture sets
+      ``KUBECONFIG`` *and* that module constant for the test, and clears
+      ``load_config``'s cache; :meth:`KubeCluster.spawner_config` also sets
+      ``c.KubeSpawner.k8s_api_host = api_url`` (which wins over the
+      kubeconfig's server), the namespace, an image name and ``cmd`` (the
+      stand-in server, tests/helpers/standin_server.py).
     """
+    from kubernetes_asyncio.config import kube_config
+
     state_dir = tmp_path_factory.mktemp("kube")
     cluster = start_kube_standin(state_dir)
-    previous = os.environ.get("KUBECONFIG")
+    previous_env = os.environ.get("KUBECONFIG")
+    previous_default = kube_config.KUBE_CONFIG_DEFAULT_LOCATION
     os.environ["KUBECONFIG"] = str(cluster.kubeconfig)
+    kube_config.KUBE_CONFIG_DEFAULT_LOCATION = str(cluster.kubeconfig)
     _clear_kubespawner_config_cache()
     try:
         yield cluster
     finally:
         cluster.stop()
-        if previous is None:
+        if previous_env is None:
             os.environ.pop("KUBECONFIG", None)
         else:
-            os.environ["KUBECONFIG"] = previous
+            os.environ["KUBECONFIG"] = previous_env
+        kube_config.KUBE_CONFIG_DEFAULT_LOCATION = previous_default
         _clear_kubespawner_config_cache()
 
 
@@ -1525,13 +1558,10 @@ def _clear_kubespawner_config_cache() -> None:
 
 
 def build_kube_spawner(
-    cluster: KubeCluster,
-    username: str = "alice",
-    config: Any = None,
-    server_name: str = "",
-    spawner_class: Any = None,
+    cluster: KubeCluster, username: str = "alice", config: Any = None, spawner_class: Any = None
 ) -> Any:
-    """A ``KubeSpawner`` for ``username``'s server, built as a hub would (call it in a running loop).
+    """A ``KubeSpawner`` for ``username``'s default server, built as a hub would (in a running loop:
+    KubeSpawner's API client belongs to the loop it is made in).""
 
     The facades are those of tests/helpers/batchspawner_hub.py; the hub URL
     in the server's environment points nowhere (KubeSpawner never calls the
@@ -1548,7 +1578,7 @@ def build_kube_spawner(
     spawner_class = spawner_class or kubespawner.KubeSpawner
     user = FacadeUser(username)
     public = "http://127.0.0.1:9"
-    prefix = f"/user/{username}/" + (f"{server_name}/" if server_name else "")
+    prefix = f"/user/{username}/"
     spawner = spawner_class(
         user=user,
         hub=FacadeHub(api_url=f"{public}/hub/api"),
@@ -1556,8 +1586,7 @@ def build_kube_spawner(
         authenticator=None,
         config=config if config is not None else cluster.spawner_config(),
         orm_spawner=None,
-        name=server_name,
-        oauth_client_id=f"jupyterhub-user-{username}" + (f"-{server_name}" if server_name else ""),
+        oauth_client_id=f"jupyterhub-user-{username}",
         cookie_options={},
         public_url=f"{public}{prefix}",
         public_hub_url=f"{public}/hub/",
@@ -1568,20 +1597,20 @@ def build_kube_spawner(
         )
     )
     spawner.api_token = secrets.token_hex(16)
-    user.spawners[server_name] = spawner
+    user.spawners[""] = spawner
     spawner.load_state({})
     return spawner
 
 
 @pytest.fixture
 async def make_kube_spawner(kube_cluster: KubeCluster) -> AsyncIterator[Callable[..., Any]]:
-    """``make_kube_spawner(username="alice", config=None, server_name="")`` -> a ``KubeSpawner``
+    """``make_kube_spawner(username="alice", config=None)`` -> a ``KubeSpawner``
     on :func:`kube_cluster`; at teardown KubeSpawner's shared reflectors (class-level, one per
     namespace) are stopped and forgotten, so the next test watches its own stand-in."""
     import kubespawner
 
-    def make(username: str = "alice", config: Any = None, server_name: str = "") -> Any:
-        return build_kube_spawner(kube_cluster, username, config, server_name)
+    def make(username: str = "alice", config: Any = None) -> Any:
+        return build_kube_spawner(kube_cluster, username, config)
 
     kubespawner.KubeSpawner.reflectors.clear()
     try:

@@ -29,7 +29,8 @@ from hub.app import create_app
 from hub.db.engine import Database
 from hub.runtime import Hub
 
-# fixtures for spawners that run servers as other OS accounts, and on Slurm
+# fixtures for spawners that run servers as other OS accounts, on Slurm, and on Kubernetes
+from tests.helpers.kube_standin import kube_cluster, make_kube_spawner  # noqa: F401
 from tests.helpers.singleuser_env import os_user, singleuser_env  # noqa: F401
 from tests.helpers.slurm import slurm_cluster  # noqa: F401
 

@@ -1,0 +1,218 @@
+"""KubeSpawner (jupyterhub-kubespawner, unchanged) hosted by the hub, against the
+Kubernetes stand-in of tests/helpers/kube_standin.py.
+
+Each test runs the hub as a process of its own (``hub -f jupyterhub_config.py``)
+with ``KUBECONFIG`` pointing at the stand-in, as a hub in a cluster would find
+its API server, and its own configurable-http-proxy.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers.hub_process import HubProcess, config_lines
+from tests.helpers.kube_standin import KubeCluster
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+POD = "jupyter-alice"
+
+
+def until(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def kube_hub(
+    hub_process: Callable[..., HubProcess], cluster: KubeCluster, extra: str = "", **kube: Any
+) -> HubProcess:
+    config = cluster.spawner_config(**kube)
+    # the image's entrypoint (as tini in Jupyter's images) runs KubeSpawner's cmd, the container's args
+    cluster.map_image(config.KubeSpawner.image, ["/usr/bin/env", "--"])
+    hub = hub_process(
+        "c.JupyterHub.spawner_class = 'kubespawner.KubeSpawner'\n"
+        # JupyterHub's poll_interval is an Integer
+        "c.Spawner.poll_interval = 1\n"
+        "c.JupyterHub.authenticator_class = 'dummy'\n" + config_lines(config) + extra
+    )
+    hub.start()
+    return hub
+
+
+def server_of(hub: HubProcess, user: str = "alice") -> dict[str, Any] | None:
+    server: dict[str, Any] | None = hub.api.get(f"/users/{user}").json()["servers"].get("")
+    return server
+
+
+def test_a_pod_with_jupyterhubs_environment_and_labels_answers_through_the_proxy(hub_process, kube_cluster):
+    hub = kube_hub(hub_process, kube_cluster, "c.JupyterHub.slow_spawn_timeout = 0\n")
+    kube_cluster.configure_node(step_delay=0.5)  # a pod takes a few seconds, as on a cluster
+    hub.api.post("/users/alice")
+    token = hub.api.post("/users/alice/tokens", json={}).json()["token"]
+    assert hub.api.post("/users/alice/server").status_code == 202
+    # the progress stream, followed while the pod starts, carries the pod's events
+    progress = hub.api.get("/users/alice/server/progress").text
+    assert "Server ready at /user/alice/" in progress
+    assert "Successfully assigned standin/jupyter-alice" in progress, progress
+    server = server_of(hub)
+    assert server is not None and server["ready"] is True
+    assert server["state"]["pod_name"] == POD, "the state is KubeSpawner's own get_state()"
+
+    pod = kube_cluster.pod(POD)
+    assert pod is not None and pod["status"]["phase"] == "Running"
+    labels = pod["metadata"]["labels"]
+    assert labels["component"] == "singleuser-server"
+    assert labels["hub.jupyter.org/username"] == "alice"
+    assert labels["app"] == "jupyterhub"
+    env = {e["name"]: e.get("value") for e in pod["spec"]["containers"][0]["env"]}
+    assert env["JUPYTERHUB_USER"] == "alice"
+    assert env["JUPYTERHUB_SERVICE_PREFIX"] == "/user/alice/"
+    assert env["JUPYTERHUB_API_URL"] == f"http://127.0.0.1:{hub.port}/hub/api"
+    assert env["JUPYTERHUB_CLIENT_ID"] == "jupyterhub-user-alice"
+    assert env["JUPYTERHUB_API_TOKEN"], "the server's own token reaches the pod"
+    # the server's token is a token of the hub's: it authenticates as alice
+    who = hub.api.get("/user", headers={"Authorization": f"token {env['JUPYTERHUB_API_TOKEN']}"})
+    assert who.status_code == 200 and who.json()["name"] == "alice"
+
+    r = httpx.get(f"{hub.public_url}/user/alice/api/status", headers={"Authorization": f"token {token}"})
+    assert r.status_code == 200
+
+    pid = kube_cluster.pod_pid(POD)
+    assert hub.api.delete("/users/alice/server").status_code == 204
+    assert kube_cluster.pod(POD) is None, "stopping deletes the pod"
+    assert pid is not None and until(lambda: not _alive(pid), "the pod's process to end")
+    assert server_of(hub) is None
+    assert "/user/alice/" not in hub.api.get("/proxy").json()
+
+
+PROFILES = [
+    {
+        "display_name": "Small",
+        "slug": "small",
+        "default": True,
+        "kubespawner_override": {"mem_limit": "1G", "environment": {"PROFILE": "small"}},
+    },
+    {
+        "display_name": "Large",
+        "slug": "large",
+        "kubespawner_override": {"mem_limit": "4G", "environment": {"PROFILE": "large"}},
+    },
+]
+
+
+def _login(hub: HubProcess, name: str) -> httpx.Client:
+    from tests.test_login_oauth import xsrf_of
+
+    browser = httpx.Client(base_url=f"http://127.0.0.1:{hub.port}", timeout=30)
+    page = browser.get("/hub/login")
+    r = browser.post(
+        "/hub/login",
+        data={"username": name, "password": "x", "_xsrf": xsrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 302, r.text
+    return browser
+
+
+def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_process, kube_cluster):
+    from tests.test_login_oauth import xsrf_of
+
+    hub = kube_hub(hub_process, kube_cluster, profile_list=PROFILES)
+    browser = _login(hub, "alice")
+    page = browser.get("/hub/spawn")
+    assert page.status_code == 200
+    assert "Small" in page.text and "Large" in page.text and 'value="large"' in page.text
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert action is not None
+    r = browser.post(
+        action.group(1).replace("&amp;", "&"),
+        data={"profile": "large", "_xsrf": xsrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 302, r.text
+    until(lambda: (server_of(hub) or {}).get("ready"), "the server to be ready")
+    pod = kube_cluster.pod(POD)
+    assert pod is not None
+    container = pod["spec"]["containers"][0]
+    assert container["resources"]["limits"]["memory"] == 4 * 1024**3  # KubeSpawner turns "4G" into bytes
+    assert {"name": "PROFILE", "value": "large"} in container["env"]
+    assert hub.api.get("/users/alice").json()["servers"][""]["user_options"] == {"profile": "large"}
+    assert hub.api.delete("/users/alice/server").status_code == 204
+
+    # an empty body starts with the previous options, as in JupyterHub 6
+    assert hub.api.post("/users/alice/server", json={}).status_code == 201
+    pod = kube_cluster.pod(POD)
+    assert pod is not None and pod["spec"]["containers"][0]["resources"]["limits"]["memory"] == 4 * 1024**3
+    assert hub.api.delete("/users/alice/server").status_code == 204
+    # the API's user_options take the same path as the form
+    assert hub.api.post("/users/alice/server", json={"profile": "small"}).status_code == 201
+    pod = kube_cluster.pod(POD)
+    assert pod is not None and pod["spec"]["containers"][0]["resources"]["limits"]["memory"] == 1024**3
+    assert hub.api.delete("/users/alice/server").status_code == 204
+
+
+def test_a_pod_deleted_behind_the_hubs_back_is_reported_stopped(hub_process, kube_cluster):
+    hub = kube_hub(hub_process, kube_cluster)
+    hub.api.post("/users/alice")
+    assert hub.api.post("/users/alice/server").status_code == 201
+    kube_cluster.delete_pod(POD)
+    until(lambda: server_of(hub) is None, "the hub to see the pod gone", timeout=20)
+    assert "/user/alice/" not in hub.api.get("/proxy").json()
+    # and it starts again
+    assert hub.api.post("/users/alice/server").status_code == 201
+    assert kube_cluster.pod(POD) is not None
+
+
+def test_the_kubernetes_api_failing_ends_the_start_cleanly(hub_process, kube_cluster):
+    hub = kube_hub(hub_process, kube_cluster)
+    hub.api.post("/users", json={"usernames": ["alice", "bob"]})
+    kube_cluster.fail_next(count=1, status=500, method="POST", path="/pods", message="etcd is unhappy")
+    r = hub.api.post("/users/alice/server")
+    assert r.status_code == 500
+    assert r.json()["message"].startswith("Spawn failed: ")
+    assert "etcd is unhappy" in r.json()["message"] or "500" in r.json()["message"]
+    assert server_of(hub) is None and kube_cluster.pod(POD) is None
+    assert "/user/alice/" not in hub.api.get("/proxy").json()
+    # everyone else is served
+    assert hub.api.post("/users/bob/server").status_code == 201
+    assert kube_cluster.pod("jupyter-bob") is not None
+
+
+def test_a_hub_killed_mid_spawn_ends_the_spawn_cleanly_on_restart(hub_process, kube_cluster):
+    extra = "c.Spawner.http_timeout = 120\nc.JupyterHub.slow_spawn_timeout = 0.5\n"
+    # the container runs but never answers HTTP: the start waits on it
+    hub = kube_hub(hub_process, kube_cluster, extra, cmd=["sleep", "600"])
+    hub.api.post("/users/alice")
+    assert hub.api.post("/users/alice/server").status_code == 202
+    until(lambda: (kube_cluster.pod(POD) or {}).get("status", {}).get("phase") == "Running", "the pod to run")
+    pid = kube_cluster.pod_pid(POD)
+    hub.kill()
+    hub.start()  # the same configuration, database and proxy
+    again = hub
+    model = again.api.get("/users/alice", params={"include_stopped_servers": "1"}).json()
+    server = model["servers"][""]
+    assert server["pending"] is None and server["ready"] is False
+    until(lambda: kube_cluster.pod(POD) is None, "the interrupted start's pod to be deleted")
+    assert pid is not None and until(lambda: not _alive(pid), "its process to end")
+    events = again.api.get("/users/alice/server/progress").text
+    assert "the hub restarted during the start" in events
+    assert "/user/alice/" not in again.api.get("/proxy").json()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "State:\tZ" not in f.read()
+    except FileNotFoundError:
+        return False

@@ -148,6 +148,7 @@ def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_proce
     assert container["resources"]["limits"]["memory"] == 4 * 1024**3  # KubeSpawner turns "4G" into bytes
     assert {"name": "PROFILE", "value": "large"} in container["env"]
     assert hub.api.get("/users/alice").json()["servers"][""]["user_options"] == {"profile": "large"}
+    browser.close()
     assert hub.api.delete("/users/alice/server").status_code == 204
 
     # an empty body starts with the previous options, as in JupyterHub 6

@@ -1617,6 +1617,15 @@ async def make_kube_spawner(kube_cluster: KubeCluster) -> AsyncIterator[Callable
         yield make
     finally:
         await kubespawner.KubeSpawner._stop_all_reflectors()
+        # KubeSpawner's shared API clients close when their task is cancelled at a hub's
+        # shutdown; close this loop's here, so no connection outlives the test
+        from kubespawner import clients
+
+        loop = asyncio.get_running_loop()
+        for key, client in list(clients._client_cache.items()):
+            if key[0] is loop:
+                clients._client_cache.pop(key, None)
+                await client.api_client.close()
 
 
 if __name__ == "__main__":

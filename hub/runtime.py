@@ -23,6 +23,7 @@ from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
 from hub.core import oauth, servers, shares, startup, tokens
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
+from hub.core.logins import Logins
 from hub.core.service_processes import ServiceProcesses
 from hub.db.engine import Database
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
@@ -56,6 +57,7 @@ class Hub:
                 "is not an Authenticator (neither jupyterhub.auth.Authenticator nor this hub's own)"
             )
         self.crypter = Crypter.from_env()
+        self.logins = Logins(self.transact, self.authenticator, self.crypter)
         self.spawner_class = resolve_class(self.settings.spawner_class, "spawner", spawners.SHORT_NAMES)
         self.db = Database(self.settings.db_url)
         self.verified_tokens = tokens.VerifiedTokens()
@@ -152,6 +154,7 @@ class Hub:
     async def start_services(self) -> None:
         """The proxy, the servers found again, and the poller (after :meth:`start`)."""
         await self.sync_authenticator()
+        await self.logins.load_managed_roles()
         await self.proxy.start()
         await self.service_processes.start()
         await self.lifecycle.restore()
@@ -200,6 +203,13 @@ class Hub:
                 "Authenticator.enable_auth_state needs encryption keys: set JUPYTERHUB_CRYPT_KEY "
                 "(e.g. `openssl rand -hex 32`)"
             )
+        if self.logins.manage_roles:
+            assigning = [r.get("name") for r in s.load_roles if r.get("users") or r.get("groups")]
+            if assigning:
+                raise startup.ConfigError(
+                    "When the authenticator manages roles (manage_roles), load_roles cannot give "
+                    f"roles to users or groups: {', '.join(map(str, assigning))}"
+                )
         self.db.upgrade()
         with self.db.session() as session:
             startup.apply(session, self.settings, self.authenticator)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -35,8 +36,9 @@ USER_CLAIMS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def provider() -> Iterator[str]:
+@contextmanager
+def running_provider(*options: str) -> Iterator[str]:
+    """An ``oidc-provider-mock`` process on a free port, with ``options``."""
     exe = Path(sys.executable).parent / "oidc-provider-mock"
     if not exe.exists() and shutil.which("oidc-provider-mock") is None:
         pytest.fail("oidc-provider-mock is not installed (make install)")
@@ -44,7 +46,7 @@ def provider() -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     claims = [arg for user in USER_CLAIMS for arg in ("--user-claims", json.dumps(user))]
     proc = subprocess.Popen(
-        [str(exe), "-H", "127.0.0.1", "-p", str(port), *claims],
+        [str(exe), "-H", "127.0.0.1", "-p", str(port), *claims, *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -61,6 +63,12 @@ def provider() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    with running_provider() as url:
+        yield url
 
 
 def oidc_config(provider_url: str, **extra):
@@ -256,3 +264,69 @@ def test_logging_out_through_the_plugin_revokes_the_tokens_the_session_gave_the_
     assert api.get("/user", token=own_token).status_code == 200
     assert api.get("/users/alice").json()["servers"][""]["ready"] is True, "the server keeps running"
     assert api.delete("/users/alice/server").status_code == 204
+
+
+# --- refresh_user: OAuthenticator's own, when auth_refresh_age has passed --------------
+
+#: seconds an access token of the short-lived provider is valid
+TOKEN_MAX_AGE = 1
+
+
+@pytest.fixture(scope="module")
+def short_lived_provider() -> Iterator[str]:
+    """Access tokens that expire after a second (refresh tokens are issued)."""
+    with running_provider("--token-max-age", str(TOKEN_MAX_AGE)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def no_refresh_provider() -> Iterator[str]:
+    """Access tokens that expire after a second, and no refresh tokens."""
+    with running_provider("--token-max-age", str(TOKEN_MAX_AGE), "--no-refresh-token", "true") as url:
+        yield url
+
+
+def _access_token(api, name: str) -> str:
+    return api.get(f"/users/{name}").json()["auth_state"]["access_token"]
+
+
+def test_refresh_user_trades_the_refresh_token_for_a_new_access_token_once_the_age_has_passed(
+    make_live_hub, short_lived_provider, crypt_key
+):
+    # the provider takes refresh tokens only from clients that authenticate with HTTP Basic
+    configure = oidc_config(
+        short_lived_provider, allow_all=True, enable_auth_state=True, auth_refresh_age=2, basic_auth=True
+    )
+    api = make_live_hub(configure)
+    with browser(api) as client:
+        assert oidc_login(client, "alice").status_code == 200
+        first = _access_token(api, "alice")
+        assert api.get("/users/alice").json()["auth_state"]["refresh_token"]
+        time.sleep(TOKEN_MAX_AGE + 0.2)
+        assert client.get("/hub/api/user").status_code == 200
+        assert _access_token(api, "alice") == first, "expired, but not refreshed before auth_refresh_age"
+
+        time.sleep(2.1 - TOKEN_MAX_AGE)
+        # the expired access token fails at the provider's userinfo; the refresh token gets a new one
+        assert client.get("/hub/api/user").json()["name"] == "alice"
+        second = _access_token(api, "alice")
+        assert second != first
+        assert client.get("/hub/home", follow_redirects=False).status_code == 200
+
+
+def test_without_a_refresh_token_an_expired_login_sends_the_browser_back_to_the_provider(
+    make_live_hub, no_refresh_provider, crypt_key
+):
+    configure = oidc_config(no_refresh_provider, allow_all=True, enable_auth_state=True, auth_refresh_age=2)
+    api = make_live_hub(configure)
+    with browser(api) as client:
+        assert oidc_login(client, "alice").status_code == 200
+        token = api.new_token("alice")
+        time.sleep(2.2)
+        home = client.get("/hub/home", follow_redirects=False)
+        assert home.status_code == 302 and home.headers["location"].startswith("/hub/login")
+        # an API token keeps the stale login, as in JupyterHub 6.1 (auth_refresh_strict = False)
+        assert api.get("/user", token=token).json()["name"] == "alice"
+        # a new login through the provider confirms the user again
+        assert oidc_login(client, "alice").status_code == 200
+        assert client.get("/hub/home", follow_redirects=False).status_code == 200

@@ -20,6 +20,9 @@ class RequestContext:
     tx: Transaction | None  # None for coroutine handlers, which open their own
     identity: Identity | None
     request: Any  # connexion's request: headers, url, query
+    #: a login was refreshed (``refresh_user``) during this request: True when it
+    #: still holds, False when it does not, None when no refresh ran
+    refreshed: bool | None = None
 
     @property
     def conn(self) -> Connection:

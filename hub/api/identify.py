@@ -39,6 +39,7 @@ _COLUMNS = (
     User.name,
     User.admin,
     User.last_activity,
+    User.auth_refreshed,
     Service.id,
     Service.name,
     Service.admin,
@@ -50,7 +51,7 @@ _BASE = (
 )
 _DECODERS = (
     None, None, raw.timestamp, raw.timestamp, raw.json_value, None, None,
-    None, None, raw.boolean, raw.timestamp, None, None, raw.boolean,
+    None, None, raw.boolean, raw.timestamp, raw.timestamp, None, None, raw.boolean,
 )  # fmt: skip
 _BY_ID = raw.RawQuery(_BASE.where(APIToken.id == bindparam("id")), _DECODERS)
 _BY_PREFIX = raw.RawQuery(_BASE.where(APIToken.prefix == bindparam("prefix")), _DECODERS)
@@ -85,7 +86,7 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
     if row is None or (row[2] is not None and row[2] < now):
         return None
     (token_id, _, _, token_activity, token_scopes, session_id, note, user_id, user_name, user_admin,
-     user_activity, service_id, service_name, service_admin) = row  # fmt: skip
+     user_activity, auth_refreshed, service_id, service_name, service_admin) = row  # fmt: skip
     if user_id is not None:
         role_scopes, _, groups = roles.user_role_scopes(conn, user_id)
         kind, owner_id, name, admin = "user", user_id, user_name, user_admin
@@ -104,6 +105,7 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
         scopes=credential_scopes(frozenset(role_scopes), owner, frozenset(groups), frozenset(token_scopes)),
         token_id=token_id,
         session_id=session_id,
+        refresh_due=kind == "user" and hub.logins.due(auth_refreshed, now),
     )
     resolution = hub.activity_resolution
 
@@ -118,10 +120,10 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
 
 
 _BY_COOKIE = raw.RawQuery(
-    select(User.id, User.name, User.admin, User.last_activity).where(
+    select(User.id, User.name, User.admin, User.last_activity, User.auth_refreshed).where(
         User.cookie_id == bindparam("cookie_id")
     ),
-    (None, None, raw.boolean, raw.timestamp),
+    (None, None, raw.boolean, raw.timestamp, raw.timestamp),
 )
 
 
@@ -132,7 +134,8 @@ def identify_cookie(
     row = _BY_COOKIE.first(conn, {"cookie_id": cookie_id})
     if row is None:
         return None
-    user_id, name, admin, last_activity = row
+    user_id, name, admin, last_activity, auth_refreshed = row
+    now = utcnow()
     role_scopes, _, groups = roles.user_role_scopes(conn, user_id)
     owner = sc.Owner("user", name)
     identity = Identity(
@@ -143,8 +146,8 @@ def identify_cookie(
         groups=frozenset(groups),
         scopes=credential_scopes(frozenset(role_scopes), owner, frozenset(groups), None),
         session_id=session_id,
+        refresh_due=hub.logins.due(auth_refreshed, now),
     )
-    now = utcnow()
     stale = last_activity is None or now - last_activity >= hub.activity_resolution
     return identity, Activity(None, user_id) if stale else None
 

@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote, urlencode
 from hub.api import identify
 from hub.api.context import ctx
 from hub.api.hub import owner_model
+from hub.api.resolver import RefreshDue
 from hub.auth.identity import identify_scopes
 from hub.auth.scopes import Owner
 from hub.core import oauth as oauth_core
@@ -62,10 +63,18 @@ def _with_query(url: str, **params: str | None) -> str:
 
 
 def _browser_user() -> User | None:
-    """The user logged in to the hub in this browser, if any."""
+    """The user logged in to the hub in this browser, if any (not one whose
+    login the authenticator's ``refresh_user`` no longer confirms)."""
     c = ctx()
     cookie_id = c.hub.sessions.cookie_id(c.request.cookies)
-    return users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
+    user = users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
+    if user is None or c.refreshed:
+        return user
+    if c.refreshed is False:
+        return None
+    if c.hub.logins.due(user.auth_refreshed):
+        raise RefreshDue(user.id, by_token=False, from_handler=True)
+    return user
 
 
 def _authorization(

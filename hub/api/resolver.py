@@ -44,6 +44,22 @@ def handler_name(operation_id: str) -> str:
     return operation_id.replace("-", "_")
 
 
+class RefreshDue(Exception):
+    """Raised inside the request's transaction: a user's login must be refreshed
+    (``refresh_user``) first; the request then runs again from the start.
+
+    Raised where the requester is identified, or by a handler that reads the
+    login cookie itself (``from_handler``: it decides what a failed refresh
+    means, reading :attr:`RequestContext.refreshed`).
+    """
+
+    def __init__(self, user_id: int, by_token: bool, from_handler: bool = False) -> None:
+        super().__init__(user_id)
+        self.user_id = user_id
+        self.by_token = by_token
+        self.from_handler = from_handler
+
+
 class HubResolver(Resolver):  # type: ignore[misc]
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__()
@@ -64,6 +80,20 @@ class HubResolver(Resolver):  # type: ignore[misc]
         return Resolution(endpoint(func, requirement, write=method != "get", silent=silent), operation_id)
 
 
+async def refresh(due: RefreshDue, silent: bool = False) -> bool:
+    """Refresh a login, as JupyterHub does on every authenticated request once
+    ``auth_refresh_age`` has passed. When the authenticator says the
+    requester's login no longer holds, a browser session is refused (the
+    pages send it to the login page); a token keeps working with the stale
+    login unless ``auth_refresh_strict`` is set."""
+    hub = current()
+    if await hub.logins.refresh(due.user_id):
+        return True
+    if not due.from_handler and (not due.by_token or hub.logins.policy.strict):
+        raise Forbidden(None if silent else MISSING_CREDENTIALS)
+    return False
+
+
 def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, silent: bool) -> Handler:
     """Wrap a handler: one transaction, the requester identified, the scopes checked.
 
@@ -74,7 +104,7 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
     is_async = inspect.iscoroutinefunction(func)
     strict = getattr(func, "hub_serializable", False)
 
-    def run(inline: bool, args: Any, kwargs: Any) -> Any:
+    def run(inline: bool, refreshed: bool | None, args: Any, kwargs: Any) -> Any:
         hub = current()
         info = connexion_context.get("token_info") or {}
         credential = info.get("token")
@@ -99,10 +129,12 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
                 if found is None:
                     raise Forbidden(None if silent else MISSING_CREDENTIALS)
                 identity, activity = found
+                if identity.refresh_due and refreshed is None:
+                    raise RefreshDue(identity.id, by_token=identity.token_id is not None)
                 authz.check(requirement, identity, kwargs, tx.conn)
             if is_async:
                 return identity, activity
-            token = enter(RequestContext(hub, tx, identity, connexion_request))
+            token = enter(RequestContext(hub, tx, identity, connexion_request, refreshed))
             try:
                 return func(*args, **kwargs), activity
             finally:
@@ -115,26 +147,35 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
             hub.db.run(lambda tx: identify.record(tx.conn, hub, activity), inline=inline)
         return result
 
-    async def in_transaction(args: Any, kwargs: Any) -> Any:
+    async def once(refreshed: bool | None, args: Any, kwargs: Any) -> Any:
         if current().db.is_sqlite:
             # SQLite answers in microseconds and, with one transaction at a time
             # per process, never waits on a lock held by this process: running
             # inline avoids a thread hop and the GIL hand-offs it causes
-            return run(True, args, kwargs)
-        return await anyio.to_thread.run_sync(run, False, args, kwargs)
+            return run(True, refreshed, args, kwargs)
+        return await anyio.to_thread.run_sync(run, False, refreshed, args, kwargs)
+
+    async def in_transaction(args: Any, kwargs: Any) -> tuple[Any, bool | None]:
+        """The result, and whether a login was refreshed first (None: no refresh ran)."""
+        try:
+            return await once(None, args, kwargs), None
+        except RefreshDue as due:
+            refreshed = await refresh(due, silent)
+        return await once(refreshed, args, kwargs), refreshed
 
     if not is_async:
 
         @functools.wraps(func)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return await in_transaction(args, kwargs)
+            result, _ = await in_transaction(args, kwargs)
+            return result
 
         return wrapper
 
     @functools.wraps(func)
     async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-        identity = await in_transaction(args, kwargs)
-        token = enter(RequestContext(current(), None, identity, connexion_request))
+        identity, refreshed = await in_transaction(args, kwargs)
+        token = enter(RequestContext(current(), None, identity, connexion_request, refreshed))
         try:
             return await func(*args, **kwargs)
         finally:

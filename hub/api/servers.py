@@ -46,7 +46,12 @@ def _remove_flag(body: Any) -> bool:
 
 
 async def _start(name: str, server_name: str, body: Any) -> Any:
-    status = await ctx().hub.lifecycle.start(name, server_name, body)
+    c = ctx()
+    if c.refreshed is None:  # refresh_user runs at most once per request, as in JupyterHub
+        me = c.me()
+        own_session = me.token_id is None and me.kind == "user" and me.name == name
+        await c.hub.logins.before_spawn(name, own_session)
+    status = await c.hub.lifecycle.start(name, server_name, body)
     return None, status
 
 

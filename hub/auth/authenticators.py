@@ -21,15 +21,58 @@ import pwd
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from traitlets import Bool, Dict, Set, Unicode, default
+from traitlets import Bool, Dict, Integer, Set, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from hub.names import valid_name
 
 #: what :meth:`Authenticator.get_authenticated_user` returns: name, admin, ...
 Authenticated = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RefreshPolicy:
+    """When the hub asks the authenticator to confirm a login (``refresh_user``).
+
+    Read once at start-up. ``age`` is None when no request ever needs a refresh
+    by age: the authenticator does not override ``refresh_user`` (the base one
+    always answers True) or ``auth_refresh_age`` is 0.
+    """
+
+    #: the authenticator overrides ``refresh_user``
+    active: bool = False
+    #: ``auth_refresh_age``, or None (see above)
+    age: timedelta | None = None
+    #: ``refresh_pre_spawn``: refresh before every start of a server
+    pre_spawn: bool = False
+    #: ``auth_refresh_strict``: a failed refresh also refuses token requests
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class NamedGroup:
+    """A group as plugins read it (``group.name``)."""
+
+    name: str
+
+
+@dataclass
+class RefreshUser:
+    """The user ``refresh_user(user, handler)`` receives: JupyterHub's plugins read
+    ``name``, ``admin``, ``groups`` and ``await user.get_auth_state()``."""
+
+    name: str
+    id: int
+    admin: bool = False
+    groups: list[NamedGroup] = field(default_factory=list)
+    auth_state: Any = None
+
+    async def get_auth_state(self) -> Any:
+        return self.auth_state
 
 
 class Authenticator(LoggingConfigurable):
@@ -51,6 +94,19 @@ class Authenticator(LoggingConfigurable):
         "", help="Regular expression that every user name must match (empty: no pattern)."
     ).tag(config=True)
     username_map = Dict(Unicode(), help="Map names as typed to the names used by the hub.").tag(config=True)
+    auth_refresh_age = Integer(
+        300,
+        help="Seconds after which a login is confirmed again with refresh_user "
+        "(only for authenticators that implement it; 0: never by age).",
+    ).tag(config=True)
+    refresh_pre_spawn = Bool(
+        False, help="Call refresh_user before each start of a server; a failed refresh refuses it."
+    ).tag(config=True)
+    auth_refresh_strict = Bool(
+        False,
+        help="A failed refresh also refuses the user's token requests (by default only "
+        "browser sessions must log in again).",
+    ).tag(config=True)
 
     @default("allow_existing_users")
     def _existing_default(self) -> bool:
@@ -83,6 +139,17 @@ class Authenticator(LoggingConfigurable):
     def is_admin(self, name: str, authenticated: Authenticated) -> bool | None:
         """True for configured admins; None leaves the stored admin flag as it is."""
         return True if name in self._normalized(self.admin_users) else None
+
+    async def refresh_user(self, user: RefreshUser, handler: Any = None) -> bool | Authenticated:
+        """Confirm a login: True (still valid), False (log in again) or a model
+        whose fields replace the stored ones (``admin``, ``auth_state``, ...)."""
+        return True
+
+    def refresh_policy(self) -> RefreshPolicy:
+        active = type(self).refresh_user is not Authenticator.refresh_user
+        return refresh_policy_of(
+            active, self.auth_refresh_age, self.refresh_pre_spawn, self.auth_refresh_strict
+        )
 
     def _normalized(self, names: set[str]) -> set[str]:
         return {self.normalize_username(n) for n in names}
@@ -120,6 +187,13 @@ class Authenticator(LoggingConfigurable):
         if authenticated.get("admin") is None:
             authenticated["admin"] = self.is_admin(name, authenticated)
         return authenticated
+
+
+def refresh_policy_of(active: bool, age: int, pre_spawn: bool, strict: bool) -> RefreshPolicy:
+    """The policy of an authenticator with these settings; ``active``: it overrides ``refresh_user``."""
+    if not active:
+        return RefreshPolicy()
+    return RefreshPolicy(True, timedelta(seconds=age) if age > 0 else None, pre_spawn, strict)
 
 
 class DummyAuthenticator(Authenticator):

@@ -20,6 +20,8 @@ class Identity:
     scopes: sc.ScopeSet
     token_id: int | None = None
     session_id: str | None = None
+    #: the authenticator's ``refresh_user`` is due for this user (``auth_refresh_age``)
+    refresh_due: bool = False
 
     @property
     def owner(self) -> sc.Owner:

@@ -240,3 +240,139 @@ def _set_members(session: Session, role: Role, spec: dict[str, Any], users_core:
             # holding the admin role is being an admin, for services as for users
             for service in services:
                 service.admin = True
+
+
+# --- roles the authenticator manages (``Authenticator.manage_roles``) ---------------
+
+
+def _managed_spec(spec: Any) -> dict[str, Any] | None:
+    """A role as an authenticator reports it (a dict with ``name``, or a bare name),
+    checked; None (logged) for one the hub cannot store."""
+    if isinstance(spec, str):
+        spec = {"name": spec}
+    name = spec.get("name") if isinstance(spec, dict) else None
+    if not isinstance(name, str) or not (name in sc.DEFAULT_ROLES or sc.ROLE_NAME_RE.match(name)):
+        log.warning("The authenticator reported an invalid role %r; ignored", spec)
+        return None
+    for scope in spec.get("scopes", []) or []:
+        try:
+            sc.validate(scope)
+        except sc.ScopeError as e:
+            log.warning("The authenticator's role %s: %s; ignored", name, e)
+            return None
+    return dict(spec)
+
+
+def _managed_role(session: Session, spec: dict[str, Any]) -> Role:
+    """The role ``spec`` names, created (marked managed) if missing. A role the
+    authenticator created takes the scopes and description it reports; other
+    roles (default, ``load_roles``) are left as they are."""
+    role = by_name(session, spec["name"])
+    if role is None:
+        role = Role(
+            name=spec["name"],
+            description=spec.get("description", ""),
+            scopes=list(spec.get("scopes", [])),
+            managed_by_auth=True,
+        )
+        session.add(role)
+        session.flush()
+        log.info("Created role %s for the authenticator", role.name)
+    elif role.managed_by_auth:
+        if "scopes" in spec:
+            role.scopes = list(spec["scopes"])
+        if "description" in spec:
+            role.description = spec["description"]
+    return role
+
+
+def _delete_unheld_managed(session: Session, role_ids: Iterable[int], keep: set[str]) -> None:
+    """Delete the managed roles among ``role_ids`` that nobody holds any more
+    (unless the authenticator's ``load_managed_roles()`` lists them)."""
+    for role_id in set(role_ids):
+        role = session.get(Role, role_id)
+        if role is None or not role.managed_by_auth or role.name in keep:
+            continue
+        held = any(
+            session.execute(select(table.c.role_id).where(table.c.role_id == role_id).limit(1)).first()
+            for table in (user_role_map, group_role_map, service_role_map)
+        )
+        if not held:
+            log.info("Deleting role %s: the authenticator no longer gives it to anyone", role.name)
+            session.delete(role)
+    session.flush()
+
+
+def sync_managed(session: Session, user_id: int, reported: Sequence[Any], keep: set[str]) -> None:
+    """Give the user the roles the authenticator reports (creating missing ones)
+    and take back the managed ones it no longer reports.
+
+    A grant is managed when the authenticator made it, or when the role is one
+    the authenticator created; the user's other roles (``user``, ``admin``,
+    roles from ``load_roles``) are left alone. ``keep``: the names
+    ``load_managed_roles()`` returned, never deleted here.
+    """
+    wanted: dict[int, Role] = {}
+    for spec in reported:
+        checked = _managed_spec(spec)
+        if checked is not None:
+            role = _managed_role(session, checked)
+            wanted[role.id] = role
+    held = {
+        role_id: bool(grant_managed or role_managed)
+        for role_id, grant_managed, role_managed in session.execute(
+            select(user_role_map.c.role_id, user_role_map.c.managed_by_auth, Role.managed_by_auth)
+            .join(Role, Role.id == user_role_map.c.role_id)
+            .where(user_role_map.c.user_id == user_id)
+        )
+    }
+    new = [rid for rid in wanted if rid not in held]
+    if new:
+        session.execute(
+            insert(user_role_map),
+            [{"user_id": user_id, "role_id": rid, "managed_by_auth": True} for rid in new],
+        )
+        log.info("Gave user %s the roles %s", user_id, sorted(wanted[r].name for r in new))
+    gone = [rid for rid, managed in held.items() if managed and rid not in wanted]
+    if gone:
+        session.execute(
+            delete(user_role_map).where(user_role_map.c.user_id == user_id, user_role_map.c.role_id.in_(gone))
+        )
+        _delete_unheld_managed(session, gone, keep)
+    session.flush()
+
+
+def load_managed(session: Session, specs: Sequence[Any]) -> set[str]:
+    """Store the roles of the authenticator's ``load_managed_roles()`` (at
+    start-up): created or updated, marked managed; a ``users`` or ``groups``
+    list is that role's exact membership. Returns their names."""
+    from hub.core import users as users_core
+
+    names: set[str] = set()
+    for spec in specs:
+        checked = _managed_spec(spec)
+        if checked is None:
+            continue
+        role = _managed_role(session, checked)
+        names.add(role.name)
+        if "users" in checked:
+            members = users_core.get_or_create_many(session, [str(n) for n in checked["users"]])
+            session.execute(delete(user_role_map).where(user_role_map.c.role_id == role.id))
+            if members:
+                session.execute(
+                    insert(user_role_map),
+                    [{"user_id": u.id, "role_id": role.id, "managed_by_auth": True} for u in members],
+                )
+        if "groups" in checked:
+            found = list(
+                session.execute(
+                    select(Group).where(Group.name.in_([str(g) for g in checked["groups"]]))
+                ).scalars()
+            )
+            session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
+            if found:
+                session.execute(
+                    insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in found]
+                )
+    session.flush()
+    return names

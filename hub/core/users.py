@@ -226,9 +226,11 @@ def log_in(
     *,
     user_info: dict[str, Any] | None = None,
     encrypted_auth_state: bytes | None = KEEP,
+    activity: bool = True,
 ) -> User:
-    """A successful login: the user (created if new), admin as the
-    authenticator says (None keeps the stored flag), activity now; the
+    """A successful login (or refresh of one): the user (created if new), admin
+    as the authenticator says (None keeps the stored flag), activity now
+    (unless ``activity`` is false), the login confirmed now; the
     authenticator's ``user_info`` and encrypted ``auth_state`` when given."""
     (user,) = get_or_create_many(session, [name])
     if user_info is not None:
@@ -238,7 +240,10 @@ def log_in(
     if admin is not None and admin != user.admin:
         user.admin = admin
         (roles.give if admin else roles.take)(session, "admin", [user.id])
-    user.last_activity = utcnow()
+    now = utcnow()
+    if activity:
+        user.last_activity = now
+    user.auth_refreshed = now
     session.flush()
     return user
 

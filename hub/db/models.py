@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -50,6 +51,8 @@ user_role_map = Table(
     Base.metadata,
     Column("user_id", Integer, _fk("users"), primary_key=True),
     Column("role_id", Integer, _fk("roles"), primary_key=True, index=True),
+    #: granted by the authenticator (``manage_roles``): it may take the grant back
+    Column("managed_by_auth", Boolean, nullable=False, default=False, server_default=false()),
 )
 group_role_map = Table(
     "group_role_map",
@@ -74,6 +77,8 @@ class Role(Base):
     #: set for roles that come from ``load_roles``; they are deleted when the
     #: configuration stops listing them
     from_config: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: created by the authenticator (``manage_roles``): deleted once nobody holds it
+    managed_by_auth: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class User(Base):
@@ -86,6 +91,8 @@ class User(Base):
     cookie_id: Mapped[str] = mapped_column(String(255), unique=True)
     user_info: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     encrypted_auth_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    #: when the authenticator last confirmed the login (log in, ``refresh_user``)
+    auth_refreshed: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_role_map, lazy="raise")
     groups: Mapped[list[Group]] = relationship(secondary=user_group_map, back_populates="users", lazy="raise")

@@ -17,7 +17,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.auth.authenticators import Authenticated, Authenticator
+from hub.auth.authenticators import (
+    Authenticated,
+    Authenticator,
+    RefreshPolicy,
+    RefreshUser,
+    refresh_policy_of,
+)
 from hub.names import valid_name
 from hub.plugins import maybe_await
 
@@ -86,6 +92,30 @@ class HostedAuthenticator(Authenticator):
     @property
     def manage_roles(self) -> bool:
         return bool(getattr(self.plugin, "manage_roles", False))
+
+    def refresh_policy(self) -> RefreshPolicy:
+        from jupyterhub.auth import Authenticator as JupyterHubAuthenticator
+
+        p = self.plugin
+        active = type(p).refresh_user is not JupyterHubAuthenticator.refresh_user
+        return refresh_policy_of(
+            active,
+            int(p.auth_refresh_age),
+            bool(p.refresh_pre_spawn),
+            bool(getattr(p, "auth_refresh_strict", False)),
+        )
+
+    async def refresh_user(self, user: RefreshUser, handler: Any = None) -> bool | Authenticated:
+        """The plugin's own ``refresh_user(user, handler)``."""
+        result = await maybe_await(self.plugin.refresh_user(user, handler))
+        if isinstance(result, dict):
+            return dict(result)
+        return bool(result)
+
+    async def load_managed_roles(self) -> list[dict[str, Any]]:
+        """The plugin's ``load_managed_roles()`` (JupyterHub calls it at start-up)."""
+        roles = await maybe_await(self.plugin.load_managed_roles())
+        return [dict(r) for r in roles or []]
 
     def normalize_username(self, name: str) -> str:
         normalized: str = self.plugin.normalize_username(name)

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.auth import scopes as sc
-from hub.core import groups, oauth, servers, shares, tokens, users
+from hub.core import oauth, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import progress_url, server_prefix
@@ -55,11 +55,18 @@ def local_path(next_url: str | None, default: str) -> str:
 
 
 async def logged_in(request: Request) -> User | None:
+    """The user of the login cookie; None also when the authenticator's
+    ``refresh_user`` says the login no longer holds (then they log in again)."""
     hub = current()
     cookie_id = hub.sessions.cookie_id(request.cookies)
     if cookie_id is None:
         return None
-    return await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+    user = await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+    if user is not None and hub.logins.due(user.auth_refreshed):
+        if not await hub.logins.refresh(user.id):
+            return None
+        user = await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+    return user
 
 
 Page = Callable[[Request, User], Awaitable[Response]]
@@ -154,27 +161,14 @@ def _login_form(request: Request, next_url: str, code: int = 200, error: str | N
 
 
 async def finish_login(hub: Hub, authenticated: dict[str, Any]) -> User:
-    """Store what a successful login brings: the user (created if new), admin,
-    ``user_info``, the encrypted ``auth_state``, the managed groups."""
+    """Store what a successful login brings (:meth:`hub.core.logins.Logins.store`)
+    and tell the authenticator about a new user."""
     auth = hub.authenticator
-    name, admin = authenticated["name"], authenticated.get("admin")
-    encrypted: Any = users.KEEP
-    if getattr(auth, "enable_auth_state", False):
-        state = authenticated.get("auth_state")
-        encrypted = hub.crypter.encrypt(state) if state is not None else None
-    group_names = authenticated.get("groups") if getattr(auth, "manage_groups", False) else None
-    info = authenticated.get("user_info")
-
-    def store(s: Any) -> tuple[User, bool]:
-        new = users.by_name(s, name) is None
-        user = users.log_in(s, name, admin, user_info=info, encrypted_auth_state=encrypted)
-        if group_names is not None:
-            groups.sync_member(s, user.id, [str(g) for g in group_names])
-        return user, new
-
-    user, new = await hub.transact(store)
+    stored = await hub.logins.store(authenticated)
+    assert stored is not None
+    user, new = stored
     if new and hasattr(auth, "user_added"):
-        await auth.user_added(name)
+        await auth.user_added(user.name)
     return user
 
 
@@ -295,6 +289,7 @@ async def spawn_action(request: Request, user: User) -> Response:
             message = _plugin_message(e)
             return _spawn_form(request, user, owner, server_name, form_html, error=message, status=400)
     try:
+        await hub.logins.before_spawn(owner, own_session=True)
         status = await hub.lifecycle.start(owner, server_name, body)
     except HubError as e:
         if form_html:

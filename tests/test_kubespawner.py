@@ -217,3 +217,15 @@ def _alive(pid: int) -> bool:
             return "State:\tZ" not in f.read()
     except FileNotFoundError:
         return False
+
+
+def test_a_kubernetes_api_that_does_not_answer_ends_the_start_cleanly(hub_process, kube_cluster):
+    hub = kube_hub(hub_process, kube_cluster, k8s_api_request_timeout=1, k8s_api_request_retry_timeout=3)
+    hub.api.post("/users", json={"usernames": ["alice", "bob"]})
+    kube_cluster.hang_next(count=20, seconds=30, method="POST", path="/pods")
+    r = hub.api.post("/users/alice/server")
+    assert r.status_code == 500 and r.json()["message"].startswith("Spawn failed: "), r.text
+    assert server_of(hub) is None
+    assert "/user/alice/" not in hub.api.get("/proxy").json()
+    kube_cluster.clear_faults()
+    assert hub.api.post("/users/bob/server").status_code == 201

@@ -222,3 +222,29 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
     _until(lambda: again.api.get(f"/users/{name}").json()["servers"] == {}, "the hub to report it stopped")
     assert f"/user/{name}/" not in again.api.get("/proxy").json()
     public.close()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_slurm_unreachable_is_a_clear_spawn_error(
+    os_user: OsUser, singleuser_env: SingleuserVenv, hub_process
+) -> None:
+    """sbatch cannot reach a controller (no configuration it can use): the start
+    fails with a clear message, and nothing is left behind."""
+    name = os_user.name
+    environment = {"PATH": f"{singleuser_env.bin}:/usr/local/bin:/usr/bin:/bin", "SLURM_CONF": "/nonexistent"}
+    hub = hub_process(
+        "c.JupyterHub.spawner_class = 'batchspawner.SlurmSpawner'\n"
+        "c.Spawner.poll_interval = 1\n"
+        f"c.SlurmSpawner.exec_prefix = {shutil.which('runuser') + ' -u {username} --'!r}\n"
+        "c.SlurmSpawner.env_keep = ['LANG']\n"
+        f"c.SlurmSpawner.environment = {environment!r}\n"
+        f"c.SlurmSpawner.cmd = [{str(singleuser_env.jupyterhub_singleuser)!r}]\n"
+        "c.SlurmSpawner.start_timeout = 30\n"
+    )
+    hub.start()
+    hub.api.post(f"/users/{name}")
+    r = hub.api.post(f"/users/{name}/server")
+    assert r.status_code == 500, r.text
+    assert r.json()["message"] == "Spawn failed: Jupyter batch job submission failure (no jobid in output)"
+    assert hub.api.get(f"/users/{name}").json()["servers"] == {}
+    assert f"/user/{name}/" not in hub.api.get("/proxy").json()

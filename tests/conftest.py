@@ -7,6 +7,7 @@ spec does not declare, or a wrong type, fails the test that caused it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -27,7 +28,7 @@ from traitlets.config import Config
 
 from hub.app import create_app
 from hub.db.engine import Database
-from hub.runtime import Hub
+from hub.runtime import Hub, install
 
 # fixtures for spawners that run servers as other OS accounts, on Slurm, and on Kubernetes
 from tests.helpers.kube_standin import kube_cluster, make_kube_spawner  # noqa: F401
@@ -69,27 +70,38 @@ def _reset_postgres(url: str) -> None:
         conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
-def _worker_database(url: str) -> str:
+def _worker_database(url: str, suffix: str = "") -> str:
     """Under pytest-xdist each worker gets a database of its own, made beside
-    the configured one (``test`` -> ``test_gw0``, ...)."""
+    the configured one (``test`` -> ``test_gw0``, ...); ``suffix`` names
+    another one (``test_gw0_shared``)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
+    if not worker and not suffix:
         return url
     parsed = make_url(url)
-    name = f"{parsed.database}_{worker}"
+    name = "_".join(part for part in (parsed.database, worker, suffix) if part)
     with _pg(url) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             conn.execute(f'CREATE DATABASE "{name}"')
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_schema() -> str:
-    url = _worker_database(PG_URL)
+def _empty_schema(url: str) -> str:
     with _pg(url) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
     return url
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    return _empty_schema(_worker_database(PG_URL))
+
+
+@pytest.fixture(scope="session")
+def postgres_shared_schema() -> str:
+    """The database of the module-wide hubs (beside the per-test one, which
+    tests of the same module empty while a module-wide hub is running)."""
+    return _empty_schema(_worker_database(PG_URL, "shared"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -103,12 +115,27 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database for one module's shared hub (see ``make_module_hub``)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "hub.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_shared_schema")
+    _reset_postgres(url)
+    return url
+
+
 class Api:
     """A test client that speaks to the hub's API with a token."""
 
-    def __init__(self, client: Any, prefix: str = "/hub/api") -> None:
+    def __init__(self, client: Any, prefix: str = "/hub/api", hub: Hub | None = None) -> None:
         self.client = client
         self.prefix = prefix
+        #: an in-process hub: made the process's current hub for each request,
+        #: so that a module's shared hub and a test's own hub can take turns
+        self.hub = hub
 
     def __call__(
         self,
@@ -118,6 +145,8 @@ class Api:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
+        if self.hub is not None:
+            install(self.hub)
         all_headers = dict(headers or {})
         if token is not None:
             all_headers.setdefault("Authorization", f"token {token}")
@@ -210,24 +239,43 @@ def base_config(db_url: str) -> Config:
 HubFactory = Callable[..., Api]
 
 
-@pytest.fixture
-def make_hub(db_url: str) -> Iterator[HubFactory]:
-    """Start a hub with extra config; returns an :class:`Api` client."""
+@contextlib.contextmanager
+def _hub_factory(db_url: str) -> Iterator[HubFactory]:
     stack: list[Any] = []
 
     def factory(configure: Callable[[Config], None] | None = None) -> Api:
         config = base_config(db_url)
         if configure is not None:
             configure(config)
-        app = create_app(Hub(config, validate_responses=True))
-        client = app.test_client()
+        hub = Hub(config, validate_responses=True)
+        client = create_app(hub).test_client()
         client.__enter__()
         stack.append(client)
-        return Api(client)
+        return Api(client, hub=hub)
 
-    yield factory
-    while stack:
-        stack.pop().__exit__(None, None, None)
+    try:
+        yield factory
+    finally:
+        while stack:
+            stack.pop().__exit__(None, None, None)
+
+
+@pytest.fixture
+def make_hub(db_url: str) -> Iterator[HubFactory]:
+    """Start a hub with extra config; returns an :class:`Api` client."""
+    with _hub_factory(db_url) as factory:
+        yield factory
+
+
+@pytest.fixture(scope="module")
+def make_module_hub(module_db_url: str, proxy: RunningProxy) -> Iterator[HubFactory]:
+    """Like ``make_hub``, for hubs that a module's tests share: only for tests
+    that change nothing (reads, and requests the hub refuses), so that each
+    sees the state the module set up."""
+    global _PROXY
+    _PROXY = proxy
+    with _hub_factory(module_db_url) as factory:
+        yield factory
 
 
 @pytest.fixture

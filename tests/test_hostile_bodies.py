@@ -82,26 +82,36 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def seeded(api):
+def seed(api):
     api.post("/users", json={"usernames": ["alice", "bob"]})
     api.post("/groups/staff", json={"users": ["alice"]})
     api.put("/groups/staff/properties", json={"course": "101"})
     return api
 
 
+@pytest.fixture(scope="module")
+def refusing(make_module_hub):
+    """One hub for the whole table: each case checks that it changed nothing."""
+    return seed(make_module_hub())
+
+
+@pytest.fixture
+def seeded(api):
+    return seed(api)
+
+
 @pytest.mark.parametrize(("name", "method", "path", "kwargs", "status"), CASES, ids=[c[0] for c in CASES])
-def test_hostile_input_is_refused_cleanly(seeded, name, method, path, kwargs, status):
-    before = snapshot(seeded)
-    r = seeded(method, path, **kwargs)
+def test_hostile_input_is_refused_cleanly(refusing, name, method, path, kwargs, status):
+    before = snapshot(refusing)
+    r = refusing(method, path, **kwargs)
     assert r.status_code == status, r.text
     assert r.json() == {"status": status, "message": r.json()["message"]} and r.json()["message"]
-    assert snapshot(seeded) == before
+    assert snapshot(refusing) == before
 
 
-def test_the_refusals_say_what_is_wrong(seeded):
+def test_the_refusals_say_what_is_wrong(refusing):
     def message(method, path, text):
-        return seeded(method, path, **raw(text)).json()["message"]
+        return refusing(method, path, **raw(text)).json()["message"]
 
     props = "/groups/staff/properties"
     assert message("PUT", props, nested(100, "object")) == "Request body nests more than 64 levels deep"
@@ -113,7 +123,7 @@ def test_the_refusals_say_what_is_wrong(seeded):
     assert message("POST", "/groups/staff/users", '{"users": ["x\\ud800"]}') == (
         "Request body holds a lone UTF-16 surrogate"
     )
-    big = seeded.put(props, **raw('{"x": "' + "a" * MiB + '"}')).json()["message"]
+    big = refusing.put(props, **raw('{"x": "' + "a" * MiB + '"}')).json()["message"]
     assert big == "Request body is larger than 1048576 bytes"
 
 
@@ -142,9 +152,9 @@ def test_media_types_are_read_case_insensitively(api, content_type):
     assert r.status_code == 201 and r.json()["users"] == ["ann"]
 
 
-def test_a_bad_body_without_a_credential_is_a_403(api):
+def test_a_bad_body_without_a_credential_is_a_403(refusing):
     # as in JupyterHub: a request without credentials is refused before its body is read
-    r = api.post("/users", token=None, **raw('{"x": NaN}'))
+    r = refusing.post("/users", token=None, **raw('{"x": NaN}'))
     assert (r.status_code, r.json()["message"]) == (403, "Missing or invalid credentials.")
 
 
@@ -172,10 +182,10 @@ def test_a_streamed_body_is_cut_off_at_the_limit(make_live_hub):
     assert api.get("/groups/g").json()["properties"] == {}
 
 
-def test_a_page_over_the_limits_gets_a_page(api):
-    r = api.client.post("/hub/login", content=b"x" * (2 * MiB), headers={"Content-Type": "text/plain"})
+def test_a_page_over_the_limits_gets_a_page(refusing):
+    r = refusing.client.post("/hub/login", content=b"x" * (2 * MiB), headers={"Content-Type": "text/plain"})
     assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
-    r = api.client.get("/hub/login", headers={"X-Padding": "a" * (65 * 1024)})
+    r = refusing.client.get("/hub/login", headers={"X-Padding": "a" * (65 * 1024)})
     assert r.status_code == 431 and "431" in r.text
 
 
@@ -212,10 +222,10 @@ def test_hostile_input_leaves_memory_bounded(hub_process):
     assert growth < 32 * MiB, f"the hub grew by {growth / MiB:.0f} MiB"
 
 
-def test_form_media_types_are_read_case_insensitively_too(api):
+def test_form_media_types_are_read_case_insensitively_too(refusing):
     form = b"grant_type=authorization_code&code=nope&client_id=x&client_secret=y&redirect_uri=/x"
     answers = [
-        api.post("/oauth2/token", token=None, content=form, headers={"Content-Type": ct})
+        refusing.post("/oauth2/token", token=None, content=form, headers={"Content-Type": ct})
         for ct in ("application/x-www-form-urlencoded", "Application/X-WWW-Form-URLEncoded")
     ]
     assert [(r.status_code, r.json()) for r in answers] == [(401, {"error": "invalid_client"})] * 2

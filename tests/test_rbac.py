@@ -242,9 +242,7 @@ def configure(c):
     c.JupyterHub.slow_spawn_timeout = 0
 
 
-@pytest.fixture
-def tokens(make_hub):
-    api = make_hub(configure)
+def _seed(api):
     api.post("/users", json={"usernames": ["alice"]})
     api.put("/users/alice/servers/gpu")
     api.post("/services/runtime", json={"info": {"created": "over the API"}})
@@ -261,16 +259,37 @@ def tokens(make_hub):
     }
 
 
-@pytest.mark.parametrize("requester", REQUESTERS)
-@pytest.mark.parametrize(
-    ("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
-)
-def test_rbac(tokens, requester, method, path, body, expected):
-    api, by_requester = tokens
+@pytest.fixture(scope="module")
+def shared(make_module_hub):
+    """One hub for the requests that change nothing: reads, and refusals."""
+    return _seed(make_module_hub(configure))
+
+
+@pytest.fixture
+def tokens(make_hub):
+    """A hub of its own, for a request that is allowed to change something."""
+    return _seed(make_hub(configure))
+
+
+def _changes_state(method, status):
+    return method != "GET" and 200 <= status < 300
+
+
+def _cases(changing):
+    return [
+        pytest.param(method, path, body, requester, expected[requester], id=f"{method} {path}-{requester}")
+        for method, path, body, expected in MATRIX
+        for requester in REQUESTERS
+        if _changes_state(method, expected[requester]) == changing
+    ]
+
+
+def _check(hub, method, path, body, requester, status):
+    api, by_requester = hub
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
     kwargs["follow_redirects"] = False
     r = api(method, path.format(**api.targets), token=by_requester[requester], **kwargs)
-    assert r.status_code == expected[requester], r.text
+    assert r.status_code == status, r.text
     if r.status_code == 403 and path != "/authorizations/token":
         assert "requires any of" in r.json()["message"]
     # (a filter hides the resource; /batchspawner says what its token lacks)
@@ -282,6 +301,34 @@ def test_rbac(tokens, requester, method, path, body, expected):
         assert r.json()["message"] == "No access to resources or resources not found"
 
 
+@pytest.mark.parametrize(("method", "path", "body", "requester", "status"), _cases(changing=False))
+def test_rbac(shared, method, path, body, requester, status):
+    _check(shared, method, path, body, requester, status)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "requester", "status"), _cases(changing=True))
+def test_rbac_allowed_change(tokens, method, path, body, requester, status):
+    _check(tokens, method, path, body, requester, status)
+
+
+def test_refusals_changed_nothing(shared):
+    """Every refused request above ran against one hub: it still holds what was seeded."""
+    api, _ = shared
+    users = {u["name"]: u for u in api.get("/users", params={"include_stopped_servers": "1"}).json()}
+    assert sorted(users) == ["admin", "alice", "bob", "carol"]
+    assert not any(u["admin"] for name, u in users.items() if name != "admin")
+    assert sorted(users["alice"]["servers"]) == ["", "gpu"]  # (the default server: stopped)
+    assert not any(server["started"] for user in users.values() for server in user["servers"].values())
+    assert users["bob"]["servers"][""]["display_name"] != "Main"
+    assert {g["name"]: g["users"] for g in api.get("/groups").json()} == {
+        "staff": ["bob"],
+        "other": ["carol"],
+    }
+    assert len(api.get("/users/bob/tokens").json()) == 1
+    assert [s["user"]["name"] for s in api.get("/shares/bob").json()["items"]] == ["alice"]
+    assert api.get("/services/runtime").status_code == 200
+
+
 def test_matrix_covers_every_operation():
     from tests.test_spec import OPERATIONS, operation_of
 
@@ -290,24 +337,24 @@ def test_matrix_covers_every_operation():
     assert implemented - covered == set()
 
 
-def test_filtered_list_is_narrowed(tokens):
-    api, by_requester = tokens
+def test_filtered_list_is_narrowed(shared):
+    api, by_requester = shared
     users = api.get("/users", token=by_requester["service"]).json()
     assert [u["name"] for u in users] == ["bob"]
     groups = api.get("/groups", token=by_requester["service"]).json()
     assert [g["name"] for g in groups] == ["staff"]
 
 
-def test_models_show_only_fields_the_scopes_allow(tokens):
-    api, by_requester = tokens
+def test_models_show_only_fields_the_scopes_allow(shared):
+    api, by_requester = shared
     bob = api.get("/users/bob", token=by_requester["service"]).json()
     assert "servers" not in bob  # no read:servers
     assert "auth_state" not in bob
     assert bob["groups"] == ["staff"]
 
 
-def test_missing_credentials_are_403(tokens):
-    api, _ = tokens
+def test_missing_credentials_are_403(shared):
+    api, _ = shared
     r = api.get("/users", token=None)
     assert r.status_code == 403
     assert r.json() == {"status": 403, "message": "Missing or invalid credentials."}

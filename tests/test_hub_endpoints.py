@@ -43,6 +43,97 @@ def test_whoami_shows_owner_token_id_and_scopes(api):
     assert me["scopes"] == sorted(me["scopes"])
 
 
+def _names_readable_by_all(c):
+    c.JupyterHub.load_roles = [{"name": "user", "scopes": ["self", "read:users:name"]}]
+
+
+def _redundant(scopes):
+    """Filtered scopes listed beside the same scope without a filter."""
+    return [s for s in scopes if "!" in s and s.partition("!")[0] in scopes]
+
+
+# what JupyterHub 6.1.1 lists for bob's own token when users hold self and read:users:name
+BOB_OWN_SCOPES = [
+    "access:servers!user=bob",
+    "delete:servers!user=bob",
+    "read:servers!user=bob",
+    "read:shares!user=bob",
+    "read:tokens!user=bob",
+    "read:users!user=bob",
+    "read:users:activity!user=bob",
+    "read:users:groups!user=bob",
+    "read:users:name",
+    "read:users:shares!user=bob",
+    "servers!user=bob",
+    "start:servers!user=bob",
+    "tokens!user=bob",
+    "users:activity!user=bob",
+    "users:shares!user=bob",
+]
+
+
+def test_whoami_lists_a_scope_once_when_it_is_also_held_without_a_filter(make_hub):
+    api = make_hub(_names_readable_by_all)
+    api.post("/users", json={"usernames": ["bob"]})
+    r = api.post("/users/bob/tokens", json={})
+    me = api.get("/user", token=r.json()["token"]).json()
+    assert me["scopes"] == BOB_OWN_SCOPES
+    assert "read:users:name!user=bob" not in me["scopes"]
+    # the token model reports the same scopes
+    assert sorted(api.get(f"/users/bob/tokens/{r.json()['id']}").json()["scopes"]) == BOB_OWN_SCOPES
+
+
+def test_whoami_of_a_token_with_its_own_scopes_lists_each_scope_once(make_hub):
+    api = make_hub(_names_readable_by_all)
+    api.post("/users", json={"usernames": ["bob"]})
+    token = api.new_token("bob", scopes=["read:users:name", "read:users!user=bob", "access:servers!user=bob"])
+    assert api.get("/user", token=token).json()["scopes"] == [
+        "access:servers!user=bob",
+        "read:users!user=bob",
+        "read:users:activity!user=bob",
+        "read:users:groups!user=bob",
+        "read:users:name",
+    ]
+    token = api.new_token("admin", scopes=["read:users:name", "read:users"])
+    assert api.get("/user", token=token).json()["scopes"] == [
+        "read:users",
+        "read:users:activity",
+        "read:users:groups",
+        "read:users:name",
+    ]
+
+
+def test_whoami_of_an_admin_lists_no_scope_narrowed_to_itself(api):
+    scopes = api.get("/user").json()["scopes"]
+    assert _redundant(scopes) == []
+    assert not [s for s in scopes if s.endswith("!user=admin")]
+    some = {"admin:users", "read:users", "read:users:name", "servers", "tokens", "access:servers"}
+    assert some <= set(scopes)
+    assert len(scopes) == 45  # as JupyterHub 6.1.1 lists them
+
+
+def test_whoami_of_a_service_lists_its_roles_scopes_once(make_hub):
+    def configure(c):
+        c.JupyterHub.services = [{"name": "svc", "api_token": "svc-secret-token"}]
+        c.JupyterHub.load_roles = [
+            {
+                "name": "svc-role",
+                "scopes": ["read:users", "users:activity", "list:users"],
+                "services": ["svc"],
+            }
+        ]
+
+    api = make_hub(configure)
+    assert api.get("/user", token="svc-secret-token").json()["scopes"] == [
+        "list:users",
+        "read:users",
+        "read:users:activity",
+        "read:users:groups",
+        "read:users:name",
+        "users:activity",
+    ]
+
+
 def test_whoami_with_minimal_token_still_names_the_owner(api):
     api.post("/users", json={"usernames": ["alice"]})
     token = api.new_token("alice", scopes=["read:hub"] if False else ["users:activity!user=alice"])

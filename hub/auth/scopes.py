@@ -254,24 +254,36 @@ def on_server(names: Iterable[str], owner: str, server_name: str) -> list[str]:
 
 
 class ScopeSet:
-    """Expanded scopes indexed for fast checks."""
+    """Expanded scopes indexed for fast checks.
+
+    ``strings`` leaves out a filtered scope when the same scope is also held
+    without a filter (``read:users!user=bob`` beside ``read:users``): it
+    grants nothing more, and the scopes a credential reports list it once.
+    """
 
     __slots__ = ("_index", "_sorted", "strings")
 
     def __init__(self, expanded: Iterable[str]) -> None:
-        self.strings = frozenset(expanded)
+        strings = frozenset(expanded)
         self._sorted: list[str] | None = None
         index: dict[str, set[Filter] | None] = {}
-        for scope in self.strings:
+        redundant = False
+        for scope in strings:
             name, flt = parse(scope)
             if flt is None:
+                redundant = redundant or bool(index.get(name))
                 index[name] = None
             elif name not in index:
                 index[name] = {flt}
             else:
                 existing = index[name]
-                if existing is not None:
+                if existing is None:
+                    redundant = True
+                else:
                     existing.add(flt)
+        if redundant:
+            strings = frozenset(s for s in strings if "!" not in s or index[parse(s)[0]] is not None)
+        self.strings = strings
         self._index: dict[str, Filters] = {n: ALL if f is None else frozenset(f) for n, f in index.items()}
 
     def __contains__(self, name: str) -> bool:

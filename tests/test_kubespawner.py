@@ -8,6 +8,7 @@ its API server, and its own configurable-http-proxy.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -37,9 +38,9 @@ def until(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
 def kube_hub(
     hub_process: Callable[..., HubProcess], cluster: KubeCluster, extra: str = "", **kube: Any
 ) -> HubProcess:
+    # the stand-in's node has the configured image, whose entrypoint (as tini in Jupyter's
+    # images) runs KubeSpawner's cmd, the container's args
     config = cluster.spawner_config(**kube)
-    # the image's entrypoint (as tini in Jupyter's images) runs KubeSpawner's cmd, the container's args
-    cluster.map_image(config.KubeSpawner.image, ["/usr/bin/env", "--"])
     hub = hub_process(
         "c.JupyterHub.spawner_class = 'kubespawner.KubeSpawner'\n"
         # JupyterHub's poll_interval is an Integer
@@ -173,6 +174,30 @@ def test_a_pod_deleted_behind_the_hubs_back_is_reported_stopped(hub_process, kub
     # and it starts again
     assert hub.api.post("/users/alice/server").status_code == 201
     assert kube_cluster.pod(POD) is not None
+
+
+def test_an_image_the_cluster_cannot_pull_ends_the_start_at_its_timeout(hub_process, kube_cluster):
+    image = "registry.example.org/nobody/missing:1"
+    extra = "c.JupyterHub.slow_spawn_timeout = 0\n"
+    hub = kube_hub(hub_process, kube_cluster, extra, image=image, start_timeout=4)
+    hub.api.post("/users/alice")
+    assert hub.api.post("/users/alice/server").status_code == 202
+    # the progress stream, followed during the start, shows why the pod does not start
+    stream = hub.api.get("/users/alice/server/progress").text
+    events = [
+        json.loads(line.removeprefix("data: ")) for line in stream.splitlines() if line.startswith("data: ")
+    ]
+    messages = "\n".join(e["message"] for e in events)
+    assert f'Failed to pull image "{image}"' in messages, messages
+    assert f'Back-off pulling image "{image}"' in messages
+    assert events[-1] == {
+        "progress": 100,
+        "failed": True,
+        "message": "Spawn failed: the server did not start within 4 seconds",
+    }
+    assert server_of(hub) is None
+    until(lambda: kube_cluster.pod(POD) is None, "the pod to be deleted")
+    assert "/user/alice/" not in hub.api.get("/proxy").json()
 
 
 def test_the_kubernetes_api_failing_ends_the_start_cleanly(hub_process, kube_cluster):

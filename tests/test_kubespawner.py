@@ -164,6 +164,81 @@ def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_proce
     assert hub.api.delete("/users/alice/server").status_code == 204
 
 
+# KubeSpawner also takes a function of the spawner (here a coroutine) returning the profiles,
+# as a hub computes them per user; the config file defines it
+PROFILE_FUNCTION = """
+async def profiles_for(spawner):
+    name = spawner.user.name
+    return [
+        {
+            "display_name": f"Everyday, for {name}",
+            "slug": "everyday",
+            "default": True,
+            "kubespawner_override": {"cpu_limit": 1.0},
+        },
+        {
+            "display_name": f"Bigger, for {name}",
+            "slug": "bigger",
+            "kubespawner_override": {
+                "image": "standin/singleuser:bigger",
+                "cpu_limit": 2.0,
+                "mem_limit": "2G",
+                "environment": {"PROFILE": f"bigger-{name}"},
+            },
+        },
+    ]
+
+c.KubeSpawner.profile_list = profiles_for
+"""
+
+
+def test_profile_list_as_a_function_of_the_spawner_gives_the_form_and_the_pod(hub_process, kube_cluster):
+    from tests.test_login_oauth import xsrf_of
+
+    # the second profile's image, whose entrypoint runs the container's args as the default image's does
+    kube_cluster.map_image("standin/singleuser:bigger", ["/usr/bin/env", "--"])
+    hub = kube_hub(hub_process, kube_cluster, PROFILE_FUNCTION)
+    browser = _login(hub, "alice")
+    page = browser.get("/hub/spawn")
+    assert page.status_code == 200
+    # the form lists what the function returned for this user
+    assert "Everyday, for alice" in page.text and "Bigger, for alice" in page.text
+    assert 'value="bigger"' in page.text
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert action is not None
+    r = browser.post(
+        action.group(1).replace("&amp;", "&"),
+        data={"profile": "bigger", "_xsrf": xsrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 302, r.text
+    until(lambda: (server_of(hub) or {}).get("ready"), "the server to be ready")
+    browser.close()
+    pod = kube_cluster.pod(POD)
+    assert pod is not None
+    container = pod["spec"]["containers"][0]
+    assert container["image"] == "standin/singleuser:bigger"
+    assert container["resources"]["limits"]["memory"] == 2 * 1024**3
+    assert container["resources"]["limits"]["cpu"] == 2.0
+    assert {"name": "PROFILE", "value": "bigger-alice"} in container["env"]
+    assert pod["status"]["containerStatuses"][0]["image"] == "standin/singleuser:bigger"
+    assert hub.api.get("/users/alice").json()["servers"][""]["user_options"] == {"profile": "bigger"}
+    assert hub.api.delete("/users/alice/server").status_code == 204
+
+    # through the API, a slug the function does not return fails the start, with KubeSpawner's reason
+    r = hub.api.post("/users/alice/server", json={"profile": "huge"})
+    assert r.status_code == 500, r.text
+    assert r.json()["message"] == "Spawn failed: No such profile: huge. Options include: everyday, bigger"
+    assert server_of(hub) is None
+    assert kube_cluster.pod(POD) is None
+    assert hub.api.post("/users/alice/server", json={"profile": "everyday"}).status_code == 201
+    pod = kube_cluster.pod(POD)
+    assert pod is not None
+    container = pod["spec"]["containers"][0]
+    assert container["image"] == "standin/singleuser:test" and container["resources"]["limits"]["cpu"] == 1.0
+    assert hub.api.delete("/users/alice/server").status_code == 204
+
+
 def test_a_pod_deleted_behind_the_hubs_back_is_reported_stopped(hub_process, kube_cluster):
     hub = kube_hub(hub_process, kube_cluster)
     hub.api.post("/users/alice")

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from kubernetes_asyncio.client.exceptions import ApiException
 
-from tests.helpers.kube_standin import STANDIN_SERVER, KubeCluster
+from tests.helpers.kube_standin import SINGLEUSER_IMAGE, STANDIN_SERVER, KubeCluster
 
 SpawnerFactory = Callable[..., Any]
 
@@ -36,7 +36,7 @@ def _pod_manifest(
 ) -> dict[str, Any]:
     container = {
         "name": "notebook",
-        "image": "standin/test",
+        "image": SINGLEUSER_IMAGE,
         "command": list(command) or [sys.executable, str(STANDIN_SERVER)],
         "env": [{"name": "JUPYTERHUB_SERVICE_URL", "value": "http://0.0.0.0:8888/"}],
         "ports": [{"name": "notebook-port", "containerPort": 8888}],
@@ -266,6 +266,76 @@ def test_a_failing_container_is_restarted_under_restart_policy_on_failure(kube_c
     assert kube_cluster.pod("crashy")["status"]["phase"] == "Running"
     assert status["lastState"]["terminated"]["exitCode"] == 2
     assert "BackOff" in [e["reason"] for e in kube_cluster.events("crashy")]
+
+
+def _container(name: str, image: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "metadata": {"name": name},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": image, **fields}]},
+    }
+
+
+def test_the_images_entrypoint_runs_the_args_and_a_command_replaces_it(kube_cluster: KubeCluster) -> None:
+    kube_cluster.map_image("standin/echo:1", ["/bin/echo", "entrypoint"], cmd=["image-cmd"])
+    pods = {
+        "args": _container("args", "standin/echo:1", args=["a", "b"]),
+        "neither": _container("neither", "standin/echo:1"),
+        "command": _container("command", "standin/echo:1", command=["/bin/echo", "own"]),
+        "both": _container("both", "standin/echo:1", command=["/bin/echo", "own"], args=["x"]),
+    }
+    with _api(kube_cluster) as api:
+        for manifest in pods.values():
+            assert api.post(f"/api/v1/namespaces/{kube_cluster.namespace}/pods", json=manifest).is_success
+    for name in pods:
+        _until(lambda n=name: (kube_cluster.pod(n) or {})["status"]["phase"] == "Succeeded", name)
+    # as a container runtime: args replace the image's CMD, command its ENTRYPOINT (and CMD)
+    assert kube_cluster.pod_log("args") == "entrypoint a b\n"
+    assert kube_cluster.pod_log("neither") == "entrypoint image-cmd\n"
+    assert kube_cluster.pod_log("command") == "own\n"
+    assert kube_cluster.pod_log("both") == "own x\n"
+
+
+def test_an_image_the_node_does_not_have_fails_to_pull_and_the_pod_stays_pending(
+    kube_cluster: KubeCluster,
+) -> None:
+    kube_cluster.configure_node(crash_backoff=0.5)
+    image = "registry.example.org/nobody/missing:1"
+    manifest = _pod_manifest("unpulled")
+    manifest["spec"]["containers"][0]["image"] = image
+    with _api(kube_cluster) as api:
+        api.post(f"/api/v1/namespaces/{kube_cluster.namespace}/pods", json=manifest).raise_for_status()
+
+    def waiting(reason: str) -> dict[str, Any] | None:
+        pod = kube_cluster.pod("unpulled") or {}
+        statuses = pod.get("status", {}).get("containerStatuses") or [{}]
+        state = statuses[0].get("state", {}).get("waiting") or {}
+        return pod if state.get("reason") == reason else None
+
+    pod = _until(lambda: waiting("ErrImagePull"), "the pull to fail")
+    assert pod["status"]["phase"] == "Pending"
+    assert image in pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"]
+    assert not pod["status"]["containerStatuses"][0]["ready"]
+    pod = _until(lambda: waiting("ImagePullBackOff"), "the back-off")
+    assert pod["status"]["phase"] == "Pending"
+    assert pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"] == (
+        f'Back-off pulling image "{image}"'
+    )
+    events = [(e["type"], e["reason"], e["message"]) for e in kube_cluster.events("unpulled")]
+    assert ("Normal", "Pulling", f'Pulling image "{image}"') in events
+    assert ("Warning", "Failed", "Error: ErrImagePull") in events
+    assert ("Normal", "BackOff", f'Back-off pulling image "{image}"') in events
+    assert ("Warning", "Failed", "Error: ImagePullBackOff") in events
+    assert not [e for e in events if e[1] in ("Pulled", "Created", "Started")]
+    assert kube_cluster.pod_pid("unpulled") is None, "nothing runs"
+
+    # the pull is tried again: once the image is there, the pod runs
+    kube_cluster.map_image(image, [])
+    pod = _until(
+        lambda: (p := kube_cluster.pod("unpulled")) and p["status"]["phase"] == "Running" and p, "run"
+    )
+    assert _until(lambda: _answers(f"http://{pod['status']['podIP']}:8888/"), "the pod's server")
+    kube_cluster.delete_pod("unpulled")
+    assert kube_cluster.pod("unpulled") is None
 
 
 def test_killing_the_standin_kills_its_pods(kube_cluster: KubeCluster) -> None:

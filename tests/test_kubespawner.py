@@ -8,6 +8,7 @@ its API server, and its own configurable-http-proxy.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -37,9 +38,9 @@ def until(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
 def kube_hub(
     hub_process: Callable[..., HubProcess], cluster: KubeCluster, extra: str = "", **kube: Any
 ) -> HubProcess:
+    # the stand-in's node has the configured image, whose entrypoint (as tini in Jupyter's
+    # images) runs KubeSpawner's cmd, the container's args
     config = cluster.spawner_config(**kube)
-    # the image's entrypoint (as tini in Jupyter's images) runs KubeSpawner's cmd, the container's args
-    cluster.map_image(config.KubeSpawner.image, ["/usr/bin/env", "--"])
     hub = hub_process(
         "c.JupyterHub.spawner_class = 'kubespawner.KubeSpawner'\n"
         # JupyterHub's poll_interval is an Integer
@@ -163,6 +164,81 @@ def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_proce
     assert hub.api.delete("/users/alice/server").status_code == 204
 
 
+# KubeSpawner also takes a function of the spawner (here a coroutine) returning the profiles,
+# as a hub computes them per user; the config file defines it
+PROFILE_FUNCTION = """
+async def profiles_for(spawner):
+    name = spawner.user.name
+    return [
+        {
+            "display_name": f"Everyday, for {name}",
+            "slug": "everyday",
+            "default": True,
+            "kubespawner_override": {"cpu_limit": 1.0},
+        },
+        {
+            "display_name": f"Bigger, for {name}",
+            "slug": "bigger",
+            "kubespawner_override": {
+                "image": "standin/singleuser:bigger",
+                "cpu_limit": 2.0,
+                "mem_limit": "2G",
+                "environment": {"PROFILE": f"bigger-{name}"},
+            },
+        },
+    ]
+
+c.KubeSpawner.profile_list = profiles_for
+"""
+
+
+def test_profile_list_as_a_function_of_the_spawner_gives_the_form_and_the_pod(hub_process, kube_cluster):
+    from tests.test_login_oauth import xsrf_of
+
+    # the second profile's image, whose entrypoint runs the container's args as the default image's does
+    kube_cluster.map_image("standin/singleuser:bigger", ["/usr/bin/env", "--"])
+    hub = kube_hub(hub_process, kube_cluster, PROFILE_FUNCTION)
+    browser = _login(hub, "alice")
+    page = browser.get("/hub/spawn")
+    assert page.status_code == 200
+    # the form lists what the function returned for this user
+    assert "Everyday, for alice" in page.text and "Bigger, for alice" in page.text
+    assert 'value="bigger"' in page.text
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert action is not None
+    r = browser.post(
+        action.group(1).replace("&amp;", "&"),
+        data={"profile": "bigger", "_xsrf": xsrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 302, r.text
+    until(lambda: (server_of(hub) or {}).get("ready"), "the server to be ready")
+    browser.close()
+    pod = kube_cluster.pod(POD)
+    assert pod is not None
+    container = pod["spec"]["containers"][0]
+    assert container["image"] == "standin/singleuser:bigger"
+    assert container["resources"]["limits"]["memory"] == 2 * 1024**3
+    assert container["resources"]["limits"]["cpu"] == 2.0
+    assert {"name": "PROFILE", "value": "bigger-alice"} in container["env"]
+    assert pod["status"]["containerStatuses"][0]["image"] == "standin/singleuser:bigger"
+    assert hub.api.get("/users/alice").json()["servers"][""]["user_options"] == {"profile": "bigger"}
+    assert hub.api.delete("/users/alice/server").status_code == 204
+
+    # through the API, a slug the function does not return fails the start, with KubeSpawner's reason
+    r = hub.api.post("/users/alice/server", json={"profile": "huge"})
+    assert r.status_code == 500, r.text
+    assert r.json()["message"] == "Spawn failed: No such profile: huge. Options include: everyday, bigger"
+    assert server_of(hub) is None
+    assert kube_cluster.pod(POD) is None
+    assert hub.api.post("/users/alice/server", json={"profile": "everyday"}).status_code == 201
+    pod = kube_cluster.pod(POD)
+    assert pod is not None
+    container = pod["spec"]["containers"][0]
+    assert container["image"] == "standin/singleuser:test" and container["resources"]["limits"]["cpu"] == 1.0
+    assert hub.api.delete("/users/alice/server").status_code == 204
+
+
 def test_a_pod_deleted_behind_the_hubs_back_is_reported_stopped(hub_process, kube_cluster):
     hub = kube_hub(hub_process, kube_cluster)
     hub.api.post("/users/alice")
@@ -173,6 +249,30 @@ def test_a_pod_deleted_behind_the_hubs_back_is_reported_stopped(hub_process, kub
     # and it starts again
     assert hub.api.post("/users/alice/server").status_code == 201
     assert kube_cluster.pod(POD) is not None
+
+
+def test_an_image_the_cluster_cannot_pull_ends_the_start_at_its_timeout(hub_process, kube_cluster):
+    image = "registry.example.org/nobody/missing:1"
+    extra = "c.JupyterHub.slow_spawn_timeout = 0\n"
+    hub = kube_hub(hub_process, kube_cluster, extra, image=image, start_timeout=4)
+    hub.api.post("/users/alice")
+    assert hub.api.post("/users/alice/server").status_code == 202
+    # the progress stream, followed during the start, shows why the pod does not start
+    stream = hub.api.get("/users/alice/server/progress").text
+    events = [
+        json.loads(line.removeprefix("data: ")) for line in stream.splitlines() if line.startswith("data: ")
+    ]
+    messages = "\n".join(e["message"] for e in events)
+    assert f'Failed to pull image "{image}"' in messages, messages
+    assert f'Back-off pulling image "{image}"' in messages
+    assert events[-1] == {
+        "progress": 100,
+        "failed": True,
+        "message": "Spawn failed: the server did not start within 4 seconds",
+    }
+    assert server_of(hub) is None
+    until(lambda: kube_cluster.pod(POD) is None, "the pod to be deleted")
+    assert "/user/alice/" not in hub.api.get("/proxy").json()
 
 
 def test_the_kubernetes_api_failing_ends_the_start_cleanly(hub_process, kube_cluster):

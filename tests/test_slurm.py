@@ -181,7 +181,8 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
 ) -> None:
     """SlurmSpawner, unchanged, hosted by the hub: the job reports its port to
     ``POST /hub/api/batchspawner``, the server answers through the proxy, a new hub
-    process finds the job from the database, and stopping cancels it."""
+    process finds the job from the database, a job cancelled outside the hub is
+    reported stopped and can be started again, and stopping cancels it."""
     name = os_user.name
     config = slurm_spawner_config(slurm_cluster, singleuser_env)
     extra = (
@@ -214,6 +215,31 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
     assert again.api.get(f"/users/{name}").json()["servers"][""]["ready"] is True
     # the new hub process has its own proxy, and put the server's route back in it
     headers = {"Authorization": f"token {token}"}
+    r = httpx.get(f"{again.public_url}/user/{name}/api/status", headers=headers, timeout=10)
+    assert r.status_code == 200
+
+    # an administrator cancels the job behind the hub's back: the hub's periodic poll
+    # (squeue, through SlurmSpawner.poll) finds it gone, drops the route and the server
+    slurm_cluster.run("scancel", job_id)
+    _until(lambda: not slurm_cluster.job_ids(name), "squeue to forget the cancelled job")
+    _until(
+        lambda: again.api.get(f"/users/{name}").json()["servers"] == {},
+        "the hub to report the cancelled job's server stopped",
+        timeout=30,
+    )
+    stopped = again.api.get(f"/users/{name}", params={"include_stopped_servers": "1"}).json()
+    assert stopped["servers"][""]["ready"] is False and stopped["servers"][""]["pending"] is None
+    assert stopped["servers"][""]["state"] == {}, "SlurmSpawner cleared its state when the job ended"
+    assert f"/user/{name}/" not in again.api.get("/proxy").json()
+    r = httpx.get(f"{again.public_url}/user/{name}/api/status", headers=headers, timeout=10)
+    assert r.status_code != 200
+    # and a new start submits a new job, which answers through the proxy
+    r = again.api.post(f"/users/{name}/server")
+    assert r.status_code in (201, 202), r.text
+    server = _wait_ready(again.api, name)
+    assert server["state"]["job_id"] != job_id
+    job_id = server["state"]["job_id"]
+    assert slurm_cluster.job_ids(name) == [job_id]
     r = httpx.get(f"{again.public_url}/user/{name}/api/status", headers=headers, timeout=10)
     assert r.status_code == 200
 

@@ -67,17 +67,31 @@ The API server (:func:`create_app`)
 The node agent (:class:`Kubelet`)
     One node, ``standin-node`` at 127.0.0.1. A created pod is *scheduled*
     (``spec.nodeName``, condition ``PodScheduled``, event ``Scheduled``),
-    given an address (events ``Pulled``, ``Created``), its **first
-    container** is run as a local process (its ``command`` + ``args``; the
-    image is not pulled and has no entrypoint unless one was mapped with
-    :meth:`KubeCluster.map_image`, so KubeSpawner's container, which puts
-    ``cmd`` + ``get_args()`` in ``args`` and sets no ``command``, runs
-    ``cmd`` as given; a container with neither fails to start), then
-    the pod is ``Running`` (event ``Started``). A container is ready as soon
-    as it runs, as on a kubelet without a readiness probe; with a
-    ``readinessProbe`` (or ``ready_on_listen``) it becomes ready once its
-    port accepts TCP connections. Other containers are reported running and
-    ready without a process; init containers, volumes, resources and
+    given an address, its image found on the node (event ``Pulled``), its
+    **first container** run as a local process (event ``Created``), then
+    the pod is ``Running`` (event ``Started``).
+
+    Images are never downloaded: the node knows the images mapped with
+    :meth:`KubeCluster.map_image` (the fixture maps :data:`SINGLEUSER_IMAGE`),
+    each with the ``ENTRYPOINT`` and ``CMD`` it would have. The container's
+    argv is then what a container runtime makes of them: ``command`` replaces
+    the entrypoint and ``args`` the image's ``CMD``; with ``command`` unset the
+    entrypoint runs with ``args`` (KubeSpawner's case: ``cmd`` +
+    ``get_args()`` in ``args``, no ``command``), with both unset the
+    entrypoint runs with the image's ``CMD``; nothing to run at all is a
+    start error. An image the node does not know cannot be pulled, as on a
+    cluster asked for an image no registry has: events ``Pulling`` and
+    ``Failed`` (``Failed to pull image ...``, ``Error: ErrImagePull``), the
+    container waits with reason ``ErrImagePull``, then ``ImagePullBackOff``
+    (events ``BackOff``, ``Error: ImagePullBackOff``), the pod stays
+    ``Pending``, and the pull is tried again after ``crash_backoff``
+    seconds, doubling up to 300 s; an image mapped meanwhile is then pulled.
+
+    A container is ready as soon as it runs, as on a kubelet without a
+    readiness probe; with a ``readinessProbe`` (or ``ready_on_listen``) it
+    becomes ready once its port accepts TCP connections. Other containers
+    are reported running and ready without a process (and their images are
+    not checked); init containers, volumes, resources and
     security contexts are ignored. The process runs in a new session with
     the container's ``env`` (``value`` only; ``valueFrom`` is skipped) over
     the stand-in's ``PATH``, ``HOSTNAME`` = pod name, ``$(VAR)`` references
@@ -163,6 +177,12 @@ NODE_NAME = "standin-node"
 NODE_IP = "127.0.0.1"
 CONTROL_HEADER = "X-Standin-Control"
 DEFAULT_NAMESPACE = "standin"
+
+#: the image of :meth:`KubeCluster.spawner_config`, known to every stand-in's node
+SINGLEUSER_IMAGE = "standin/singleuser:test"
+#: its entrypoint, standing in for the ``tini -g --`` of Jupyter's images: it runs the
+#: container's args (KubeSpawner's ``cmd``) as they are
+SINGLEUSER_ENTRYPOINT = ["/usr/bin/env", "--"]
 
 #: the kinds kept, by their plural in the URL, and whether they live in a namespace
 KINDS: dict[str, tuple[str, bool]] = {
@@ -530,7 +550,8 @@ class Kubelet:
         self.ready_on_listen = ready_on_listen
         self.crash_backoff = crash_backoff
         self.step_delay = step_delay
-        self.images: dict[str, list[str]] = {}
+        #: the images this node has, by name: ``{"entrypoint": [...], "cmd": [...]}``
+        self.images: dict[str, dict[str, list[str]]] = {}
         self.pods: dict[tuple[str, str], PodRuntime] = {}
         self._next_ip = 0
         (state_dir / "pods").mkdir(parents=True, exist_ok=True)
@@ -682,6 +703,8 @@ class Kubelet:
 
         store.update(pod, address)
         main = self._main(pod)
+        if not await self._pull(runtime, main):
+            return
         self._event(pod, "Pulled", f'Container image "{main.get("image", "")}" already present on machine')
         backoff = self.crash_backoff
         while True:
@@ -774,6 +797,58 @@ class Kubelet:
                 return
             runtime.exited = asyncio.Event()
 
+    async def _pull(self, runtime: PodRuntime, container: dict[str, Any]) -> bool:
+        """Wait until the container's image is one this node has, reporting each failed
+        pull as a kubelet does; False if the pod went away meanwhile."""
+        image = container.get("image", "")
+        backoff = self.crash_backoff
+        while image not in self.images:
+            pod = self._pod(runtime.key)
+            if pod is None or runtime.deleting:
+                return False
+            self._event(pod, "Pulling", f'Pulling image "{image}"')
+            await asyncio.sleep(self.step_delay)
+            pod = self._pod(runtime.key)
+            if pod is None or runtime.deleting:
+                return False
+            if image in self.images:
+                break
+            failure = (
+                f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}": '
+                f'failed to resolve reference "{image}": not found'
+            )
+            self._waiting(pod, container, "ErrImagePull", failure)
+            self._event(pod, "Failed", f'Failed to pull image "{image}": {failure}', "Warning")
+            self._event(pod, "Failed", "Error: ErrImagePull", "Warning")
+            await asyncio.sleep(self.step_delay)
+            pod = self._pod(runtime.key)
+            if pod is None or runtime.deleting:
+                return False
+            self._waiting(pod, container, "ImagePullBackOff", f'Back-off pulling image "{image}"')
+            self._event(pod, "BackOff", f'Back-off pulling image "{image}"')
+            self._event(pod, "Failed", "Error: ImagePullBackOff", "Warning")
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+        return True
+
+    def _waiting(self, pod: dict[str, Any], container: dict[str, Any], reason: str, message: str) -> None:
+        def wait(p: dict[str, Any]) -> None:
+            for status in p["status"].get("containerStatuses") or []:
+                if status["name"] == container["name"]:
+                    status["state"] = {"waiting": {"reason": reason, "message": message}}
+                    status["imageID"] = ""
+
+        self.store.update(pod, wait)
+
+    def argv_of(self, container: dict[str, Any]) -> list[str]:
+        """What a container runtime runs for ``container`` on an image this node has."""
+        image = self.images[container.get("image", "")]
+        command = container.get("command")
+        args = container.get("args")
+        if command:
+            return list(command) + list(args or [])
+        return list(image["entrypoint"]) + list(args if args else image["cmd"])
+
     async def _spawn(self, pod: dict[str, Any], ip: str, runtime: PodRuntime) -> asyncio.subprocess.Process:
         main = self._main(pod)
         env: dict[str, str] = {
@@ -785,14 +860,11 @@ class Kubelet:
                 env[var["name"]] = expand_references(str(var["value"]), env)
         if "JUPYTERHUB_SERVICE_URL" in env:
             env["JUPYTERHUB_SERVICE_URL"] = rewrite_service_url(env["JUPYTERHUB_SERVICE_URL"], ip)
-        # as a container runtime: ``command`` replaces the image's entrypoint, ``args`` follow it;
-        # images have no entrypoint here unless one was mapped
-        command = list(main.get("command") or self.images.get(main.get("image", ""), []))
-        argv = [expand_references(a, env) for a in command + list(main.get("args") or [])]
+        argv = [expand_references(a, env) for a in self.argv_of(main)]
         if not argv:
             raise FileNotFoundError(
-                f"the stand-in cannot run image {main.get('image')!r}: the container has no command"
-                " or args and the image is not mapped to an entrypoint"
+                f"image {main.get('image')!r} has no entrypoint or CMD and the container sets no"
+                " command or args: no command specified"
             )
         argv = rewrite_ip_args(argv, ip)
         name = f"{runtime.key[0]}_{runtime.key[1]}"
@@ -1165,7 +1237,11 @@ def create_app(
         return JSONResponse(requests)
 
     async def control_images(request: Request) -> Response:
-        kubelet.images.update(json.loads(await request.body()))
+        for image, spec in json.loads(await request.body()).items():
+            kubelet.images[image] = {
+                "entrypoint": list(spec.get("entrypoint") or []),
+                "cmd": list(spec.get("cmd") or []),
+            }
         return JSONResponse(kubelet.images)
 
     async def control_node(request: Request) -> Response:
@@ -1359,9 +1435,11 @@ class KubeCluster:
         pid: int = r.json()["pid"]
         return pid
 
-    def map_image(self, image: str, argv: list[str]) -> None:
-        """Give ``image`` an entrypoint: ``argv`` runs before the ``args`` of containers without a ``command``."""
-        self.client.post("/_standin/images", json={image: argv}).raise_for_status()
+    def map_image(self, image: str, entrypoint: list[str], cmd: list[str] | None = None) -> None:
+        """Make ``image`` one the node has, with that ``ENTRYPOINT`` (which runs the ``args`` of a
+        container without a ``command``) and ``CMD`` (the args of a container that sets neither)."""
+        body = {image: {"entrypoint": list(entrypoint), "cmd": list(cmd or [])}}
+        self.client.post("/_standin/images", json=body).raise_for_status()
 
     def configure_node(
         self,
@@ -1427,7 +1505,7 @@ class KubeCluster:
         c = Config()
         c.KubeSpawner.k8s_api_host = self.api_url
         c.KubeSpawner.namespace = self.namespace
-        c.KubeSpawner.image = "standin/singleuser:test"
+        c.KubeSpawner.image = SINGLEUSER_IMAGE
         c.KubeSpawner.cmd = [sys.executable, str(STANDIN_SERVER)]
         c.KubeSpawner.start_timeout = 30
         for key, value in kubespawner.items():
@@ -1492,6 +1570,7 @@ def start_kube_standin(
         time.sleep(0.02)
     cluster = KubeCluster(process, state_dir, int(port_file.read_text()), token, namespace)
     write_kubeconfig(cluster.kubeconfig, cluster.api_url, token, namespace)
+    cluster.map_image(SINGLEUSER_IMAGE, SINGLEUSER_ENTRYPOINT)
     return cluster
 
 
@@ -1523,8 +1602,11 @@ def kube_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeClust
       ``KUBECONFIG`` *and* that module constant for the test, and clears
       ``load_config``'s cache; :meth:`KubeCluster.spawner_config` also sets
       ``c.KubeSpawner.k8s_api_host = api_url`` (which wins over the
-      kubeconfig's server), the namespace, an image name and ``cmd`` (the
-      stand-in server, tests/helpers/standin_server.py).
+      kubeconfig's server), the namespace, the image (:data:`SINGLEUSER_IMAGE`,
+      which every stand-in's node has, with :data:`SINGLEUSER_ENTRYPOINT`) and
+      ``cmd`` (the stand-in server, tests/helpers/standin_server.py). Any other
+      image must be given to the node with :meth:`KubeCluster.map_image`, or
+      its pods wait in ``ImagePullBackOff``.
     """
     from kubernetes_asyncio.config import kube_config
 

@@ -56,7 +56,14 @@ async def _start(name: str, server_name: str, body: Any) -> Any:
 
 
 async def _stop(name: str, server_name: str, body: Any) -> Any:
-    status = await ctx().hub.lifecycle.stop(name, server_name, _remove_flag(body))
+    c = ctx()
+    remove = _remove_flag(body)
+    me = c.me()
+    by_owner = me.kind == "user" and me.name == name
+    # the owner's login is refreshed at most once per request, as in JupyterHub
+    if not (by_owner and c.refreshed is not None):
+        await c.hub.logins.before_stop(name, server_name, by_owner, by_owner and me.token_id is None)
+    status = await c.hub.lifecycle.stop(name, server_name, remove)
     return None, status
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from hub.auth.authenticators import Authenticated, Authenticator, NamedGroup, RefreshUser
 from hub.auth.crypto import Crypter
 from hub.core import groups, roles, servers, users
+from hub.core.startup import ConfigError
 from hub.db.models import Group, User, user_group_map
 from hub.errors import Forbidden
 from hub.timeutil import utcnow
@@ -92,14 +93,23 @@ class Logins:
         return stored
 
     async def load_managed_roles(self) -> None:
-        """At start-up, with ``manage_roles``: store ``load_managed_roles()``."""
+        """At start-up, with ``manage_roles``: store ``load_managed_roles()``
+        (and, with ``reset_managed_roles_on_startup``, drop what it no longer returns)."""
         if not self.manage_roles:
             return
         load = getattr(self.authenticator, "load_managed_roles", None)
         if load is None:
             return
-        specs = await load()
-        self.managed_role_names = await self.transact(lambda s: roles.load_managed(s, specs))
+        reset = bool(getattr(self.authenticator, "reset_managed_roles_on_startup", False))
+        try:
+            specs = await load()
+        except NotImplementedError as e:
+            # JupyterHub's own load_managed_roles() refuses to reset to nothing
+            raise ConfigError(f"load_managed_roles(): {e}") from None
+        try:
+            self.managed_role_names = await self.transact(lambda s: roles.load_managed(s, specs, reset))
+        except roles.RoleConfigError as e:
+            raise ConfigError(str(e)) from None
 
     # --- refreshing ------------------------------------------------------------------
 

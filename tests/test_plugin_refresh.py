@@ -455,3 +455,30 @@ def test_after_a_failed_refresh_on_a_form_a_new_login_comes_back_to_the_page_of_
     assert elsewhere.status_code == 303
     back = log_in_through_the_form(client, elsewhere.headers["location"], "alice", refreshing)
     assert back.headers["location"] == "/hub/home"
+
+
+def test_a_stop_in_a_request_that_already_refreshed_the_login_does_not_refresh_again(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(
+        standin_spawner(refreshing, auth_refresh_age=1, refresh_pre_stop=True, refresh_pre_spawn=True)
+    )
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        start(api, "alice")
+        time.sleep(1.2)
+        xsrf = client.cookies.get("_xsrf")
+        before = calls_for(refreshing, "alice")
+        by_cookie = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert stopped(api, by_cookie, "alice")
+        assert calls_for(refreshing, "alice") == before + 1, "one refresh: by age, which counts for the stop"
+
+        # the same for the spawn form
+        page = client.get("/hub/spawn/alice")
+        time.sleep(1.2)
+        before = calls_for(refreshing, "alice")
+        form = {"_xsrf": xsrf_of(page.text)}
+        assert client.post("/hub/spawn/alice", data=form, follow_redirects=False).status_code == 302
+        assert calls_for(refreshing, "alice") == before + 1, "one refresh: by age, which counts for the start"
+        wait_for(api, "alice", ready=True)
+    assert stopped(api, api.delete("/users/alice/server"), "alice")

@@ -482,3 +482,28 @@ def test_a_stop_in_a_request_that_already_refreshed_the_login_does_not_refresh_a
         assert calls_for(refreshing, "alice") == before + 1, "one refresh: by age, which counts for the start"
         wait_for(api, "alice", ready=True)
     assert stopped(api, api.delete("/users/alice/server"), "alice")
+
+
+def test_an_admin_whose_own_login_was_just_refreshed_still_refreshes_the_owner_before_a_start_or_stop(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(
+        standin_spawner(refreshing, auth_refresh_age=1, refresh_pre_spawn=True, refresh_pre_stop=True)
+    )
+    assert api.post("/users/alice").status_code == 201
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "admin").status_code == 302
+        xsrf = client.cookies.get("_xsrf")
+        admin_before = calls_for(refreshing, "admin")  # the test's admin token is admin's too
+        time.sleep(1.2)
+        started = client.post("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert started.status_code in (201, 202), started.text
+        assert calls_for(refreshing, "admin") == admin_before + 1, "the admin's own login, by age"
+        assert calls_for(refreshing, "alice") == 1, "and alice's before her start"
+        wait_for(api, "alice", ready=True)
+        admin_before = calls_for(refreshing, "admin")
+        time.sleep(1.2)
+        stop = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert calls_for(refreshing, "admin") == admin_before + 1
+        assert calls_for(refreshing, "alice") == 2, "and alice's before her stop"
+        assert stopped(api, stop, "alice")

@@ -262,3 +262,11 @@ def test_reset_managed_roles_on_startup_needs_a_load_managed_roles_of_the_authen
     c.merge(load_config(str(path)))
     with pytest.raises(ConfigError, match="load_managed_roles"), create_app(Hub(c)).test_client():
         pass
+
+
+def test_a_managed_role_for_a_service_that_does_not_exist_stops_the_start(db_url, reset_config):
+    reset_config.JupyterHub.authenticator_class.managed = [{"name": "bots", "services": ["nope"]}]
+    c = base_config(db_url)
+    c.merge(reset_config)
+    with pytest.raises(ConfigError, match="no such service 'nope'"), create_app(Hub(c)).test_client():
+        pass

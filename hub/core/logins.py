@@ -9,10 +9,10 @@ confirmed (``users.auth_refreshed``).
 ``auth_refresh_age`` seconds, before each spawn with ``refresh_pre_spawn``
 and before each stop with ``refresh_pre_stop``. The time of the last
 confirmation lives in the user's row, so every hub process agrees on when
-the next one is due. Whether a
-refresh is due is decided where the requester is identified (one timestamp
-comparison, and none at all when the authenticator does not override
-``refresh_user``); :meth:`Logins.refresh` runs it.
+the next one is due. Whether a refresh is due is decided where the
+requester is identified (one timestamp comparison, and none at all when the
+authenticator does not override ``refresh_user``); :meth:`Logins.refresh`
+runs it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ plugin's own ``/hub/oauth_login``, ``/hub/oauth_callback`` and ``/hub/logout``.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -330,3 +332,24 @@ def test_without_a_refresh_token_an_expired_login_sends_the_browser_back_to_the_
         # a new login through the provider confirms the user again
         assert oidc_login(client, "alice").status_code == 200
         assert client.get("/hub/home", follow_redirects=False).status_code == 200
+
+
+def test_after_an_expired_login_on_a_page_the_providers_login_comes_back_to_that_page(
+    make_live_hub, no_refresh_provider, crypt_key
+):
+    configure = oidc_config(no_refresh_provider, allow_all=True, enable_auth_state=True, auth_refresh_age=2)
+    api = make_live_hub(configure)
+    with browser(api) as client:
+        assert oidc_login(client, "alice").status_code == 200
+        time.sleep(2.2)
+        page = "/hub/token?from=a%20link"
+        sent = client.get(page, follow_redirects=False)
+        assert sent.status_code == 302 and sent.headers["location"].startswith("/hub/login?next=")
+        login_page = client.get(sent.headers["location"])
+        link = re.search(r'id="login-service" href="([^"]+)"', login_page.text)
+        assert link, login_page.text[:500]
+        form = client.get(html.unescape(link.group(1)))
+        assert form.status_code == 200 and 'name="sub"' in form.text, form.text[:300]
+        landed = client.post(str(form.url), data={"sub": "alice"})
+        assert landed.status_code == 200, landed.text[:300]
+        assert landed.url.raw_path.decode() == page, "back on the page the login expired on"

@@ -269,3 +269,241 @@ def test_with_auth_refresh_strict_a_false_pre_spawn_refresh_refuses_every_start(
     assert refused.json()["message"] == "auth has expired for alice, login again"
     assert calls_for(refreshing, "alice") == 1
     assert api.get("/users/alice").json()["servers"] == {}
+
+
+# --- refresh_pre_stop ----------------------------------------------------------------
+
+
+def wait_for(api, name: str, ready: bool) -> None:
+    for _ in range(600):
+        servers = api.get(f"/users/{name}").json()["servers"]
+        if (servers.get("", {}).get("ready") is True) == ready and (ready or not servers):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{name}'s server did not become {'ready' if ready else 'stopped'}")
+
+
+def start(api, name: str) -> None:
+    assert api.post(f"/users/{name}/server").status_code in (201, 202)
+    wait_for(api, name, ready=True)
+
+
+def stopped(api, response: httpx.Response, name: str) -> bool:
+    assert response.status_code in (202, 204), response.text
+    wait_for(api, name, ready=False)
+    return True
+
+
+def test_refresh_pre_stop_refreshes_before_each_stop_and_a_false_refresh_refuses_only_the_owners_browser(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(standin_spawner(refreshing, auth_refresh_age=3600, refresh_pre_stop=True))
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        token = api.new_token("alice")
+        start(api, "alice")
+        assert calls_for(refreshing, "alice") == 0, "refresh_pre_stop does not refresh at a start"
+        xsrf = client.cookies.get("_xsrf")
+        by_cookie = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert stopped(api, by_cookie, "alice")
+        assert calls_for(refreshing, "alice") == 1, "refreshed before the stop"
+        assert refreshes(api, "alice") == 1, "and the returned model stored"
+        again = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert again.status_code == 204
+        assert calls_for(refreshing, "alice") == 1, "nothing to stop: no refresh"
+
+        start(api, "alice")
+        plugin_class(refreshing).verdict = False
+        refused = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert refused.status_code == 403
+        assert refused.json()["message"] == "auth has expired for alice, login again"
+        assert calls_for(refreshing, "alice") == 2
+        # the stop button of the home page is refused the same way
+        home = client.get("/hub/home")
+        page = client.post("/hub/stop/alice", data={"_xsrf": xsrf_of(home.text)}, follow_redirects=False)
+        assert page.status_code == 403
+        assert "auth has expired for alice, login again" in page.text
+        assert calls_for(refreshing, "alice") == 3
+        assert api.get("/users/alice").json()["servers"][""]["ready"] is True, "still running"
+
+    # the owner's token stops it with the stale login (auth_refresh_strict is off)
+    assert stopped(api, api.delete("/users/alice/server", token=token), "alice")
+    assert calls_for(refreshing, "alice") == 4
+    # so does another requester (the admin's token)
+    start(api, "alice")
+    assert stopped(api, api.delete("/users/alice/server"), "alice")
+    assert calls_for(refreshing, "alice") == 5
+
+
+def test_the_stop_button_refreshes_before_the_stop(make_live_hub, refreshing):
+    api = make_live_hub(standin_spawner(refreshing, auth_refresh_age=3600, refresh_pre_stop=True))
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        start(api, "alice")
+        home = client.get("/hub/home")
+        page = client.post("/hub/stop/alice", data={"_xsrf": xsrf_of(home.text)}, follow_redirects=False)
+        assert page.status_code == 302 and page.headers["location"] == "/hub/home"
+        wait_for(api, "alice", ready=False)
+        assert calls_for(refreshing, "alice") == 1
+        assert refreshes(api, "alice") == 1
+
+
+def test_with_auth_refresh_strict_a_false_pre_stop_refresh_refuses_the_owners_token_but_not_an_admin(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(
+        standin_spawner(refreshing, auth_refresh_age=3600, refresh_pre_stop=True, auth_refresh_strict=True)
+    )
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302, "a login: no refresh by age is due"
+    token = api.new_token("alice")
+    start(api, "alice")
+    plugin_class(refreshing).verdict = False
+    refused = api.delete("/users/alice/server", token=token)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "auth has expired for alice, login again"
+    assert api.get("/users/alice").json()["servers"][""]["ready"] is True
+    assert stopped(api, api.delete("/users/alice/server"), "alice"), "an admin stops it anyway"
+    assert calls_for(refreshing, "alice") == 2
+
+
+def test_without_refresh_pre_stop_a_stop_does_not_refresh(make_live_hub, refreshing):
+    api = make_live_hub(standin_spawner(refreshing, auth_refresh_age=3600))
+    assert api.post("/users/alice").status_code == 201
+    start(api, "alice")
+    plugin_class(refreshing).verdict = False
+    assert stopped(api, api.delete("/users/alice/server"), "alice")
+    assert calls_for(refreshing, "alice") == 0
+
+
+# --- a failed refresh on a page: log in again, then back to that page ----------------
+
+
+def login_form_action(html: str) -> str:
+    import html as html_module
+    import re
+
+    found = re.search(r'<form method="post" action="([^"]+)"', html)
+    assert found, html
+    return html_module.unescape(found.group(1))
+
+
+def log_in_through_the_form(client: httpx.Client, location: str, name: str, config: Config) -> httpx.Response:
+    """Follow a redirect to the login page (the refresh still fails there) and,
+    the authenticator willing again, submit its form as a browser does."""
+    page = client.get(location)
+    assert page.status_code == 200 and 'name="username"' in page.text, "the login form"
+    plugin_class(config).verdict = True
+    form = {"username": name, "password": "pw", "_xsrf": xsrf_of(page.text)}
+    return client.post(login_form_action(page.text), data=form, follow_redirects=False)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/hub/spawn", "/hub/spawn/alice", "/hub/token", "/hub/user-redirect/lab/tree/a%20b.ipynb?kernel=x&y=1"],
+)
+def test_after_a_failed_refresh_on_a_page_a_new_login_comes_back_to_that_page(make_hub, refreshing, path):
+    api = make_hub(with_config(refreshing, auth_refresh_age=1))
+    client = api.client
+    assert log_in(client, "alice").status_code == 302
+    plugin_class(refreshing).verdict = False
+    time.sleep(1.2)
+    sent = client.get(path, follow_redirects=False)
+    assert sent.status_code == 302
+    location = sent.headers["location"]
+    assert location.startswith("/hub/login?next=")
+    back = log_in_through_the_form(client, location, "alice", refreshing)
+    assert back.status_code == 302
+    assert back.headers["location"] == path, "the page the user was on"
+    assert client.get(path, follow_redirects=False).status_code in (200, 302)
+
+
+def test_after_a_failed_refresh_on_a_form_a_new_login_comes_back_to_the_page_of_the_form(
+    make_hub, refreshing
+):
+    api = make_hub(with_config(refreshing, auth_refresh_age=1))
+    client = api.client
+    assert log_in(client, "alice").status_code == 302
+    token_page = client.get("/hub/token")
+    xsrf = xsrf_of(token_page.text)
+    plugin_class(refreshing).verdict = False
+    time.sleep(1.2)
+    base = str(client.base_url).rstrip("/")
+    sent = client.post(
+        "/hub/token",
+        data={"_xsrf": xsrf, "note": "x"},
+        headers={"Referer": f"{base}/hub/token?from=form"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, "the browser opens the login page (a GET)"
+    location = sent.headers["location"]
+    back = log_in_through_the_form(client, location, "alice", refreshing)
+    assert back.headers["location"] == "/hub/token?from=form", "the page the form was on"
+    assert "x" not in [t["note"] for t in api.get("/users/alice/tokens").json()["api_tokens"]], (
+        "the refused form did nothing"
+    )
+
+    # a form posted from elsewhere (no Referer, or another site's) comes back home
+    plugin_class(refreshing).verdict = False
+    time.sleep(1.2)
+    elsewhere = client.post(
+        "/hub/stop/alice",
+        data={"_xsrf": xsrf},
+        headers={"Referer": "https://example.org/hub/token"},
+        follow_redirects=False,
+    )
+    assert elsewhere.status_code == 303
+    back = log_in_through_the_form(client, elsewhere.headers["location"], "alice", refreshing)
+    assert back.headers["location"] == "/hub/home"
+
+
+def test_a_stop_in_a_request_that_already_refreshed_the_login_does_not_refresh_again(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(
+        standin_spawner(refreshing, auth_refresh_age=1, refresh_pre_stop=True, refresh_pre_spawn=True)
+    )
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        start(api, "alice")
+        time.sleep(1.2)
+        xsrf = client.cookies.get("_xsrf")
+        before = calls_for(refreshing, "alice")
+        by_cookie = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert stopped(api, by_cookie, "alice")
+        assert calls_for(refreshing, "alice") == before + 1, "one refresh: by age, which counts for the stop"
+
+        # the same for the spawn form
+        page = client.get("/hub/spawn/alice")
+        time.sleep(1.2)
+        before = calls_for(refreshing, "alice")
+        form = {"_xsrf": xsrf_of(page.text)}
+        assert client.post("/hub/spawn/alice", data=form, follow_redirects=False).status_code == 302
+        assert calls_for(refreshing, "alice") == before + 1, "one refresh: by age, which counts for the start"
+        wait_for(api, "alice", ready=True)
+    assert stopped(api, api.delete("/users/alice/server"), "alice")
+
+
+def test_an_admin_whose_own_login_was_just_refreshed_still_refreshes_the_owner_before_a_start_or_stop(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(
+        standin_spawner(refreshing, auth_refresh_age=1, refresh_pre_spawn=True, refresh_pre_stop=True)
+    )
+    assert api.post("/users/alice").status_code == 201
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "admin").status_code == 302
+        xsrf = client.cookies.get("_xsrf")
+        admin_before = calls_for(refreshing, "admin")  # the test's admin token is admin's too
+        time.sleep(1.2)
+        started = client.post("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert started.status_code in (201, 202), started.text
+        assert calls_for(refreshing, "admin") == admin_before + 1, "the admin's own login, by age"
+        assert calls_for(refreshing, "alice") == 1, "and alice's before her start"
+        wait_for(api, "alice", ready=True)
+        admin_before = calls_for(refreshing, "admin")
+        time.sleep(1.2)
+        stop = client.delete("/hub/api/users/alice/server", headers={"X-XSRFToken": xsrf})
+        assert calls_for(refreshing, "admin") == admin_before + 1
+        assert calls_for(refreshing, "alice") == 2, "and alice's before her stop"
+        assert stopped(api, stop, "alice")

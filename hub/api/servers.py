@@ -47,16 +47,24 @@ def _remove_flag(body: Any) -> bool:
 
 async def _start(name: str, server_name: str, body: Any) -> Any:
     c = ctx()
-    if c.refreshed is None:  # refresh_user runs at most once per request, as in JupyterHub
-        me = c.me()
-        own_session = me.token_id is None and me.kind == "user" and me.name == name
-        await c.hub.logins.before_spawn(name, own_session)
+    me = c.me()
+    by_owner = me.kind == "user" and me.name == name
+    # the owner's login is refreshed at most once per request, as in JupyterHub
+    if not (by_owner and c.refreshed is not None):
+        await c.hub.logins.before_spawn(name, by_owner and me.token_id is None)
     status = await c.hub.lifecycle.start(name, server_name, body)
     return None, status
 
 
 async def _stop(name: str, server_name: str, body: Any) -> Any:
-    status = await ctx().hub.lifecycle.stop(name, server_name, _remove_flag(body))
+    c = ctx()
+    remove = _remove_flag(body)
+    me = c.me()
+    by_owner = me.kind == "user" and me.name == name
+    # the owner's login is refreshed at most once per request, as in JupyterHub
+    if not (by_owner and c.refreshed is not None):
+        await c.hub.logins.before_stop(name, server_name, by_owner, by_owner and me.token_id is None)
+    status = await c.hub.lifecycle.stop(name, server_name, remove)
     return None, status
 
 

@@ -49,6 +49,8 @@ class RefreshPolicy:
     age: timedelta | None = None
     #: ``refresh_pre_spawn``: refresh before every start of a server
     pre_spawn: bool = False
+    #: ``refresh_pre_stop``: refresh before every stop of a running (or starting) server
+    pre_stop: bool = False
     #: ``auth_refresh_strict``: a failed refresh also refuses token requests
     strict: bool = False
 
@@ -102,6 +104,11 @@ class Authenticator(LoggingConfigurable):
     refresh_pre_spawn = Bool(
         False, help="Call refresh_user before each start of a server; a failed refresh refuses it."
     ).tag(config=True)
+    refresh_pre_stop = Bool(
+        False,
+        help="Call refresh_user before each stop of a server; a failed refresh refuses the "
+        "stop only when the owner asks from their own browser session.",
+    ).tag(config=True)
     auth_refresh_strict = Bool(
         False,
         help="A failed refresh also refuses the user's token requests (by default only "
@@ -148,7 +155,11 @@ class Authenticator(LoggingConfigurable):
     def refresh_policy(self) -> RefreshPolicy:
         active = type(self).refresh_user is not Authenticator.refresh_user
         return refresh_policy_of(
-            active, self.auth_refresh_age, self.refresh_pre_spawn, self.auth_refresh_strict
+            active,
+            self.auth_refresh_age,
+            self.refresh_pre_spawn,
+            self.auth_refresh_strict,
+            self.refresh_pre_stop,
         )
 
     def _normalized(self, names: set[str]) -> set[str]:
@@ -189,11 +200,19 @@ class Authenticator(LoggingConfigurable):
         return authenticated
 
 
-def refresh_policy_of(active: bool, age: int, pre_spawn: bool, strict: bool) -> RefreshPolicy:
+def refresh_policy_of(
+    active: bool, age: int, pre_spawn: bool, strict: bool, pre_stop: bool = False
+) -> RefreshPolicy:
     """The policy of an authenticator with these settings; ``active``: it overrides ``refresh_user``."""
     if not active:
         return RefreshPolicy()
-    return RefreshPolicy(True, timedelta(seconds=age) if age > 0 else None, pre_spawn, strict)
+    return RefreshPolicy(
+        active=True,
+        age=timedelta(seconds=age) if age > 0 else None,
+        pre_spawn=pre_spawn,
+        pre_stop=pre_stop,
+        strict=strict,
+    )
 
 
 class DummyAuthenticator(Authenticator):

@@ -6,12 +6,13 @@ and roles (``manage_roles``) it reports, and the time the login was
 confirmed (``users.auth_refreshed``).
 
 ``refresh_user`` is JupyterHub's way of confirming a login later: after
-``auth_refresh_age`` seconds, and before each spawn with
-``refresh_pre_spawn``. The time of the last confirmation lives in the user's
-row, so every hub process agrees on when the next one is due. Whether a
-refresh is due is decided where the requester is identified (one timestamp
-comparison, and none at all when the authenticator does not override
-``refresh_user``); :meth:`Logins.refresh` runs it.
+``auth_refresh_age`` seconds, before each spawn with ``refresh_pre_spawn``
+and before each stop with ``refresh_pre_stop``. The time of the last
+confirmation lives in the user's row, so every hub process agrees on when
+the next one is due. Whether a refresh is due is decided where the
+requester is identified (one timestamp comparison, and none at all when the
+authenticator does not override ``refresh_user``); :meth:`Logins.refresh`
+runs it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticated, Authenticator, NamedGroup, RefreshUser
 from hub.auth.crypto import Crypter
-from hub.core import groups, roles, users
+from hub.core import groups, roles, servers, users
+from hub.core.startup import ConfigError
 from hub.db.models import Group, User, user_group_map
 from hub.errors import Forbidden
 from hub.timeutil import utcnow
@@ -91,14 +93,23 @@ class Logins:
         return stored
 
     async def load_managed_roles(self) -> None:
-        """At start-up, with ``manage_roles``: store ``load_managed_roles()``."""
+        """At start-up, with ``manage_roles``: store ``load_managed_roles()``
+        (and, with ``reset_managed_roles_on_startup``, drop what it no longer returns)."""
         if not self.manage_roles:
             return
         load = getattr(self.authenticator, "load_managed_roles", None)
         if load is None:
             return
-        specs = await load()
-        self.managed_role_names = await self.transact(lambda s: roles.load_managed(s, specs))
+        reset = bool(getattr(self.authenticator, "reset_managed_roles_on_startup", False))
+        try:
+            specs = await load()
+        except NotImplementedError as e:
+            # JupyterHub's own load_managed_roles() refuses to reset to nothing
+            raise ConfigError(f"load_managed_roles(): {e}") from None
+        try:
+            self.managed_role_names = await self.transact(lambda s: roles.load_managed(s, specs, reset))
+        except roles.RoleConfigError as e:
+            raise ConfigError(str(e)) from None
 
     # --- refreshing ------------------------------------------------------------------
 
@@ -150,6 +161,28 @@ class Logins:
         if own_session or self.policy.strict:
             raise Forbidden(f"auth has expired for {owner}, login again")
         log.warning("Starting a server of %s with stale auth info", owner)
+
+    async def before_stop(self, owner: str, server_name: str, by_owner: bool, own_session: bool) -> None:
+        """``refresh_pre_stop``: refresh the owner's login before their server stops.
+
+        Only a server that the request would stop now (running or starting)
+        is refreshed for. As in JupyterHub, a failed refresh refuses the stop
+        when the owner asks from their own browser session, or with their own
+        token under ``auth_refresh_strict``; anyone else (an admin, a service)
+        stops it with the stale login.
+        """
+        if not self.policy.active or not self.policy.pre_stop:
+            return
+        user_id = await self.transact(
+            lambda s: servers.owner_if_stoppable(s, owner, server_name), write=False
+        )
+        if user_id is None:
+            return  # nothing to stop: the stop answers for itself
+        if await self.refresh(user_id):
+            return
+        if own_session or (by_owner and self.policy.strict):
+            raise Forbidden(f"auth has expired for {owner}, login again")
+        log.warning("Stopping a server of %s with stale auth info", owner)
 
 
 def _refresh_user(session: Session, user_id: int, crypter: Crypter) -> RefreshUser | None:

@@ -342,10 +342,17 @@ def sync_managed(session: Session, user_id: int, reported: Sequence[Any], keep: 
     session.flush()
 
 
-def load_managed(session: Session, specs: Sequence[Any]) -> set[str]:
+def load_managed(session: Session, specs: Sequence[Any], reset: bool = False) -> set[str]:
     """Store the roles of the authenticator's ``load_managed_roles()`` (at
-    start-up): created or updated, marked managed; a ``users`` or ``groups``
-    list is that role's exact membership. Returns their names."""
+    start-up): created or updated, marked managed. A ``users`` list is that
+    role's exact membership (left out: its users stay); its groups (created
+    if missing) and services are exactly those listed (none when left out),
+    as in JupyterHub.
+
+    ``reset`` (``reset_managed_roles_on_startup``): the roles the
+    authenticator created that are no longer returned are deleted, and so
+    are the grants it made of roles that are not returned. Returns the
+    names of the returned roles."""
     from hub.core import users as users_core
 
     names: set[str] = set()
@@ -363,16 +370,52 @@ def load_managed(session: Session, specs: Sequence[Any]) -> set[str]:
                     insert(user_role_map),
                     [{"user_id": u.id, "role_id": role.id, "managed_by_auth": True} for u in members],
                 )
-        if "groups" in checked:
-            found = list(
-                session.execute(
-                    select(Group).where(Group.name.in_([str(g) for g in checked["groups"]]))
-                ).scalars()
+        found = []
+        for gname in checked.get("groups") or []:
+            group = session.execute(select(Group).where(Group.name == str(gname))).scalar_one_or_none()
+            if group is None:  # created, as for load_roles
+                group = Group(name=str(gname), properties={})
+                session.add(group)
+                session.flush()
+            found.append(group)
+        session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
+        if found:
+            session.execute(insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in found])
+        services = []
+        for sname in checked.get("services") or []:
+            service = session.execute(select(Service).where(Service.name == str(sname))).scalar_one_or_none()
+            if service is None:
+                raise RoleConfigError(f"the authenticator's role {role.name}: no such service {sname!r}")
+            services.append(service)
+        session.execute(delete(service_role_map).where(service_role_map.c.role_id == role.id))
+        if services:
+            session.execute(
+                insert(service_role_map), [{"service_id": s.id, "role_id": role.id} for s in services]
             )
-            session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
-            if found:
-                session.execute(
-                    insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in found]
-                )
+    if reset:
+        _reset_managed(session, names)
     session.flush()
     return names
+
+
+def _reset_managed(session: Session, returned: set[str]) -> None:
+    """``reset_managed_roles_on_startup``: forget what the authenticator gave
+    that ``load_managed_roles()`` no longer returns."""
+    stale_roles = list(
+        session.execute(
+            select(Role.id, Role.name).where(Role.managed_by_auth.is_(True), Role.name.not_in(returned))
+        )
+    )
+    if stale_roles:
+        log.info(
+            "Deleting %d roles the authenticator created and no longer returns: %s",
+            len(stale_roles),
+            ", ".join(sorted(name for _, name in stale_roles)),
+        )
+        session.execute(delete(Role).where(Role.id.in_([rid for rid, _ in stale_roles])))
+    kept = select(Role.id).where(Role.name.in_(returned))
+    stale = (user_role_map.c.managed_by_auth.is_(True), user_role_map.c.role_id.not_in(kept))
+    stale_grants = len(session.execute(select(user_role_map.c.user_id).where(*stale)).all())
+    session.execute(delete(user_role_map).where(*stale))
+    if stale_grants:
+        log.info("Deleted %d grants the authenticator made of roles it no longer returns", stale_grants)

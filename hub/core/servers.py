@@ -275,6 +275,20 @@ class StopPlan:
     remove: bool
 
 
+def owner_if_stoppable(session: Session, user_name: str, server_name: str) -> int | None:
+    """The owner's id when a stop request would stop this server now (it runs
+    or is starting, and no stop or rename is under way); else None."""
+    user = session.execute(select(User).where(User.name == user_name)).scalar_one_or_none()
+    if user is None:
+        return None
+    server = _server(session, user, server_name)
+    if server is None or server.pending in ("stop", "rename"):
+        return None
+    if server.url is None and server.pending is None:
+        return None
+    return user.id
+
+
 def plan_stop(
     session: Session, user_name: str, server_name: str, remove: bool, limits: Limits
 ) -> StopPlan | str | None:

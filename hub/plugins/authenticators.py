@@ -93,6 +93,10 @@ class HostedAuthenticator(Authenticator):
     def manage_roles(self) -> bool:
         return bool(getattr(self.plugin, "manage_roles", False))
 
+    @property
+    def reset_managed_roles_on_startup(self) -> bool:
+        return bool(getattr(self.plugin, "reset_managed_roles_on_startup", False))
+
     def refresh_policy(self) -> RefreshPolicy:
         from jupyterhub.auth import Authenticator as JupyterHubAuthenticator
 
@@ -103,6 +107,7 @@ class HostedAuthenticator(Authenticator):
             int(p.auth_refresh_age),
             bool(p.refresh_pre_spawn),
             bool(getattr(p, "auth_refresh_strict", False)),
+            bool(getattr(p, "refresh_pre_stop", False)),
         )
 
     async def refresh_user(self, user: RefreshUser, handler: Any = None) -> bool | Authenticated:

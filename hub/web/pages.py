@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
@@ -65,8 +65,15 @@ async def logged_in(request: Request) -> User | None:
     if user is not None and hub.logins.due(user.auth_refreshed):
         if not await hub.logins.refresh(user.id):
             return None
+        # refresh_user runs at most once per request (refresh_pre_spawn/_stop read this)
+        request.state.refreshed = True
         user = await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
     return user
+
+
+def refreshed(request: Request) -> bool:
+    """Whether this request has already refreshed the login (see :func:`logged_in`)."""
+    return bool(getattr(request.state, "refreshed", False))
 
 
 Page = Callable[[Request, User], Awaitable[Response]]
@@ -94,8 +101,26 @@ def error_page(request: Request, user: User, status: int, message: str) -> HTMLR
 
 
 def to_login(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"{current().hub_prefix}login?next={quote(target, safe='')}", 302)
+    """To the login page, coming back here afterwards. A form's target (a POST)
+    cannot be opened again after the login: the way back is the page the form
+    was on (its ``Referer``, when it is a page of this site), else home."""
+    hub = current()
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        code = 302
+    else:
+        target = _referring_page(request) or f"{hub.hub_prefix}home"
+        code = 303
+    return RedirectResponse(f"{hub.hub_prefix}login?next={quote(target, safe='')}", code)
+
+
+def _referring_page(request: Request) -> str | None:
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return None
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    found = local_path(path, "")
+    return found or None
 
 
 async def xsrf_checked_form(request: Request) -> dict[str, Any] | None:
@@ -289,7 +314,8 @@ async def spawn_action(request: Request, user: User) -> Response:
             message = _plugin_message(e)
             return _spawn_form(request, user, owner, server_name, form_html, error=message, status=400)
     try:
-        await hub.logins.before_spawn(owner, own_session=True)
+        if not refreshed(request):
+            await hub.logins.before_spawn(owner, own_session=True)
         status = await hub.lifecycle.start(owner, server_name, body)
     except HubError as e:
         if form_html:
@@ -369,6 +395,8 @@ async def stop_action(request: Request, user: User) -> Response:
     target = _target(request, user)
     if target is None or await xsrf_checked_form(request) is None:
         return error_page(request, user, 403, "Not allowed.")
+    if not refreshed(request):
+        await hub.logins.before_stop(target[0], target[1], by_owner=True, own_session=True)
     await hub.lifecycle.stop(target[0], target[1], remove=False)
     return RedirectResponse(f"{hub.hub_prefix}home", 302)
 

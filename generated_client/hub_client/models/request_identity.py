@@ -38,7 +38,8 @@ class RequestIdentity:
             name (str):
             token_id (None | str): The id of the token used, or null for a browser session.
             session_id (None | str): The OAuth session of the token, if any.
-            scopes (list[str]): Every scope the credential grants, expanded and sorted.
+            scopes (list[str]): Every scope the credential grants, expanded and sorted. A scope granted without a filter is
+                not listed again with one (`read:users`, not also `read:users!user=alice`).
             admin (bool | Unset):
             roles (list[str] | Unset):
             groups (list[str] | Unset):

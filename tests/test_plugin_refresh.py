@@ -507,3 +507,145 @@ def test_an_admin_whose_own_login_was_just_refreshed_still_refreshes_the_owner_b
         assert calls_for(refreshing, "admin") == admin_before + 1
         assert calls_for(refreshing, "alice") == 2, "and alice's before her stop"
         assert stopped(api, stop, "alice")
+
+
+# --- refresh_pre_stop at logout (shutdown_on_logout) and when a user is deleted -------
+
+
+def shutdown_on_logout(config: Config, **authenticator):
+    def configure(c: Config) -> None:
+        standin_spawner(config, **authenticator)(c)
+        c.JupyterHub.shutdown_on_logout = True
+        c.JupyterHub.allow_named_servers = True
+
+    return configure
+
+
+def logged_in_as(client: httpx.Client) -> str | None:
+    me = client.get("/hub/api/user")
+    return me.json()["name"] if me.status_code == 200 else None
+
+
+def running(api, name: str) -> set[str]:
+    servers = api.get(f"/users/{name}").json()["servers"]
+    return {server_name for server_name, server in servers.items() if server.get("ready")}
+
+
+def check_logout_refreshes_first(api, config: Config, logged_out: str) -> None:
+    """Logout with shutdown_on_logout and refresh_pre_stop (the hub's own
+    /hub/logout or the authenticator's): a failed refresh answers 403 and
+    changes nothing; a good one is stored, then the servers stop."""
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        start(api, "alice")
+        assert api.post("/users/alice/servers/lab").status_code in (201, 202)
+        for _ in range(600):
+            if running(api, "alice") == {"", "lab"}:
+                break
+            time.sleep(0.05)
+        assert running(api, "alice") == {"", "lab"}
+
+        plugin_class(config).verdict = False
+        refused = client.get("/hub/logout", follow_redirects=False)
+        assert refused.status_code == 403
+        assert "auth has expired for alice, login again" in refused.text
+        assert calls_for(config, "alice") == 1, "one refresh for all of the user's servers"
+        assert running(api, "alice") == {"", "lab"}, "no server stopped"
+        assert logged_in_as(client) == "alice", "still logged in"
+
+        plugin_class(config).verdict = "count"
+        out = client.get("/hub/logout", follow_redirects=False)
+        assert out.status_code == 302 and out.headers["location"] == logged_out, out.text
+        assert calls_for(config, "alice") == 2
+        assert refreshes(api, "alice") == 1, "the refreshed model was stored"
+        assert running(api, "alice") == set() and api.get("/users/alice").json()["servers"] == {}
+        assert logged_in_as(client) is None, "logged out"
+
+        # no server to stop: no refresh, and a failed one could not refuse the logout
+        assert log_in(client, "alice").status_code == 302
+        plugin_class(config).verdict = False
+        assert client.get("/hub/logout", follow_redirects=False).status_code == 302
+        assert calls_for(config, "alice") == 2
+        assert logged_in_as(client) is None
+
+
+def test_logout_with_shutdown_on_logout_refreshes_before_stopping_and_a_failed_refresh_keeps_the_login(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(shutdown_on_logout(refreshing, auth_refresh_age=3600, refresh_pre_stop=True))
+    check_logout_refreshes_first(api, refreshing, logged_out="/hub/login")
+
+
+PLUGIN_LOGOUT = """
+
+from jupyterhub.handlers.login import LogoutHandler
+
+
+class PluginLogoutHandler(LogoutHandler):
+    async def render_logout_page(self):
+        self.redirect(self.settings["login_url"] + "?by=plugin")
+
+
+def get_handlers(self, app):
+    return [("/logout", PluginLogoutHandler)]
+
+
+RefreshingAuthenticator.get_handlers = get_handlers
+"""
+
+
+def test_an_authenticators_own_logout_handler_refreshes_before_stopping_too(
+    make_live_hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("JUPYTERHUB_CRYPT_KEY", CRYPT_KEY)
+    path = tmp_path / "jupyterhub_config.py"
+    path.write_text(CONFIG_FILE + PLUGIN_LOGOUT)
+    config = load_config(str(path))
+    api = make_live_hub(shutdown_on_logout(config, auth_refresh_age=3600, refresh_pre_stop=True))
+    check_logout_refreshes_first(api, config, logged_out="/hub/login?by=plugin")
+
+
+def test_logout_refreshes_once_when_identifying_the_user_already_did(make_live_hub, refreshing):
+    api = make_live_hub(shutdown_on_logout(refreshing, auth_refresh_age=1, refresh_pre_stop=True))
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        start(api, "alice")
+        time.sleep(1.2)
+        before = calls_for(refreshing, "alice")
+        assert client.get("/hub/logout", follow_redirects=False).status_code == 302
+        assert calls_for(refreshing, "alice") == before + 1, "one refresh: by age, which counts for the stop"
+        assert api.get("/users/alice").json()["servers"] == {}
+
+
+def test_without_refresh_pre_stop_logout_does_not_refresh(make_live_hub, refreshing):
+    api = make_live_hub(shutdown_on_logout(refreshing, auth_refresh_age=3600))
+    with httpx.Client(base_url=str(api.client.base_url), timeout=60) as client:
+        assert log_in(client, "alice").status_code == 302
+        start(api, "alice")
+        plugin_class(refreshing).verdict = False
+        assert client.get("/hub/logout", follow_redirects=False).status_code == 302
+        assert logged_in_as(client) is None
+    assert calls_for(refreshing, "alice") == 0
+    assert api.get("/users/alice").json()["servers"] == {}
+
+
+def test_deleting_a_user_refreshes_their_login_before_their_servers_stop_and_a_failed_refresh_deletes_anyway(
+    make_live_hub, refreshing
+):
+    api = make_live_hub(standin_spawner(refreshing, auth_refresh_age=3600, refresh_pre_stop=True))
+    for name in ("alice", "bob", "carol"):
+        assert api.post(f"/users/{name}").status_code == 201
+    start(api, "alice")
+    start(api, "bob")
+
+    assert api.delete("/users/alice").status_code == 204
+    assert calls_for(refreshing, "alice") == 1, "refreshed before the server stopped"
+    assert api.get("/users/alice").status_code == 404
+
+    plugin_class(refreshing).verdict = False
+    assert api.delete("/users/bob").status_code == 204, "the requester is never the owner: deleted anyway"
+    assert calls_for(refreshing, "bob") == 1
+    assert api.get("/users/bob").status_code == 404
+
+    assert api.delete("/users/carol").status_code == 204
+    assert calls_for(refreshing, "carol") == 0, "no server to stop: no refresh"

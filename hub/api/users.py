@@ -128,6 +128,9 @@ async def delete_user(name: str) -> Any:
         return True
 
     if not await hub.transact(delete_if_idle):
+        # refresh_pre_stop: the owner's login is refreshed before their servers
+        # stop; the requester is never the owner, so a failed refresh stops them anyway
+        await hub.logins.before_stop(name, None, by_owner=False, own_session=False)
         # the user's servers stop first, so that no process outlives its user
         await hub.lifecycle.delete_user_servers(name, forget=forget)
         await hub.transact(lambda s: delete_if_idle(s, forget=False))

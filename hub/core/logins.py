@@ -162,14 +162,18 @@ class Logins:
             raise Forbidden(f"auth has expired for {owner}, login again")
         log.warning("Starting a server of %s with stale auth info", owner)
 
-    async def before_stop(self, owner: str, server_name: str, by_owner: bool, own_session: bool) -> None:
-        """``refresh_pre_stop``: refresh the owner's login before their server stops.
+    async def before_stop(
+        self, owner: str, server_name: str | None, by_owner: bool, own_session: bool
+    ) -> None:
+        """``refresh_pre_stop``: refresh the owner's login before their server
+        (``server_name`` None: their servers, at logout or when the user is
+        deleted) stops.
 
-        Only a server that the request would stop now (running or starting)
-        is refreshed for. As in JupyterHub, a failed refresh refuses the stop
-        when the owner asks from their own browser session, or with their own
-        token under ``auth_refresh_strict``; anyone else (an admin, a service)
-        stops it with the stale login.
+        Only when the request would stop a server now (running or starting)
+        is the login refreshed, once. As in JupyterHub, a failed refresh
+        refuses the stop when the owner asks from their own browser session,
+        or with their own token under ``auth_refresh_strict``; anyone else (an
+        admin, a service) stops it with the stale login.
         """
         if not self.policy.active or not self.policy.pre_stop:
             return

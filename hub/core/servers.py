@@ -275,18 +275,23 @@ class StopPlan:
     remove: bool
 
 
-def owner_if_stoppable(session: Session, user_name: str, server_name: str) -> int | None:
-    """The owner's id when a stop request would stop this server now (it runs
-    or is starting, and no stop or rename is under way); else None."""
+def owner_if_stoppable(session: Session, user_name: str, server_name: str | None) -> int | None:
+    """The owner's id when a stop request would stop this server (``None``:
+    any of the user's servers) now: it runs or is starting, and no stop or
+    rename is under way; else None."""
     user = session.execute(select(User).where(User.name == user_name)).scalar_one_or_none()
     if user is None:
         return None
-    server = _server(session, user, server_name)
-    if server is None or server.pending in ("stop", "rename"):
-        return None
-    if server.url is None and server.pending is None:
-        return None
-    return user.id
+    if server_name is None:
+        candidates = list(session.execute(select(Server).where(Server.user_id == user.id)).scalars())
+    else:
+        candidates = [s for s in [_server(session, user, server_name)] if s is not None]
+    for server in candidates:
+        if server.pending not in ("stop", "rename") and (
+            server.url is not None or server.pending is not None
+        ):
+            return user.id
+    return None
 
 
 def plan_stop(

@@ -153,6 +153,14 @@ def _clear_login_cookie(self: Any, name: str | None = None) -> None:
 
 
 async def _shutdown_servers(self: Any, user: Any) -> None:
+    from hub.errors import HubError
+    from hub.web.pages import logout_refresh
+
+    try:
+        await logout_refresh(self.request.hub_request, user.name)
+    except HubError as e:
+        # refresh_pre_stop refused: the servers keep running, the user stays logged in
+        raise web.HTTPError(e.status, e.message) from None
     await _hub().lifecycle.stop_user(user.name)
 
 
@@ -163,11 +171,11 @@ async def _default_handle_logout(self: Any) -> None:
     hub = _hub()
     user = self.current_user
     if user is not None:
+        if hub.settings.shutdown_on_logout:
+            await self._shutdown_servers(user)
         session_id = hub.sessions.session_id(self.request.hub_request.cookies)
         if session_id is not None:
             await hub.transact(lambda s: oauth.end_session(s, user.id, session_id))
-        if hub.settings.shutdown_on_logout:
-            await self._shutdown_servers(user)
         log.info("User logged out: %s", user.name)
     self.clear_login_cookie()
 

@@ -232,11 +232,24 @@ async def login_page(request: Request) -> Response:
     return response
 
 
+async def logout_refresh(request: Request, name: str) -> None:
+    """``refresh_pre_stop`` before logout stops the user's servers, unless
+    identifying them already refreshed the login in this request."""
+    if not refreshed(request):
+        await current().logins.before_stop(name, None, by_owner=True, own_session=True)
+
+
 async def logout_page(request: Request) -> Response:
     hub = current()
     user = await logged_in(request)
     session_id = hub.sessions.session_id(request.cookies)
     if user is not None:
+        if hub.settings.shutdown_on_logout:
+            # refresh_pre_stop: a failed refresh keeps the servers running and the user logged in
+            try:
+                await logout_refresh(request, user.name)
+            except HubError as e:
+                return error_page(request, user, e.status, e.message or "")
         if session_id is not None:
             await hub.transact(lambda s: oauth.end_session(s, user.id, session_id))
         if hub.settings.shutdown_on_logout:

@@ -1,16 +1,21 @@
-"""Database work of a hosted spawner (a JupyterHub ``Spawner`` class) that must
-not grow with the number of servers: the periodic check reads every running
-server's record at once, not one server at a time."""
+"""Database work of a hosted spawner (a JupyterHub ``Spawner`` class): the
+periodic check reads every running server's record at once, not one server at
+a time; a class whose ``progress()`` is JupyterHub's own writes its one event
+before ``start()``, without a task beside the start, and the progress stream
+is the same either way."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import json
+import sys
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
+from jupyterhub.spawner import SimpleLocalProcessSpawner
 from jupyterhub.spawner import Spawner as JupyterHubSpawner
 from sqlalchemy import event
 
@@ -18,6 +23,7 @@ from hub.db.models import Group, Server, User, user_group_map
 from hub.runtime import Hub
 from hub.spawners.base import ServerRef
 from tests.conftest import base_config
+from tests.test_plugin_spawners import STANDIN
 
 
 class Steady(JupyterHubSpawner):
@@ -52,9 +58,9 @@ class Steady(JupyterHubSpawner):
         pass
 
 
-def _hub(db_url: str) -> Hub:
+def _hub(db_url: str, cls: type[Any] = Steady) -> Hub:
     config = base_config(db_url)
-    config.JupyterHub.spawner_class = Steady
+    config.JupyterHub.spawner_class = cls
     config.JupyterHub.allow_named_servers = True
     return Hub(config)
 
@@ -164,3 +170,73 @@ def test_a_server_removed_between_the_listing_and_its_poll_is_still_polled(db_ur
         ]
     finally:
         hub.db.dispose()
+
+
+# --- the progress stream of a start ---------------------------------------------------
+
+
+def _stream(api: Any) -> list[dict[str, Any]]:
+    r = api.get("/users/alice/server/progress")
+    assert r.status_code == 200, r.text
+    return [json.loads(line[len("data: ") :]) for line in r.text.splitlines() if line.startswith("data: ")]
+
+
+READY = {
+    "progress": 100,
+    "ready": True,
+    "message": "Server ready at /user/alice/",
+    "html_message": 'Server ready at <a href="/user/alice/">/user/alice/</a>',
+    "url": "/user/alice/",
+}
+
+
+class Stepping(SimpleLocalProcessSpawner):
+    """A progress() of its own: two steps while the server starts."""
+
+    async def progress(self) -> AsyncIterator[dict[str, Any]]:
+        yield {"progress": 20, "message": "first step"}
+        await asyncio.sleep(0.05)
+        yield {"progress": 60, "message": "second step", "html_message": "<b>second</b> step"}
+
+
+@pytest.mark.parametrize(
+    ("cls", "between"),
+    [
+        ("simple", [{"progress": 50, "message": "Spawning server..."}]),
+        (
+            Stepping,
+            [
+                {"progress": 20, "message": "first step"},
+                {"progress": 60, "message": "second step", "html_message": "<b>second</b> step"},
+            ],
+        ),
+    ],
+    ids=["base-progress", "own-progress"],
+)
+def test_the_progress_stream_of_a_start(make_live_hub: Any, cls: Any, between: list[dict[str, Any]]) -> None:
+    def configure(c: Any) -> None:
+        c.JupyterHub.spawner_class = cls
+        c.Spawner.cmd = [sys.executable, str(STANDIN)]
+        c.Spawner.args = []
+        c.JupyterHub.slow_spawn_timeout = 0
+
+    api = make_live_hub(configure)
+    api.post("/users", json={"usernames": ["alice"]})
+    assert api.post("/users/alice/server").status_code == 202
+    assert _stream(api) == [{"progress": 0, "message": "Server requested"}, *between, READY]
+    assert api.delete("/users/alice/server").status_code in (202, 204)
+
+
+def test_only_jupyterhubs_own_progress_runs_before_the_start(db_url: str) -> None:
+    from kubespawner import KubeSpawner
+
+    def base_progress(cls: type[Any]) -> bool:
+        hub = _hub(db_url, cls)
+        try:
+            flag: bool = getattr(hub.spawner, "base_progress")  # noqa: B009 (a HostedSpawner's)
+            return flag
+        finally:
+            hub.db.dispose()
+
+    assert base_progress(SimpleLocalProcessSpawner) and base_progress(Steady)
+    assert not base_progress(Stepping) and not base_progress(KubeSpawner)

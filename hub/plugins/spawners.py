@@ -128,6 +128,12 @@ class HostedSpawner(Spawner):
             (getattr(c, "__module__", "") or "").split(".")[0] in PORT_REPORTING_PACKAGES
             for c in plugin_cls.__mro__
         )
+        #: whether the class's ``progress()`` is JupyterHub's own, which yields one
+        #: event ("Spawning server...") and ends: then it runs to its end before
+        #: ``start()``, rather than as a task beside it
+        from jupyterhub.spawner import Spawner as JupyterHubSpawner
+
+        self.base_progress = getattr(plugin_cls, "progress", None) is JupyterHubSpawner.progress
         #: starts in flight in this process, by server id
         self._starts: dict[int, _Operation] = {}
         self._children = _ChildProcesses()
@@ -274,7 +280,10 @@ class HostedSpawner(Spawner):
         if apply_options is not None:
             await apply_options(plugin.user_options)
         await maybe_await(plugin.run_pre_spawn_hook())
-        op.progress = asyncio.create_task(self._pump_progress(op))
+        if self.base_progress:
+            await self._pump_progress(op)
+        else:
+            op.progress = asyncio.create_task(self._pump_progress(op))
         if self.receives_port_reports:
             op.port_watch = asyncio.create_task(self._watch_reported_port(op))
 

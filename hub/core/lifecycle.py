@@ -276,26 +276,33 @@ class Lifecycle:
 
     async def check_all(self) -> None:
         """Poll every ready server; forget the ones whose process is gone."""
+        running = [
+            ServerRef(sid, user, name, state, url)
+            for sid, user, name, state, pending, url in await self.transact(servers.active, write=False)
+            if pending is None and url is not None
+        ]
+        if not running:
+            return
+        # what the polls need from the database, in one read rather than one per server
+        try:
+            records = await self.spawner.records_for_poll(running)
+        except Exception:
+            log.warning("Reading the servers to poll failed; each poll reads its own", exc_info=True)
+            records = {}
         # concurrently, as a poll may ask a scheduler or a cluster and take a while
         gate = asyncio.Semaphore(POLL_CONCURRENCY)
 
-        async def check(sid: int, user: str, name: str, state: dict[str, Any], url: str) -> None:
+        async def check(ref: ServerRef) -> None:
             async with gate:
                 try:
-                    status = await self.spawner.poll(ServerRef(sid, user, name, state, url))
+                    status = await self.spawner.poll_with_record(ref, records.get(ref.id))
                 except Exception:
-                    log.warning("Polling %s failed", servers.label(user, name), exc_info=True)
+                    log.warning("Polling %s failed", servers.label(ref.user, ref.name), exc_info=True)
                     return
             if status is not None:
-                await self._gone(sid, user, name)
+                await self._gone(ref.id, ref.user, ref.name)
 
-        await asyncio.gather(
-            *(
-                check(sid, user, name, state, url)
-                for sid, user, name, state, pending, url in await self.transact(servers.active, write=False)
-                if pending is None and url is not None
-            )
-        )
+        await asyncio.gather(*(check(ref) for ref in running))
 
     async def restore(self) -> None:
         """At start-up: adopt running servers, end interrupted transitions, fix routes."""

@@ -30,7 +30,7 @@ import logging
 import math
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -128,6 +128,12 @@ class HostedSpawner(Spawner):
             (getattr(c, "__module__", "") or "").split(".")[0] in PORT_REPORTING_PACKAGES
             for c in plugin_cls.__mro__
         )
+        #: whether the class's ``progress()`` is JupyterHub's own, which yields one
+        #: event ("Spawning server...") and ends: then it runs to its end before
+        #: ``start()``, rather than as a task beside it
+        from jupyterhub.spawner import Spawner as JupyterHubSpawner
+
+        self.base_progress = getattr(plugin_cls, "progress", None) is JupyterHubSpawner.progress
         #: starts in flight in this process, by server id
         self._starts: dict[int, _Operation] = {}
         self._children = _ChildProcesses()
@@ -194,12 +200,14 @@ class HostedSpawner(Spawner):
             raise SpawnError("the server's record is gone")
         return record
 
-    async def _for(self, ref: ServerRef) -> tuple[_Operation, bool]:
-        """The start in flight for ``ref``, else a new object from its row: (operation, new)."""
+    async def _for(self, ref: ServerRef, record: ServerRecord | None = None) -> tuple[_Operation, bool]:
+        """The start in flight for ``ref``, else a new object from its row (``record``,
+        when the caller read it already): (operation, new)."""
         op = self._starts.get(ref.id)
         if op is not None:
             return op, False
-        record = await self.transact(lambda s: read_record(s, ref.id), write=False)
+        if record is None:
+            record = await self.transact(lambda s: read_record(s, ref.id), write=False)
         if record is None:  # removed meanwhile: act on what the caller knew
             record = ServerRecord(
                 ref.id, 0, ref.user, False, (), None, ref.name, ref.name, {}, ref.state, ref.url, None, None
@@ -272,7 +280,10 @@ class HostedSpawner(Spawner):
         if apply_options is not None:
             await apply_options(plugin.user_options)
         await maybe_await(plugin.run_pre_spawn_hook())
-        op.progress = asyncio.create_task(self._pump_progress(op))
+        if self.base_progress:
+            await self._pump_progress(op)
+        else:
+            op.progress = asyncio.create_task(self._pump_progress(op))
         if self.receives_port_reports:
             op.port_watch = asyncio.create_task(self._watch_reported_port(op))
 
@@ -343,8 +354,19 @@ class HostedSpawner(Spawner):
 
     # --- poll, stop, delete ------------------------------------------------------------
 
+    async def records_for_poll(self, servers: Sequence[ServerRef]) -> dict[int, ServerRecord]:
+        """The rows of ``servers`` (but those starting in this process), read at once."""
+        ids = [server.id for server in servers if server.id not in self._starts]
+        if not ids:
+            return {}
+        records: dict[int, ServerRecord] = await self.transact(lambda s: read_records(s, ids), write=False)
+        return records
+
     async def poll(self, server: ServerRef) -> int | None:
-        op, new = await self._for(server)
+        return await self.poll_with_record(server, None)
+
+    async def poll_with_record(self, server: ServerRef, record: ServerRecord | None) -> int | None:
+        op, new = await self._for(server, record)
         status = await maybe_await(op.plugin.poll())
         if new:
             await op.db.flush()
@@ -475,13 +497,19 @@ def _groups_of(session: Session, user_id: int) -> tuple[str, ...]:
 
 def _record_of(session: Session, user: User, server: Server | None, server_name: str) -> ServerRecord:
     """The snapshot of ``server`` (None: one not created yet, for the spawn page)."""
-    names = tuple(session.scalars(select(Server.name).where(Server.user_id == user.id)))
+    names = tuple(session.scalars(select(Server.name).where(Server.user_id == user.id).order_by(Server.id)))
+    return _snapshot(user, server, server_name, names, _groups_of(session, user.id))
+
+
+def _snapshot(
+    user: User, server: Server | None, server_name: str, names: tuple[str, ...], groups: tuple[str, ...]
+) -> ServerRecord:
     return ServerRecord(
         id=server.id if server else 0,
         user_id=user.id,
         user=user.name,
         admin=bool(user.admin),
-        groups=_groups_of(session, user.id),
+        groups=groups,
         encrypted_auth_state=user.encrypted_auth_state,
         name=server.name if server else server_name,
         display_name=(server.display_name or server.name) if server else server_name,
@@ -501,6 +529,42 @@ def read_record(session: Session, server_id: int) -> ServerRecord | None:
     user = session.get(User, server.user_id)
     assert user is not None
     return _record_of(session, user, server, server.name)
+
+
+#: ids per ``IN (...)`` list of :func:`read_records` (below every database's limit on parameters)
+_IDS_PER_READ = 500
+
+
+def read_records(session: Session, server_ids: Sequence[int]) -> dict[int, ServerRecord]:
+    """:func:`read_record` of many servers, by id, in a few statements whatever
+    their number (the ones gone meanwhile are missing)."""
+    rows: list[tuple[Server, User]] = []
+    for i in range(0, len(server_ids), _IDS_PER_READ):
+        chunk = server_ids[i : i + _IDS_PER_READ]
+        query = select(Server, User).join(User, User.id == Server.user_id).where(Server.id.in_(chunk))
+        rows.extend((server, user) for server, user in session.execute(query))
+    user_ids = sorted({user.id for _server, user in rows})
+    names: dict[int, list[str]] = {}
+    groups: dict[int, list[str]] = {}
+    for i in range(0, len(user_ids), _IDS_PER_READ):
+        chunk = user_ids[i : i + _IDS_PER_READ]
+        query_names = select(Server.user_id, Server.name).where(Server.user_id.in_(chunk))
+        for user_id, name in session.execute(query_names.order_by(Server.id)):
+            names.setdefault(user_id, []).append(name)
+        query_groups = (
+            select(user_group_map.c.user_id, GroupRow.name)
+            .join(user_group_map, user_group_map.c.group_id == GroupRow.id)
+            .where(user_group_map.c.user_id.in_(chunk))
+            .order_by(GroupRow.name)
+        )
+        for user_id, group in session.execute(query_groups):
+            groups.setdefault(user_id, []).append(group)
+    return {
+        server.id: _snapshot(
+            user, server, server.name, tuple(names.get(user.id, ())), tuple(groups.get(user.id, ()))
+        )
+        for server, user in rows
+    }
 
 
 def read_user_record(session: Session, user_name: str, server_name: str) -> ServerRecord | None:

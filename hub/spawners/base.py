@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +113,17 @@ class Spawner(LoggingConfigurable):
     async def stop(self, server: ServerRef) -> None:
         """Return once the server is gone."""
         raise NotImplementedError
+
+    async def records_for_poll(self, servers: Sequence[ServerRef]) -> Mapping[int, Any]:
+        """What polling ``servers`` needs from the database, read for all of them
+        at once (the periodic check), by server id; each is handed back to
+        :meth:`poll_with_record`. Nothing, here: a server's ``state`` is enough."""
+        return {}
+
+    async def poll_with_record(self, server: ServerRef, record: Any) -> int | None:
+        """:meth:`poll`, with what :meth:`records_for_poll` read for ``server``
+        (None: nothing was read for it)."""
+        return await self.poll(server)
 
     #: whether the spawner writes its own progress events (else the hub adds one when started)
     reports_progress = False

@@ -116,23 +116,28 @@ def _login(hub: HubProcess, name: str) -> httpx.Client:
     return browser
 
 
-def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_process, kube_cluster):
+def _choose_profile(hub: HubProcess, browser: httpx.Client, page: httpx.Response, profile: str) -> None:
+    """Send the spawn form of ``page`` with ``profile`` chosen; wait until the server is ready."""
     from tests.test_login_oauth import xsrf_of
 
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert action is not None
+    r = browser.post(
+        action.group(1).replace("&amp;", "&"),
+        data={"profile": profile, "_xsrf": xsrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 302, r.text
+    wait_for(lambda: (server_of(hub) or {}).get("ready"), 30, message="the server to be ready")
+
+
+def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_process, kube_cluster):
     hub = kube_hub(hub_process, kube_cluster, profile_list=PROFILES)
     browser = _login(hub, "alice")
     page = browser.get("/hub/spawn")
     assert page.status_code == 200
     assert "Small" in page.text and "Large" in page.text and 'value="large"' in page.text
-    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-    assert action is not None
-    r = browser.post(
-        action.group(1).replace("&amp;", "&"),
-        data={"profile": "large", "_xsrf": xsrf_of(page.text)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 302, r.text
-    wait_for(lambda: (server_of(hub) or {}).get("ready"), 30, message="the server to be ready")
+    _choose_profile(hub, browser, page, "large")
     pod = kube_cluster.pod(POD)
     assert pod is not None
     container = pod["spec"]["containers"][0]
@@ -183,8 +188,6 @@ c.KubeSpawner.profile_list = profiles_for
 
 
 def test_profile_list_as_a_function_of_the_spawner_gives_the_form_and_the_pod(hub_process, kube_cluster):
-    from tests.test_login_oauth import xsrf_of
-
     # the second profile's image, whose entrypoint runs the container's args as the default image's does
     kube_cluster.map_image("standin/singleuser:bigger", ["/usr/bin/env", "--"])
     hub = kube_hub(hub_process, kube_cluster, PROFILE_FUNCTION)
@@ -194,15 +197,7 @@ def test_profile_list_as_a_function_of_the_spawner_gives_the_form_and_the_pod(hu
     # the form lists what the function returned for this user
     assert "Everyday, for alice" in page.text and "Bigger, for alice" in page.text
     assert 'value="bigger"' in page.text
-    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-    assert action is not None
-    r = browser.post(
-        action.group(1).replace("&amp;", "&"),
-        data={"profile": "bigger", "_xsrf": xsrf_of(page.text)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 302, r.text
-    wait_for(lambda: (server_of(hub) or {}).get("ready"), 30, message="the server to be ready")
+    _choose_profile(hub, browser, page, "bigger")
     browser.close()
     pod = kube_cluster.pod(POD)
     assert pod is not None

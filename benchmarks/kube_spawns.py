@@ -33,7 +33,7 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.side_by_side import TOKEN, common_config, free_port, wait_up
+from benchmarks.side_by_side import TOKEN, common_config, free_port, stop, wait_up
 from tests.helpers.hub_process import config_lines
 from tests.helpers.kube_standin import KubeCluster, start_kube_standin
 
@@ -113,11 +113,7 @@ def run(label: str, servers: int, jupyterhub: str | None) -> dict[str, float | s
             with ThreadPoolExecutor(servers) as pool:
                 list(pool.map(lambda n: api.delete(f"{url}/users/{n}/server"), names))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc, timeout=60)
             cluster.stop()
     result = {
         "hub": label,

@@ -56,6 +56,15 @@ def wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float =
     raise SystemExit(f"{url}: the hub did not come up")
 
 
+def stop(proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Terminate ``proc``; kill it if it has not exited after ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def common_config(workdir: Path, hub_port: int) -> str:
     return (
         f"c.JupyterHub.db_url = 'sqlite:///{workdir}/hub.sqlite'\n"
@@ -117,11 +126,7 @@ def measure(
         bench = Bench(url, TOKEN, args.users, args.requests, args.concurrency, "bench-", args.servers)
         results = asyncio.run(bench.run())
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     print(report(label, results), flush=True)
     print()
     return results

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hub.config import load_config
-from tests.test_plugin_spawners import gone, standin, wait_for
+from tests.test_plugin_spawners import gone, standin, wait_for_record
 
 pytest.importorskip("jupyterhub")
 
@@ -76,7 +76,7 @@ def test_pre_spawn_start_and_post_spawn_stop_run_around_a_spawn(make_live_hub, t
     api = hooked_hub(make_live_hub, tmp_path, spawner, record)
     api.post("/users/alice")
     assert api.post("/users/alice/server").status_code == 201
-    server = wait_for(record)
+    server = wait_for_record(record)
     expected = {"user": "alice", "spawner_user": "alice", "server": "", "spawner": SPAWNERS[spawner][1]}
     assert hook_calls(tmp_path) == [{"event": "pre_spawn_start", **expected}]
     assert server["env"]["HUB_TEST_FROM_AUTHENTICATOR"] == "hello alice", "what the hook set reaches it"

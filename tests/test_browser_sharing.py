@@ -17,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers.waiting import wait_for
 from tests.test_browser import hub_for_browsers, log_in
 from tests.test_shares import sharing_users
 from tests.test_swagger_ui import browser  # noqa: F401  (the Chromium fixture)
@@ -73,11 +74,12 @@ def assert_refused(browser, base, bob_token):  # noqa: F811
 
 
 def wait_until_ready(api, user):
-    for _ in range(240):
-        if api.get(f"/users/{user}").json()["servers"].get("", {}).get("ready"):
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"{user}'s server did not become ready")
+    wait_for(
+        lambda: api.get(f"/users/{user}").json()["servers"].get("", {}).get("ready"),
+        60,
+        interval=0.25,
+        message=f"{user}'s server to become ready",
+    )
 
 
 @pytest.mark.slow

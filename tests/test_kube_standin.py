@@ -20,6 +20,7 @@ import pytest
 from kubernetes_asyncio.client.exceptions import ApiException
 
 from tests.helpers.kube_standin import SINGLEUSER_IMAGE, STANDIN_SERVER, KubeCluster
+from tests.helpers.waiting import wait_for, wait_for_async
 
 SpawnerFactory = Callable[..., Any]
 
@@ -42,26 +43,6 @@ def _pod_manifest(
         "ports": [{"name": "notebook-port", "containerPort": 8888}],
     }
     return {"metadata": {"name": name, "labels": labels or {}}, "spec": {"containers": [container], **spec}}
-
-
-def _until(check: Callable[[], Any], what: str, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def _until_async(check: Callable[[], Any], what: str, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = await check()
-        if found is not None and found is not False:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _alive(pid: int) -> bool:
@@ -160,7 +141,7 @@ def test_list_honours_selectors_and_carries_the_resource_version(kube_cluster: K
         assert names(labelSelector="!component") == []
         assert names(fieldSelector="metadata.name=b") == ["b"]
         assert sorted(p["metadata"]["name"] for p in api.get("/api/v1/pods").json()["items"]) == ["a", "b"]
-        _until(lambda: len(kube_cluster.events("a")) >= 4, "events of pod a")
+        wait_for(lambda: len(kube_cluster.events("a")) >= 4, 10, message="events of pod a")
         events = api.get(
             f"/api/v1/namespaces/{ns}/events", params={"fieldSelector": "involvedObject.kind=Pod"}
         ).json()
@@ -176,7 +157,7 @@ def test_watch_streams_changes_from_a_version_until_its_timeout(kube_cluster: Ku
         started = time.monotonic()
         thread = _watch(kube_cluster, path, {"resourceVersion": rv, "timeoutSeconds": "2"}, events)
         api.post(path, json=_pod_manifest("w", labels={"component": "singleuser-server"}))
-        _until(lambda: kube_cluster.pod("w")["status"]["phase"] == "Running", "pod w running")
+        wait_for(lambda: kube_cluster.pod("w")["status"]["phase"] == "Running", 10, message="pod w running")
         kube_cluster.delete_pod("w", grace_seconds=1)
         thread.join(10)
     assert not thread.is_alive() and 1.5 < time.monotonic() - started < 8
@@ -203,10 +184,12 @@ def test_watch_sends_added_and_deleted_as_objects_enter_and_leave_the_selection(
     path = f"/api/v1/namespaces/{ns}/pods"
     with _api(kube_cluster) as api:
         api.post(path, json=_pod_manifest("sel", "/bin/sh", "-c", "sleep 30", restartPolicy="Never"))
-        _until(lambda: kube_cluster.pod("sel")["status"]["phase"] == "Running", "pod sel running")
+        wait_for(
+            lambda: kube_cluster.pod("sel")["status"]["phase"] == "Running", 10, message="pod sel running"
+        )
         rv = api.get(path).json()["metadata"]["resourceVersion"]
         kube_cluster.signal_pod("sel", signal.SIGTERM)
-        _until(lambda: kube_cluster.pod("sel")["status"]["phase"] == "Failed", "pod sel failed")
+        wait_for(lambda: kube_cluster.pod("sel")["status"]["phase"] == "Failed", 10, message="pod sel failed")
         params = {"resourceVersion": rv, "timeoutSeconds": "1", "watch": "true"}
         running = api.get(path, params={**params, "fieldSelector": "status.phase=Running"}).text
         failed = api.get(path, params={**params, "fieldSelector": "status.phase=Failed"}).text
@@ -234,19 +217,27 @@ def test_pods_run_on_addresses_of_their_own_and_a_crash_is_reported(kube_cluster
     with _api(kube_cluster) as api:
         api.post(path, json=_pod_manifest("one", restartPolicy="Never"))
         api.post(path, json=_pod_manifest("two", "/bin/sh", "-c", "exit 3", restartPolicy="Never"))
-        one = _until(
-            lambda: (p := kube_cluster.pod("one")) and p["status"]["phase"] == "Running" and p, "one"
+        one = wait_for(
+            lambda: (p := kube_cluster.pod("one")) and p["status"]["phase"] == "Running" and p,
+            10,
+            message="one",
         )
-        two = _until(lambda: (p := kube_cluster.pod("two")) and p["status"]["phase"] == "Failed" and p, "two")
+        two = wait_for(
+            lambda: (p := kube_cluster.pod("two")) and p["status"]["phase"] == "Failed" and p,
+            10,
+            message="two",
+        )
     ip = one["status"]["podIP"]
     assert ip.startswith("127.") and ip != two["status"]["podIP"] and ip != "127.0.0.1"
     # the wildcard in JUPYTERHUB_SERVICE_URL became the pod's address
-    assert _until(lambda: _answers(f"http://{ip}:8888/"), "the server in pod one")
+    assert wait_for(lambda: _answers(f"http://{ip}:8888/"), 10, message="the server in pod one")
     terminated = two["status"]["containerStatuses"][0]["state"]["terminated"]
     assert (terminated["exitCode"], terminated["reason"]) == (3, "Error")
     kube_cluster.signal_pod("one", signal.SIGKILL)
-    one = _until(
-        lambda: (p := kube_cluster.pod("one")) and p["status"]["phase"] == "Failed" and p, "one failed"
+    one = wait_for(
+        lambda: (p := kube_cluster.pod("one")) and p["status"]["phase"] == "Failed" and p,
+        10,
+        message="one failed",
     )
     assert one["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 128 + signal.SIGKILL
 
@@ -262,7 +253,7 @@ def test_a_failing_container_is_restarted_under_restart_policy_on_failure(kube_c
         status = (pod or {}).get("status", {}).get("containerStatuses", [{}])[0]
         return status if status.get("restartCount", 0) >= 2 else None
 
-    status = _until(restarted, "two restarts")
+    status = wait_for(restarted, 10, message="two restarts")
     assert kube_cluster.pod("crashy")["status"]["phase"] == "Running"
     assert status["lastState"]["terminated"]["exitCode"] == 2
     assert "BackOff" in [e["reason"] for e in kube_cluster.events("crashy")]
@@ -287,7 +278,9 @@ def test_the_images_entrypoint_runs_the_args_and_a_command_replaces_it(kube_clus
         for manifest in pods.values():
             assert api.post(f"/api/v1/namespaces/{kube_cluster.namespace}/pods", json=manifest).is_success
     for name in pods:
-        _until(lambda n=name: (kube_cluster.pod(n) or {})["status"]["phase"] == "Succeeded", name)
+        wait_for(
+            lambda n=name: (kube_cluster.pod(n) or {})["status"]["phase"] == "Succeeded", 10, message=name
+        )
     # as a container runtime: args replace the image's CMD, command its ENTRYPOINT (and CMD)
     assert kube_cluster.pod_log("args") == "entrypoint a b\n"
     assert kube_cluster.pod_log("neither") == "entrypoint image-cmd\n"
@@ -311,11 +304,11 @@ def test_an_image_the_node_does_not_have_fails_to_pull_and_the_pod_stays_pending
         state = statuses[0].get("state", {}).get("waiting") or {}
         return pod if state.get("reason") == reason else None
 
-    pod = _until(lambda: waiting("ErrImagePull"), "the pull to fail")
+    pod = wait_for(lambda: waiting("ErrImagePull"), 10, message="the pull to fail")
     assert pod["status"]["phase"] == "Pending"
     assert image in pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"]
     assert not pod["status"]["containerStatuses"][0]["ready"]
-    pod = _until(lambda: waiting("ImagePullBackOff"), "the back-off")
+    pod = wait_for(lambda: waiting("ImagePullBackOff"), 10, message="the back-off")
     assert pod["status"]["phase"] == "Pending"
     assert pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"] == (
         f'Back-off pulling image "{image}"'
@@ -330,10 +323,14 @@ def test_an_image_the_node_does_not_have_fails_to_pull_and_the_pod_stays_pending
 
     # the pull is tried again: once the image is there, the pod runs
     kube_cluster.map_image(image, [])
-    pod = _until(
-        lambda: (p := kube_cluster.pod("unpulled")) and p["status"]["phase"] == "Running" and p, "run"
+    pod = wait_for(
+        lambda: (p := kube_cluster.pod("unpulled")) and p["status"]["phase"] == "Running" and p,
+        10,
+        message="run",
     )
-    assert _until(lambda: _answers(f"http://{pod['status']['podIP']}:8888/"), "the pod's server")
+    assert wait_for(
+        lambda: _answers(f"http://{pod['status']['podIP']}:8888/"), 10, message="the pod's server"
+    )
     kube_cluster.delete_pod("unpulled")
     assert kube_cluster.pod("unpulled") is None
 
@@ -341,9 +338,9 @@ def test_an_image_the_node_does_not_have_fails_to_pull_and_the_pod_stays_pending
 def test_killing_the_standin_kills_its_pods(kube_cluster: KubeCluster) -> None:
     with _api(kube_cluster) as api:
         api.post(f"/api/v1/namespaces/{kube_cluster.namespace}/pods", json=_pod_manifest("orphan"))
-    pid = _until(lambda: kube_cluster.pod_pid("orphan"), "a process for the pod")
+    pid = wait_for(lambda: kube_cluster.pod_pid("orphan"), 10, message="a process for the pod")
     kube_cluster.kill()
-    _until(lambda: not _alive(pid), "the pod's process to die with the stand-in", timeout=5)
+    wait_for(lambda: not _alive(pid), 5, message="the pod's process to die with the stand-in")
 
 
 def _answers(url: str) -> bool:
@@ -375,7 +372,7 @@ async def _answering(url: str) -> httpx.Response:
         except httpx.HTTPError:
             return None
 
-    response: httpx.Response = await _until_async(attempt, f"an answer from {url}")
+    response: httpx.Response = await wait_for_async(attempt, 10, message=f"an answer from {url}")
     return response
 
 
@@ -432,7 +429,7 @@ async def test_poll_sees_a_pod_deleted_behind_the_spawners_back(
 
     kube_cluster.delete_pod(spawner.pod_name)
     assert not _alive(pid)
-    assert await _until_async(spawner.poll, "poll() to see the pod gone") == 1
+    assert await wait_for_async(spawner.poll, 10, message="poll() to see the pod gone") == 1
     assert kube_cluster.pods() == []
 
 
@@ -443,9 +440,14 @@ async def test_poll_returns_the_exit_status_of_a_terminated_server(
     spawner = make_kube_spawner("dave", config)
     await asyncio.wait_for(spawner.start(), 30)
     kube_cluster.signal_pod(spawner.pod_name, signal.SIGKILL)
-    assert await _until_async(spawner.poll, "poll() to see the server exit") == 128 + signal.SIGKILL
+    assert (
+        await wait_for_async(spawner.poll, 10, message="poll() to see the server exit")
+        == 128 + signal.SIGKILL
+    )
     # delete_stopped_pods: poll() deleted the pod
-    await _until_async(lambda: asyncio.to_thread(lambda: kube_cluster.pods() == []), "the pod deleted")
+    await wait_for_async(
+        lambda: asyncio.to_thread(lambda: kube_cluster.pods() == []), 10, message="the pod deleted"
+    )
 
 
 async def test_stop_deletes_the_pod_and_its_process(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,20 +18,11 @@ import pytest
 
 from tests.helpers.hub_process import HubProcess, config_lines
 from tests.helpers.kube_standin import KubeCluster
+from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 POD = "jupyter-alice"
-
-
-def until(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def kube_hub(
@@ -92,7 +82,7 @@ def test_a_pod_with_jupyterhubs_environment_and_labels_answers_through_the_proxy
     pid = kube_cluster.pod_pid(POD)
     assert hub.api.delete("/users/alice/server").status_code == 204
     assert kube_cluster.pod(POD) is None, "stopping deletes the pod"
-    assert pid is not None and until(lambda: not _alive(pid), "the pod's process to end")
+    assert pid is not None and wait_for(lambda: not _alive(pid), 30, message="the pod's process to end")
     assert server_of(hub) is None
     assert "/user/alice/" not in hub.api.get("/proxy").json()
 
@@ -126,23 +116,28 @@ def _login(hub: HubProcess, name: str) -> httpx.Client:
     return browser
 
 
-def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_process, kube_cluster):
+def _choose_profile(hub: HubProcess, browser: httpx.Client, page: httpx.Response, profile: str) -> None:
+    """Send the spawn form of ``page`` with ``profile`` chosen; wait until the server is ready."""
     from tests.test_login_oauth import xsrf_of
 
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert action is not None
+    r = browser.post(
+        action.group(1).replace("&amp;", "&"),
+        data={"profile": profile, "_xsrf": xsrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 302, r.text
+    wait_for(lambda: (server_of(hub) or {}).get("ready"), 30, message="the server to be ready")
+
+
+def test_profile_list_is_the_spawn_form_and_the_choice_reaches_the_pod(hub_process, kube_cluster):
     hub = kube_hub(hub_process, kube_cluster, profile_list=PROFILES)
     browser = _login(hub, "alice")
     page = browser.get("/hub/spawn")
     assert page.status_code == 200
     assert "Small" in page.text and "Large" in page.text and 'value="large"' in page.text
-    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-    assert action is not None
-    r = browser.post(
-        action.group(1).replace("&amp;", "&"),
-        data={"profile": "large", "_xsrf": xsrf_of(page.text)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 302, r.text
-    until(lambda: (server_of(hub) or {}).get("ready"), "the server to be ready")
+    _choose_profile(hub, browser, page, "large")
     pod = kube_cluster.pod(POD)
     assert pod is not None
     container = pod["spec"]["containers"][0]
@@ -193,8 +188,6 @@ c.KubeSpawner.profile_list = profiles_for
 
 
 def test_profile_list_as_a_function_of_the_spawner_gives_the_form_and_the_pod(hub_process, kube_cluster):
-    from tests.test_login_oauth import xsrf_of
-
     # the second profile's image, whose entrypoint runs the container's args as the default image's does
     kube_cluster.map_image("standin/singleuser:bigger", ["/usr/bin/env", "--"])
     hub = kube_hub(hub_process, kube_cluster, PROFILE_FUNCTION)
@@ -204,15 +197,7 @@ def test_profile_list_as_a_function_of_the_spawner_gives_the_form_and_the_pod(hu
     # the form lists what the function returned for this user
     assert "Everyday, for alice" in page.text and "Bigger, for alice" in page.text
     assert 'value="bigger"' in page.text
-    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-    assert action is not None
-    r = browser.post(
-        action.group(1).replace("&amp;", "&"),
-        data={"profile": "bigger", "_xsrf": xsrf_of(page.text)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 302, r.text
-    until(lambda: (server_of(hub) or {}).get("ready"), "the server to be ready")
+    _choose_profile(hub, browser, page, "bigger")
     browser.close()
     pod = kube_cluster.pod(POD)
     assert pod is not None
@@ -244,7 +229,7 @@ def test_a_pod_deleted_behind_the_hubs_back_is_reported_stopped(hub_process, kub
     hub.api.post("/users/alice")
     assert hub.api.post("/users/alice/server").status_code == 201
     kube_cluster.delete_pod(POD)
-    until(lambda: server_of(hub) is None, "the hub to see the pod gone", timeout=20)
+    wait_for(lambda: server_of(hub) is None, 20, message="the hub to see the pod gone")
     assert "/user/alice/" not in hub.api.get("/proxy").json()
     # and it starts again
     assert hub.api.post("/users/alice/server").status_code == 201
@@ -271,7 +256,7 @@ def test_an_image_the_cluster_cannot_pull_ends_the_start_at_its_timeout(hub_proc
         "message": "Spawn failed: the server did not start within 4 seconds",
     }
     assert server_of(hub) is None
-    until(lambda: kube_cluster.pod(POD) is None, "the pod to be deleted")
+    wait_for(lambda: kube_cluster.pod(POD) is None, 30, message="the pod to be deleted")
     assert "/user/alice/" not in hub.api.get("/proxy").json()
 
 
@@ -296,7 +281,11 @@ def test_a_hub_killed_mid_spawn_ends_the_spawn_cleanly_on_restart(hub_process, k
     hub = kube_hub(hub_process, kube_cluster, extra, cmd=["sleep", "600"])
     hub.api.post("/users/alice")
     assert hub.api.post("/users/alice/server").status_code == 202
-    until(lambda: (kube_cluster.pod(POD) or {}).get("status", {}).get("phase") == "Running", "the pod to run")
+    wait_for(
+        lambda: (kube_cluster.pod(POD) or {}).get("status", {}).get("phase") == "Running",
+        30,
+        message="the pod to run",
+    )
     pid = kube_cluster.pod_pid(POD)
     hub.kill()
     hub.start()  # the same configuration, database and proxy
@@ -304,8 +293,8 @@ def test_a_hub_killed_mid_spawn_ends_the_spawn_cleanly_on_restart(hub_process, k
     model = again.api.get("/users/alice", params={"include_stopped_servers": "1"}).json()
     server = model["servers"][""]
     assert server["pending"] is None and server["ready"] is False
-    until(lambda: kube_cluster.pod(POD) is None, "the interrupted start's pod to be deleted")
-    assert pid is not None and until(lambda: not _alive(pid), "its process to end")
+    wait_for(lambda: kube_cluster.pod(POD) is None, 30, message="the interrupted start's pod to be deleted")
+    assert pid is not None and wait_for(lambda: not _alive(pid), 30, message="its process to end")
     events = again.api.get("/users/alice/server/progress").text
     assert "the hub restarted during the start" in events
     assert "/user/alice/" not in again.api.get("/proxy").json()

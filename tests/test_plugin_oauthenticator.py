@@ -226,7 +226,7 @@ def test_logging_out_through_the_plugin_revokes_the_tokens_the_session_gave_the_
 ):
     """The server's OAuth login (the hub as provider) during an OIDC session gives
     a token; the plugin's own /hub/logout ends the session and that token with it."""
-    from tests.test_plugin_spawners import standin, wait_for
+    from tests.test_plugin_spawners import standin, wait_for_record
 
     record = tmp_path / "server.json"
 
@@ -238,7 +238,7 @@ def test_logging_out_through_the_plugin_revokes_the_tokens_the_session_gave_the_
     with browser(api) as client:
         assert oidc_login(client, "alice").url.path == "/hub/home"
         assert api.post("/users/alice/server").status_code == 201
-        env = wait_for(record)["env"]
+        env = wait_for_record(record)["env"]
         client_id, secret = env["JUPYTERHUB_CLIENT_ID"], env["JUPYTERHUB_API_TOKEN"]
         callback = env["JUPYTERHUB_OAUTH_CALLBACK_URL"]
         assert (client_id, callback) == ("jupyterhub-user-alice", "/user/alice/oauth_callback")

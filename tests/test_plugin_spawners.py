@@ -16,6 +16,7 @@ import httpx
 import pytest
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
 
+from tests.helpers.waiting import wait_for
 from tests.test_login_oauth import xsrf_of
 
 HELPERS = Path(__file__).parent / "helpers"
@@ -30,11 +31,9 @@ def standin(c, record: Path | None = None, python: str = sys.executable):
         c.Spawner.environment = {"HUB_TEST_RECORD": str(record)}
 
 
-def wait_for(path: Path, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.05)
+def wait_for_record(path: Path, timeout: float = 30) -> dict:
+    """The stand-in server's record, once it has written it."""
+    wait_for(path.exists, timeout, interval=0.05, message=f"{path} to appear")
     return json.loads(path.read_text())
 
 
@@ -147,7 +146,7 @@ def test_a_config_subclass_shows_its_form_and_the_options_reach_the_server(make_
         follow_redirects=False,
     )
     assert r.status_code == 302
-    seen = wait_for(record)
+    seen = wait_for_record(record)
     assert seen["env"]["HUB_TEST_FLAVOR"] == "mint" and seen["env"]["HUB_TEST_CORES"] == "2"
     assert seen["env"]["HUB_TEST_GROUPS"] == "staff", "user.groups come from the database"
     assert seen["env"]["JUPYTERHUB_USER"] == "alice"
@@ -165,7 +164,7 @@ def test_a_config_subclass_shows_its_form_and_the_options_reach_the_server(make_
     api.delete("/users/alice/server")
     record.unlink()
     assert api.post("/users/alice/server", json={"flavor": "vanilla", "cores": 3}).status_code == 201
-    assert wait_for(record)["env"]["HUB_TEST_FLAVOR"] == "vanilla"
+    assert wait_for_record(record)["env"]["HUB_TEST_FLAVOR"] == "vanilla"
     api.delete("/users/alice/server")
 
 
@@ -183,7 +182,7 @@ def test_localprocess_runs_the_server_as_the_users_os_account(make_live_hub, tmp
     api.post(f"/users/{name}")
     token = api.new_token(name)
     assert api.post(f"/users/{name}/server").status_code == 201
-    seen = wait_for(record)
+    seen = wait_for_record(record)
     assert seen["uid"] == os_user.uid, "the server runs as the user's own account"
     assert seen["cwd"] == str(os_user.home) and seen["env"]["HOME"] == str(os_user.home)
     assert seen["env"]["USER"] == name
@@ -270,7 +269,7 @@ def test_a_server_that_dies_behind_the_hubs_back_is_reported_stopped(make_live_h
     api = make_live_hub(configure)
     api.post("/users/alice")
     assert api.post("/users/alice/server").status_code == 201
-    pid = wait_for(record)["pid"]
+    pid = wait_for_record(record)["pid"]
     os.kill(pid, 9)
     for _ in range(200):
         if api.get("/users/alice").json()["servers"] == {}:
@@ -300,7 +299,7 @@ def test_a_poll_that_raises_leaves_the_server_running_and_stoppable(make_live_hu
     api = make_live_hub(configure)
     api.post("/users/alice")
     assert api.post("/users/alice/server").status_code == 201
-    pid = wait_for(record)["pid"]
+    pid = wait_for_record(record)["pid"]
     time.sleep(2.5)  # two polls raised
     server = api.get("/users/alice").json()["servers"][""]
     assert server["ready"] is True, "a failing poll is not taken for a stopped server"

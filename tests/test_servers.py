@@ -140,15 +140,20 @@ def test_a_command_that_exits_at_once_fails_cleanly(make_live_hub):
     assert api.post("/users/alice/server").status_code == 500
 
 
+def silent_server(pidfile):
+    """A server command that writes its pid to ``pidfile`` and never answers HTTP."""
+    return [
+        sys.executable,
+        "-c",
+        f"import os,time; open({str(pidfile)!r},'w').write(str(os.getpid())); time.sleep(60)",
+    ]
+
+
 def test_a_server_that_never_answers_times_out_and_is_killed(make_live_hub, tmp_path):
     pidfile = tmp_path / "pid"
 
     def silent(c):
-        c.Spawner.cmd = [
-            sys.executable,
-            "-c",
-            f"import os,time; open({str(pidfile)!r},'w').write(str(os.getpid())); time.sleep(60)",
-        ]
+        c.Spawner.cmd = silent_server(pidfile)
         c.Spawner.http_timeout = 1
 
     api = make_live_hub(silent)
@@ -165,11 +170,7 @@ def test_a_start_that_a_stop_cancels_answers_409(make_live_hub, tmp_path):
     pidfile = tmp_path / "pid"
 
     def silent(c):
-        c.Spawner.cmd = [
-            sys.executable,
-            "-c",
-            f"import os,time; open({str(pidfile)!r},'w').write(str(os.getpid())); time.sleep(60)",
-        ]
+        c.Spawner.cmd = silent_server(pidfile)
         c.Spawner.http_timeout = 30
         c.JupyterHub.slow_spawn_timeout = 30
 

@@ -5,7 +5,6 @@ import os
 import re
 import signal
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import free_port
+from tests.helpers.waiting import wait_for
 
 
 def configure(c):
@@ -95,16 +95,6 @@ def test_service_tokens_config(make_hub):
 HELPERS = Path(__file__).parent / "helpers"
 
 
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
 def read_record(path):
     try:
         return json.loads(path.read_text())
@@ -135,7 +125,7 @@ def test_a_managed_service_runs_with_its_environment_and_is_restarted(make_live_
         ]
 
     api = make_live_hub(managed)
-    first = wait_for(lambda: read_record(record))
+    first = wait_for(lambda: read_record(record), 20, message="the service's record")
     env = first["env"]
     assert env["JUPYTERHUB_SERVICE_NAME"] == "recorder"
     assert env["JUPYTERHUB_CLIENT_ID"] == "service-recorder"
@@ -154,13 +144,13 @@ def test_a_managed_service_runs_with_its_environment_and_is_restarted(make_live_
     # killed behind the hub's back: started again, with the same token
     record.unlink()
     os.killpg(first["pid"], signal.SIGKILL)
-    second = wait_for(lambda: read_record(record))
+    second = wait_for(lambda: read_record(record), 20, message="the restarted service's record")
     assert second["pid"] != first["pid"]
     assert second["env"]["JUPYTERHUB_API_TOKEN"] == env["JUPYTERHUB_API_TOKEN"]
 
     # the hub stops it when it stops
     api.post("/shutdown")
-    wait_for(lambda: not alive(second["pid"]))
+    wait_for(lambda: not alive(second["pid"]), 20, message="the service to stop with the hub")
 
 
 @pytest.mark.slow
@@ -178,7 +168,9 @@ def test_a_managed_service_with_a_url_is_routed_through_the_proxy(make_live_hub,
 
     api = make_live_hub(web)
     assert api.get("/proxy").json()["/services/web/"]["target"] == f"http://127.0.0.1:{port}"
-    r = wait_for(lambda: _get(f"{proxy.public_url}/services/web/"))
+    r = wait_for(
+        lambda: _get(f"{proxy.public_url}/services/web/"), 20, message="the service through the proxy"
+    )
     assert r.status_code == 200 and r.json() == {"ok": True}
 
 
@@ -241,10 +233,10 @@ def test_the_idle_culler_stops_idle_servers_and_deletes_idle_users(make_live_hub
         return api.get("/users/idle").status_code == 404
 
     idle_pid = api.get("/users/idle").json()["servers"][""]["state"]["pid"]
-    wait_for(idle_is_gone, timeout=40)
+    wait_for(idle_is_gone, 40, message="the idle server to be culled")
     busy = api.get("/users/busy").json()
     assert busy["server"] == "/user/busy/" and busy["servers"][""]["ready"] is True
-    assert wait_for(lambda: not _running(idle_pid), timeout=15), "the culled server's process ended"
+    assert wait_for(lambda: not _running(idle_pid), 15, message="the culled server's process to end")
 
 
 def _running(pid: int) -> bool:
@@ -277,7 +269,11 @@ def test_a_hub_oauth_service_gets_the_logged_in_user(make_live_hub, proxy):
         ]
 
     make_live_hub(whoami)
-    wait_for(lambda: (_get(f"{proxy.public_url}/services/whoami/") or httpx.Response(502)).status_code < 500)
+    wait_for(
+        lambda: (_get(f"{proxy.public_url}/services/whoami/") or httpx.Response(502)).status_code < 500,
+        20,
+        message="the whoami service through the proxy",
+    )
 
     def log_in_through_the_service(browser, name):
         r = browser.get("/services/whoami/")

@@ -9,7 +9,6 @@ import asyncio
 import os
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -20,15 +19,7 @@ from tests.helpers.batchspawner_hub import StandinHub, make_spawner
 from tests.helpers.hub_process import config_lines
 from tests.helpers.singleuser_env import OsUser, SingleuserVenv, run_as
 from tests.helpers.slurm import SlurmCluster, free_port
-
-
-def _until(check: Callable[[], object], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.helpers.waiting import wait_for
 
 
 def _answers(url: str) -> bool:
@@ -84,14 +75,16 @@ def test_os_user_job_serves_http_until_cancelled(
     job_id = submitted.stdout.strip().split(";")[0]
     assert slurm_cluster.job_ids(os_user.name) == [job_id]
 
-    _until(lambda: _job_state(slurm_cluster, job_id) == "RUNNING", "the job to run")
-    _until(lambda: _answers(f"http://127.0.0.1:{port}/"), "the job's server to answer")
+    wait_for(lambda: _job_state(slurm_cluster, job_id) == "RUNNING", 60, message="the job to run")
+    wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), 60, message="the job's server to answer")
     [pid] = _processes_of(os_user.uid, "http.server")
 
     cancelled = run_as(os_user, "scancel", job_id, env=slurm_cluster.env)
     assert cancelled.returncode == 0, cancelled.stderr
-    _until(lambda: not slurm_cluster.job_ids(os_user.name), "squeue to forget the job")
-    _until(lambda: not _processes_of(os_user.uid, "http.server"), f"the server (pid {pid}) to end")
+    wait_for(lambda: not slurm_cluster.job_ids(os_user.name), 60, message="squeue to forget the job")
+    wait_for(
+        lambda: not _processes_of(os_user.uid, "http.server"), 60, message=f"the server (pid {pid}) to end"
+    )
     assert not _answers(f"http://127.0.0.1:{port}/")
 
 
@@ -142,7 +135,10 @@ async def test_slurm_spawner_starts_polls_and_stops_a_real_job(
 
         # the job's server answers on that port, as the account
         await asyncio.to_thread(
-            _until, lambda: _answers(f"http://127.0.0.1:{port}/user/{os_user.name}/api"), "the server"
+            wait_for,
+            lambda: _answers(f"http://127.0.0.1:{port}/user/{os_user.name}/api"),
+            60,
+            message="the server",
         )
         status = httpx.get(f"http://127.0.0.1:{port}/user/{os_user.name}/api", timeout=5)
         assert status.status_code == 200 and "version" in status.json()
@@ -153,10 +149,13 @@ async def test_slurm_spawner_starts_polls_and_stops_a_real_job(
         assert await spawner.poll() == 1
         assert spawner.get_state() == {}
         await asyncio.to_thread(
-            _until, lambda: not slurm_cluster.job_ids(os_user.name), "squeue to forget the job"
+            wait_for, lambda: not slurm_cluster.job_ids(os_user.name), 60, message="squeue to forget the job"
         )
         await asyncio.to_thread(
-            _until, lambda: not _processes_of(os_user.uid, "jupyterhub-singleuser"), "the server to end"
+            wait_for,
+            lambda: not _processes_of(os_user.uid, "jupyterhub-singleuser"),
+            60,
+            message="the server to end",
         )
         output = (os_user.home / f"jupyterhub_slurmspawner_{job_id}.log").read_text(errors="replace")
         # the batch script's trap saw scancel's SIGTERM; the server logged its start
@@ -221,11 +220,11 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
     # an administrator cancels the job behind the hub's back: the hub's periodic poll
     # (squeue, through SlurmSpawner.poll) finds it gone, drops the route and the server
     slurm_cluster.run("scancel", job_id)
-    _until(lambda: not slurm_cluster.job_ids(name), "squeue to forget the cancelled job")
-    _until(
+    wait_for(lambda: not slurm_cluster.job_ids(name), 60, message="squeue to forget the cancelled job")
+    wait_for(
         lambda: again.api.get(f"/users/{name}").json()["servers"] == {},
-        "the hub to report the cancelled job's server stopped",
-        timeout=30,
+        30,
+        message="the hub to report the cancelled job's server stopped",
     )
     stopped = again.api.get(f"/users/{name}", params={"include_stopped_servers": "1"}).json()
     assert stopped["servers"][""]["ready"] is False and stopped["servers"][""]["pending"] is None
@@ -244,8 +243,12 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
     assert r.status_code == 200
 
     assert again.api.delete(f"/users/{name}/server").status_code in (202, 204)
-    _until(lambda: not slurm_cluster.job_ids(name), "squeue to forget the job")
-    _until(lambda: again.api.get(f"/users/{name}").json()["servers"] == {}, "the hub to report it stopped")
+    wait_for(lambda: not slurm_cluster.job_ids(name), 60, message="squeue to forget the job")
+    wait_for(
+        lambda: again.api.get(f"/users/{name}").json()["servers"] == {},
+        60,
+        message="the hub to report it stopped",
+    )
     assert f"/user/{name}/" not in again.api.get("/proxy").json()
     public.close()
 

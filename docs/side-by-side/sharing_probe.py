@@ -33,6 +33,7 @@ base = sys.argv[1].rstrip("/")
 db_file = sys.argv[2]
 proxy_pid = int(sys.argv[3]) if len(sys.argv) > 3 else None
 PAGE = {"Accept": "application/jupyterhub-pagination+json"}
+PAGED = {"headers": PAGE}
 admin = httpx.Client(base_url=base + "/hub/api", headers={"Authorization": "token admin-secret"}, timeout=60)
 codes: set[str] = set()
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
@@ -68,6 +69,16 @@ def show(label, r):
         body = repr(r.text[:120])
     print(f"{label:58s} {r.status_code} {body}", flush=True)
     return r
+
+
+def show_all(*rows):
+    """show() the answers, in order, to the requests of ``rows``: ``(client, method, path, note)``,
+    then optionally the JSON body and a dict of further options of ``client.request``;
+    the label is the method, the path and the note."""
+    for client, method, path, note, *rest in rows:
+        body = rest[0] if rest else None
+        options = rest[1] if len(rest) > 1 else {}
+        show(f"{method} {path} {note}".rstrip(), client.request(method, path, json=body, **options))
 
 
 def token_for(name, scopes=None):
@@ -119,234 +130,206 @@ wait_stopped("alice", "stopped")
 show("set-up GET /users/alice (servers)", admin.get("/users/alice"))
 
 # --- granting ------------------------------------------------------------------------
-show("POST /shares/alice/gpu user=bob (never started)", alice.post("/shares/alice/gpu", json={"user": "bob"}))
-show("POST /shares/alice/run user=bob (running)", alice.post("/shares/alice/run", json={"user": "bob"}))
-show(
-    "POST /shares/alice/stopped user=bob (stopped)", alice.post("/shares/alice/stopped", json={"user": "bob"})
+show_all(
+    (alice, "POST", "/shares/alice/gpu", "user=bob (never started)", {"user": "bob"}),
+    (alice, "POST", "/shares/alice/run", "user=bob (running)", {"user": "bob"}),
+    (alice, "POST", "/shares/alice/stopped", "user=bob (stopped)", {"user": "bob"}),
+    (alice, "POST", "/shares/alice/", "user=bob (default, never started)", {"user": "bob"}),
+    (alice, "POST", "/shares/alice", "user=bob (no server part)", {"user": "bob"}),
+    (alice, "POST", "/shares/alice/nope", "user=bob", {"user": "bob"}),
+    (admin, "POST", "/shares/nobody/", "user=bob (admin)", {"user": "bob"}),
+    (alice, "POST", "/shares/alice/gpu", "user=nobody", {"user": "nobody"}),
+    (alice, "POST", "/shares/alice/gpu", "group=nogroup", {"group": "nogroup"}),
+    (alice, "POST", "/shares/alice/gpu", "group=staff", {"group": "staff"}),
+    (alice, "POST", "/shares/alice/gpu", "group=empty", {"group": "empty"}),
+    (alice, "POST", "/shares/alice/gpu", "user=alice (herself)", {"user": "alice"}),
+    (alice, "POST", "/shares/alice/gpu", "scopes=[nonsense]", {"user": "bob", "scopes": ["nonsense"]}),
+    (alice, "POST", "/shares/alice/gpu", "scopes=[all]", {"user": "bob", "scopes": ["all"]}),
+    (
+        alice,
+        "POST",
+        "/shares/alice/gpu",
+        "scopes=[admin:users] (not held)",
+        {"user": "bob", "scopes": ["admin:users"]},
+    ),
+    (
+        alice,
+        "POST",
+        "/shares/alice/gpu",
+        "scopes=[admin:servers]",
+        {"user": "bob", "scopes": ["admin:servers"]},
+    ),
+    (
+        alice,
+        "POST",
+        "/shares/alice/gpu",
+        "scopes=[read:servers]",
+        {"user": "bob", "scopes": ["read:servers"]},
+    ),
+    (alice, "POST", "/shares/alice/gpu", "again, same scopes", {"user": "bob", "scopes": ["read:servers"]}),
+    (
+        alice,
+        "POST",
+        "/shares/alice/gpu",
+        "scopes=[access:servers!user=alice]",
+        {"user": "bob", "scopes": ["access:servers!user=alice"]},
+    ),
+    (
+        alice,
+        "POST",
+        "/shares/alice/gpu",
+        "scopes=[...!server=alice/gpu]",
+        {"user": "carol", "scopes": ["access:servers!server=alice/gpu"]},
+    ),
+    (alice, "POST", "/shares/alice/gpu", "scopes=[] user=dave", {"user": "dave", "scopes": []}),
+    (alice, "POST", "/shares/alice/gpu", "{}", {}),
+    (alice, "POST", "/shares/alice/gpu", "user and group", {"user": "bob", "group": "staff"}),
+    (alice, "POST", "/shares/alice/gpu", "unknown key", {"user": "bob", "extra": 1}),
+    (alice, "POST", "/shares/alice/gpu", "scopes as a string", {"user": "bob", "scopes": "access:servers"}),
+    (alice, "POST", "/shares/alice/gpu", "user=5", {"user": 5}),
+    (alice, "POST", "/shares/alice/gpu", "not JSON", None, {"content": b"nope"}),
+    (alice, "POST", "/shares/alice/gpu", "no body"),
+    (alice, "POST", "/shares/alice/nope", "scopes=[admin:users]", {"user": "bob", "scopes": ["admin:users"]}),
+    (carol, "POST", "/shares/alice/gpu", "by carol (shares on herself only)", {"user": "carol"}),
+    (narrow, "POST", "/shares/alice/gpu", "by a token without shares", {"user": "bob"}),
+    (bob, "GET", "/user", "by bob: scopes"),
 )
-show(
-    "POST /shares/alice/ user=bob (default, never started)",
-    alice.post("/shares/alice/", json={"user": "bob"}),
-)
-show("POST /shares/alice user=bob (no server part)", alice.post("/shares/alice", json={"user": "bob"}))
-show("POST /shares/alice/nope user=bob", alice.post("/shares/alice/nope", json={"user": "bob"}))
-show("POST /shares/nobody/ user=bob (admin)", admin.post("/shares/nobody/", json={"user": "bob"}))
-show("POST /shares/alice/gpu user=nobody", alice.post("/shares/alice/gpu", json={"user": "nobody"}))
-show("POST /shares/alice/gpu group=nogroup", alice.post("/shares/alice/gpu", json={"group": "nogroup"}))
-show("POST /shares/alice/gpu group=staff", alice.post("/shares/alice/gpu", json={"group": "staff"}))
-show("POST /shares/alice/gpu group=empty", alice.post("/shares/alice/gpu", json={"group": "empty"}))
-show("POST /shares/alice/gpu user=alice (herself)", alice.post("/shares/alice/gpu", json={"user": "alice"}))
-show(
-    "POST /shares/alice/gpu scopes=[nonsense]",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["nonsense"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[all]",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["all"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[admin:users] (not held)",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["admin:users"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[admin:servers]",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["admin:servers"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[read:servers]",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["read:servers"]}),
-)
-show(
-    "POST /shares/alice/gpu again, same scopes",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["read:servers"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[access:servers!user=alice]",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": ["access:servers!user=alice"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[...!server=alice/gpu]",
-    alice.post("/shares/alice/gpu", json={"user": "carol", "scopes": ["access:servers!server=alice/gpu"]}),
-)
-show(
-    "POST /shares/alice/gpu scopes=[] user=dave",
-    alice.post("/shares/alice/gpu", json={"user": "dave", "scopes": []}),
-)
-show("POST /shares/alice/gpu {}", alice.post("/shares/alice/gpu", json={}))
-show(
-    "POST /shares/alice/gpu user and group",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "group": "staff"}),
-)
-show("POST /shares/alice/gpu unknown key", alice.post("/shares/alice/gpu", json={"user": "bob", "extra": 1}))
-show(
-    "POST /shares/alice/gpu scopes as a string",
-    alice.post("/shares/alice/gpu", json={"user": "bob", "scopes": "access:servers"}),
-)
-show("POST /shares/alice/gpu user=5", alice.post("/shares/alice/gpu", json={"user": 5}))
-show("POST /shares/alice/gpu not JSON", alice.post("/shares/alice/gpu", content=b"nope"))
-show("POST /shares/alice/gpu no body", alice.post("/shares/alice/gpu"))
-show(
-    "POST /shares/alice/nope scopes=[admin:users]",
-    alice.post("/shares/alice/nope", json={"user": "bob", "scopes": ["admin:users"]}),
-)
-show(
-    "POST /shares/alice/gpu by carol (shares on herself only)",
-    carol.post("/shares/alice/gpu", json={"user": "carol"}),
-)
-show(
-    "POST /shares/alice/gpu by a token without shares", narrow.post("/shares/alice/gpu", json={"user": "bob"})
-)
-show("GET /user by bob: scopes", bob.get("/user"))
 
 # --- listing -------------------------------------------------------------------------
-show("GET /shares/alice", alice.get("/shares/alice"))
-show("GET /shares/alice (pagination Accept)", alice.get("/shares/alice", headers=PAGE))
-show("GET /shares/alice?limit=2 (pagination Accept)", alice.get("/shares/alice?limit=2", headers=PAGE))
-show("GET /shares/alice?offset=2&limit=2", alice.get("/shares/alice?offset=2&limit=2", headers=PAGE))
-show("GET /shares/alice?offset=100", alice.get("/shares/alice?offset=100"))
-show("GET /shares/alice?limit=0", alice.get("/shares/alice?limit=0"))
-show("GET /shares/alice?limit=-1", alice.get("/shares/alice?limit=-1"))
-show("GET /shares/alice?offset=-1", alice.get("/shares/alice?offset=-1"))
-show("GET /shares/alice?limit=1000", alice.get("/shares/alice?limit=1000"))
-show("GET /shares/alice?limit=abc", alice.get("/shares/alice?limit=abc"))
-show("GET /shares/alice/gpu", alice.get("/shares/alice/gpu"))
-show("GET /shares/alice/run", alice.get("/shares/alice/run"))
-show("GET /shares/alice/", alice.get("/shares/alice/"))
-show("GET /shares/alice/nope", alice.get("/shares/alice/nope"))
-show("GET /shares/nobody (admin)", admin.get("/shares/nobody"))
-show("GET /shares/nobody/ (admin)", admin.get("/shares/nobody/"))
-show("GET /shares/alice by carol", carol.get("/shares/alice"))
-show("GET /shares/alice/gpu by carol", carol.get("/shares/alice/gpu"))
-show("GET /shares/alice by a token without read:shares", narrow.get("/shares/alice"))
-show("GET /users/bob/shared", bob.get("/users/bob/shared"))
-show("GET /users/bob/shared?limit=1 (pagination Accept)", bob.get("/users/bob/shared?limit=1", headers=PAGE))
-show("GET /users/bob/shared/alice/gpu", bob.get("/users/bob/shared/alice/gpu"))
-show("GET /users/bob/shared/alice/", bob.get("/users/bob/shared/alice/"))
-show("GET /users/bob/shared/alice/nope", bob.get("/users/bob/shared/alice/nope"))
-show("GET /users/bob/shared/nobody/gpu", bob.get("/users/bob/shared/nobody/gpu"))
-show("GET /users/nobody/shared (admin)", admin.get("/users/nobody/shared"))
-show("GET /users/nobody/shared/alice/gpu (admin)", admin.get("/users/nobody/shared/alice/gpu"))
-show("GET /users/bob/shared by carol", carol.get("/users/bob/shared"))
-show("GET /users/bob/shared/alice/gpu by carol", carol.get("/users/bob/shared/alice/gpu"))
-show("GET /users/bob/shared by a token without read:users:shares", narrow.get("/users/bob/shared"))
-show("GET /groups/staff/shared (admin)", admin.get("/groups/staff/shared"))
-show("GET /groups/staff/shared (pagination Accept)", admin.get("/groups/staff/shared", headers=PAGE))
-show("GET /groups/staff/shared by bob (a member)", bob.get("/groups/staff/shared"))
-show("GET /groups/staff/shared/alice/gpu (admin)", admin.get("/groups/staff/shared/alice/gpu"))
-show("GET /groups/staff/shared/alice/nope (admin)", admin.get("/groups/staff/shared/alice/nope"))
-show("GET /groups/staff/shared/alice/ (admin)", admin.get("/groups/staff/shared/alice/"))
-show("GET /groups/nogroup/shared (admin)", admin.get("/groups/nogroup/shared"))
-show("GET /groups/nogroup/shared/alice/gpu (admin)", admin.get("/groups/nogroup/shared/alice/gpu"))
+show_all(
+    (alice, "GET", "/shares/alice", ""),
+    (alice, "GET", "/shares/alice", "(pagination Accept)", None, PAGED),
+    (alice, "GET", "/shares/alice?limit=2", "(pagination Accept)", None, PAGED),
+    (alice, "GET", "/shares/alice?offset=2&limit=2", "", None, PAGED),
+    (alice, "GET", "/shares/alice?offset=100", ""),
+    (alice, "GET", "/shares/alice?limit=0", ""),
+    (alice, "GET", "/shares/alice?limit=-1", ""),
+    (alice, "GET", "/shares/alice?offset=-1", ""),
+    (alice, "GET", "/shares/alice?limit=1000", ""),
+    (alice, "GET", "/shares/alice?limit=abc", ""),
+    (alice, "GET", "/shares/alice/gpu", ""),
+    (alice, "GET", "/shares/alice/run", ""),
+    (alice, "GET", "/shares/alice/", ""),
+    (alice, "GET", "/shares/alice/nope", ""),
+    (admin, "GET", "/shares/nobody", "(admin)"),
+    (admin, "GET", "/shares/nobody/", "(admin)"),
+    (carol, "GET", "/shares/alice", "by carol"),
+    (carol, "GET", "/shares/alice/gpu", "by carol"),
+    (narrow, "GET", "/shares/alice", "by a token without read:shares"),
+    (bob, "GET", "/users/bob/shared", ""),
+    (bob, "GET", "/users/bob/shared?limit=1", "(pagination Accept)", None, PAGED),
+    (bob, "GET", "/users/bob/shared/alice/gpu", ""),
+    (bob, "GET", "/users/bob/shared/alice/", ""),
+    (bob, "GET", "/users/bob/shared/alice/nope", ""),
+    (bob, "GET", "/users/bob/shared/nobody/gpu", ""),
+    (admin, "GET", "/users/nobody/shared", "(admin)"),
+    (admin, "GET", "/users/nobody/shared/alice/gpu", "(admin)"),
+    (carol, "GET", "/users/bob/shared", "by carol"),
+    (carol, "GET", "/users/bob/shared/alice/gpu", "by carol"),
+    (narrow, "GET", "/users/bob/shared", "by a token without read:users:shares"),
+    (admin, "GET", "/groups/staff/shared", "(admin)"),
+    (admin, "GET", "/groups/staff/shared", "(pagination Accept)", None, PAGED),
+    (bob, "GET", "/groups/staff/shared", "by bob (a member)"),
+    (admin, "GET", "/groups/staff/shared/alice/gpu", "(admin)"),
+    (admin, "GET", "/groups/staff/shared/alice/nope", "(admin)"),
+    (admin, "GET", "/groups/staff/shared/alice/", "(admin)"),
+    (admin, "GET", "/groups/nogroup/shared", "(admin)"),
+    (admin, "GET", "/groups/nogroup/shared/alice/gpu", "(admin)"),
+)
 
 # --- revoking and leaving -------------------------------------------------------------
-show(
-    "PATCH /shares/alice/gpu user=bob scopes=[read:servers]",
-    alice.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["read:servers"]}),
+show_all(
+    (
+        alice,
+        "PATCH",
+        "/shares/alice/gpu",
+        "user=bob scopes=[read:servers]",
+        {"user": "bob", "scopes": ["read:servers"]},
+    ),
+    (
+        alice,
+        "PATCH",
+        "/shares/alice/gpu",
+        "scopes=[read:servers!server=..]",
+        {"user": "bob", "scopes": ["read:servers!server=alice/gpu"]},
+    ),
+    (
+        alice,
+        "PATCH",
+        "/shares/alice/gpu",
+        "scopes=[a scope not in the share]",
+        {"user": "bob", "scopes": ["read:servers!server=alice/gpu"]},
+    ),
+    (alice, "PATCH", "/shares/alice/gpu", "scopes=[nonsense]", {"user": "bob", "scopes": ["nonsense"]}),
+    (
+        alice,
+        "PATCH",
+        "/shares/alice/gpu",
+        "scopes=[...!user=alice]",
+        {"user": "bob", "scopes": ["access:servers!user=alice"]},
+    ),
+    (
+        alice,
+        "PATCH",
+        "/shares/alice/gpu",
+        "all of bob's scopes",
+        {"user": "bob", "scopes": ["access:servers!server=alice/gpu"]},
+    ),
+    (alice, "PATCH", "/shares/alice/gpu", "user=carol scopes=[]", {"user": "carol", "scopes": []}),
+    (alice, "PATCH", "/shares/alice/gpu", "group=staff (no scopes)", {"group": "staff"}),
+    (alice, "PATCH", "/shares/alice/gpu", "user=nobody", {"user": "nobody"}),
+    (alice, "PATCH", "/shares/alice/gpu", "group=nogroup", {"group": "nogroup"}),
+    (alice, "PATCH", "/shares/alice/gpu", "user=carol (no share)", {"user": "carol"}),
+    (alice, "PATCH", "/shares/alice/gpu", "{}", {}),
+    (alice, "PATCH", "/shares/alice/nope", "user=bob", {"user": "bob"}),
+    (alice, "PATCH", "/shares/alice", "user=bob (no server part)", {"user": "bob"}),
+    (carol, "PATCH", "/shares/alice/gpu", "by carol", {"user": "dave"}),
+    (alice, "GET", "/shares/alice/gpu", "after the PATCHes"),
+    (bob, "DELETE", "/users/bob/shared/alice/stopped", "(bob leaves)"),
+    (bob, "DELETE", "/users/bob/shared/alice/stopped", "again"),
+    (carol, "DELETE", "/users/bob/shared/alice/run", "by carol"),
+    (admin, "DELETE", "/users/nobody/shared/alice/run", "(admin)"),
 )
-show(
-    "PATCH /shares/alice/gpu scopes=[read:servers!server=..]",
-    alice.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["read:servers!server=alice/gpu"]}),
-)
-show(
-    "PATCH /shares/alice/gpu scopes=[a scope not in the share]",
-    alice.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["read:servers!server=alice/gpu"]}),
-)
-show(
-    "PATCH /shares/alice/gpu scopes=[nonsense]",
-    alice.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["nonsense"]}),
-)
-show(
-    "PATCH /shares/alice/gpu scopes=[...!user=alice]",
-    alice.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["access:servers!user=alice"]}),
-)
-show(
-    "PATCH /shares/alice/gpu all of bob's scopes",
-    alice.patch("/shares/alice/gpu", json={"user": "bob", "scopes": ["access:servers!server=alice/gpu"]}),
-)
-show(
-    "PATCH /shares/alice/gpu user=carol scopes=[]",
-    alice.patch("/shares/alice/gpu", json={"user": "carol", "scopes": []}),
-)
-show(
-    "PATCH /shares/alice/gpu group=staff (no scopes)",
-    alice.patch("/shares/alice/gpu", json={"group": "staff"}),
-)
-show("PATCH /shares/alice/gpu user=nobody", alice.patch("/shares/alice/gpu", json={"user": "nobody"}))
-show("PATCH /shares/alice/gpu group=nogroup", alice.patch("/shares/alice/gpu", json={"group": "nogroup"}))
-show(
-    "PATCH /shares/alice/gpu user=carol (no share)", alice.patch("/shares/alice/gpu", json={"user": "carol"})
-)
-show("PATCH /shares/alice/gpu {}", alice.patch("/shares/alice/gpu", json={}))
-show("PATCH /shares/alice/nope user=bob", alice.patch("/shares/alice/nope", json={"user": "bob"}))
-show("PATCH /shares/alice user=bob (no server part)", alice.patch("/shares/alice", json={"user": "bob"}))
-show("PATCH /shares/alice/gpu by carol", carol.patch("/shares/alice/gpu", json={"user": "dave"}))
-show("GET /shares/alice/gpu after the PATCHes", alice.get("/shares/alice/gpu"))
-show("DELETE /users/bob/shared/alice/stopped (bob leaves)", bob.delete("/users/bob/shared/alice/stopped"))
-show("DELETE /users/bob/shared/alice/stopped again", bob.delete("/users/bob/shared/alice/stopped"))
-show("DELETE /users/bob/shared/alice/run by carol", carol.delete("/users/bob/shared/alice/run"))
-show("DELETE /users/nobody/shared/alice/run (admin)", admin.delete("/users/nobody/shared/alice/run"))
 alice.post("/shares/alice/run", json={"group": "staff"})
-show("DELETE /groups/staff/shared/alice/run (admin)", admin.delete("/groups/staff/shared/alice/run"))
-show("DELETE /groups/staff/shared/alice/run again", admin.delete("/groups/staff/shared/alice/run"))
-show("DELETE /groups/staff/shared/alice/run by bob", bob.delete("/groups/staff/shared/alice/run"))
-show("DELETE /shares/alice/run", alice.delete("/shares/alice/run"))
-show("DELETE /shares/alice/ (default)", alice.delete("/shares/alice/"))
-show("DELETE /shares/alice/nope", alice.delete("/shares/alice/nope"))
-show("DELETE /shares/alice (no server part)", alice.delete("/shares/alice"))
-show("DELETE /shares/alice/gpu by carol", carol.delete("/shares/alice/gpu"))
-show("GET /shares/alice after the DELETEs", alice.get("/shares/alice"))
+show_all(
+    (admin, "DELETE", "/groups/staff/shared/alice/run", "(admin)"),
+    (admin, "DELETE", "/groups/staff/shared/alice/run", "again"),
+    (bob, "DELETE", "/groups/staff/shared/alice/run", "by bob"),
+    (alice, "DELETE", "/shares/alice/run", ""),
+    (alice, "DELETE", "/shares/alice/", "(default)"),
+    (alice, "DELETE", "/shares/alice/nope", ""),
+    (alice, "DELETE", "/shares/alice", "(no server part)"),
+    (carol, "DELETE", "/shares/alice/gpu", "by carol"),
+    (alice, "GET", "/shares/alice", "after the DELETEs"),
+)
 
 # --- share codes ------------------------------------------------------------------------
 first = show("POST /share-codes/alice/gpu {}", alice.post("/share-codes/alice/gpu", json={})).json()
-show("POST /share-codes/alice/ (no body, default server)", alice.post("/share-codes/alice/"))
-show(
-    "POST /share-codes/alice/run expires_in=3600",
-    alice.post("/share-codes/alice/run", json={"expires_in": 3600}),
+show_all(
+    (alice, "POST", "/share-codes/alice/", "(no body, default server)"),
+    (alice, "POST", "/share-codes/alice/run", "expires_in=3600", {"expires_in": 3600}),
+    (alice, "POST", "/share-codes/alice/gpu", "scopes=[read:servers]", {"scopes": ["read:servers"]}),
+    (alice, "POST", "/share-codes/alice", "(no server part)"),
+    (alice, "POST", "/share-codes/alice/nope", ""),
+    (alice, "POST", "/share-codes/alice/gpu", "expires_in=59", {"expires_in": 59}),
+    (alice, "POST", "/share-codes/alice/gpu", "expires_in=31536001", {"expires_in": 31536001}),
+    (alice, "POST", "/share-codes/alice/gpu", "expires_in=0", {"expires_in": 0}),
+    (alice, "POST", "/share-codes/alice/gpu", "expires_in=null", {"expires_in": None}),
+    (alice, "POST", "/share-codes/alice/gpu", "scopes=[nonsense]", {"scopes": ["nonsense"]}),
+    (alice, "POST", "/share-codes/alice/gpu", "scopes=[admin:users]", {"scopes": ["admin:users"]}),
+    (alice, "POST", "/share-codes/alice/nope", "scopes=[admin:users]", {"scopes": ["admin:users"]}),
+    (alice, "POST", "/share-codes/alice/gpu", "unknown key", {"user": "bob"}),
+    (carol, "POST", "/share-codes/alice/gpu", "by carol"),
+    (narrow, "POST", "/share-codes/alice/gpu", "by a token without shares"),
+    (alice, "GET", "/share-codes/alice", ""),
+    (alice, "GET", "/share-codes/alice?limit=1", "(pagination Accept)", None, PAGED),
+    (alice, "GET", "/share-codes/alice/gpu", ""),
+    (alice, "GET", "/share-codes/alice/", ""),
+    (alice, "GET", "/share-codes/alice/nope", ""),
+    (admin, "GET", "/share-codes/nobody", "(admin)"),
+    (carol, "GET", "/share-codes/alice", "by carol"),
+    (carol, "GET", "/share-codes/alice/gpu", "by carol"),
 )
-show(
-    "POST /share-codes/alice/gpu scopes=[read:servers]",
-    alice.post("/share-codes/alice/gpu", json={"scopes": ["read:servers"]}),
-)
-show("POST /share-codes/alice (no server part)", alice.post("/share-codes/alice"))
-show("POST /share-codes/alice/nope", alice.post("/share-codes/alice/nope"))
-show(
-    "POST /share-codes/alice/gpu expires_in=59", alice.post("/share-codes/alice/gpu", json={"expires_in": 59})
-)
-show(
-    "POST /share-codes/alice/gpu expires_in=31536001",
-    alice.post("/share-codes/alice/gpu", json={"expires_in": 31536001}),
-)
-show("POST /share-codes/alice/gpu expires_in=0", alice.post("/share-codes/alice/gpu", json={"expires_in": 0}))
-show(
-    "POST /share-codes/alice/gpu expires_in=null",
-    alice.post("/share-codes/alice/gpu", json={"expires_in": None}),
-)
-show(
-    "POST /share-codes/alice/gpu scopes=[nonsense]",
-    alice.post("/share-codes/alice/gpu", json={"scopes": ["nonsense"]}),
-)
-show(
-    "POST /share-codes/alice/gpu scopes=[admin:users]",
-    alice.post("/share-codes/alice/gpu", json={"scopes": ["admin:users"]}),
-)
-show(
-    "POST /share-codes/alice/nope scopes=[admin:users]",
-    alice.post("/share-codes/alice/nope", json={"scopes": ["admin:users"]}),
-)
-show("POST /share-codes/alice/gpu unknown key", alice.post("/share-codes/alice/gpu", json={"user": "bob"}))
-show("POST /share-codes/alice/gpu by carol", carol.post("/share-codes/alice/gpu"))
-show("POST /share-codes/alice/gpu by a token without shares", narrow.post("/share-codes/alice/gpu"))
-show("GET /share-codes/alice", alice.get("/share-codes/alice"))
-show(
-    "GET /share-codes/alice?limit=1 (pagination Accept)",
-    alice.get("/share-codes/alice?limit=1", headers=PAGE),
-)
-show("GET /share-codes/alice/gpu", alice.get("/share-codes/alice/gpu"))
-show("GET /share-codes/alice/", alice.get("/share-codes/alice/"))
-show("GET /share-codes/alice/nope", alice.get("/share-codes/alice/nope"))
-show("GET /share-codes/nobody (admin)", admin.get("/share-codes/nobody"))
-show("GET /share-codes/alice by carol", carol.get("/share-codes/alice"))
-show("GET /share-codes/alice/gpu by carol", carol.get("/share-codes/alice/gpu"))
 
 
 def browser(name):
@@ -382,21 +365,26 @@ show(
     alice.delete("/share-codes/alice/gpu", params={"code": code}),
 )
 listed = alice.get("/share-codes/alice/gpu").json()["items"]
-show(
-    "DELETE /share-codes/alice/gpu id=<a live code>",
-    alice.delete("/share-codes/alice/gpu", params={"id": listed[0]["id"]}),
-)
-show(
-    "DELETE /share-codes/alice/gpu id=<the same>",
-    alice.delete("/share-codes/alice/gpu", params={"id": listed[0]["id"]}),
-)
-show("DELETE /share-codes/alice/gpu id=17", alice.delete("/share-codes/alice/gpu", params={"id": "17"}))
-show(
-    "DELETE /share-codes/alice/gpu id=sc_99999999999",
-    alice.delete("/share-codes/alice/gpu", params={"id": "sc_99999999999"}),
-)
-show(
-    "DELETE /share-codes/alice/gpu code=nope", alice.delete("/share-codes/alice/gpu", params={"code": "nope"})
+show_all(
+    (
+        alice,
+        "DELETE",
+        "/share-codes/alice/gpu",
+        "id=<a live code>",
+        None,
+        {"params": {"id": listed[0]["id"]}},
+    ),
+    (alice, "DELETE", "/share-codes/alice/gpu", "id=<the same>", None, {"params": {"id": listed[0]["id"]}}),
+    (alice, "DELETE", "/share-codes/alice/gpu", "id=17", None, {"params": {"id": "17"}}),
+    (
+        alice,
+        "DELETE",
+        "/share-codes/alice/gpu",
+        "id=sc_99999999999",
+        None,
+        {"params": {"id": "sc_99999999999"}},
+    ),
+    (alice, "DELETE", "/share-codes/alice/gpu", "code=nope", None, {"params": {"code": "nope"}}),
 )
 second = alice.post("/share-codes/alice/gpu").json()["code"]
 show(
@@ -404,22 +392,23 @@ show(
     alice.delete("/share-codes/alice/gpu", params={"code": second}),
 )
 show("accept the deleted code (dave)", accept(dave, second))
-show("DELETE /share-codes/alice/gpu by carol", carol.delete("/share-codes/alice/gpu"))
-show("DELETE /share-codes/alice/gpu (all)", alice.delete("/share-codes/alice/gpu"))
-show("DELETE /share-codes/alice (no server part)", alice.delete("/share-codes/alice"))
-show("DELETE /share-codes/alice/nope", alice.delete("/share-codes/alice/nope"))
-show("DELETE /share-codes/alice/ (all of the default server's)", alice.delete("/share-codes/alice/"))
-show("GET /share-codes/alice at the end", alice.get("/share-codes/alice"))
+show_all(
+    (carol, "DELETE", "/share-codes/alice/gpu", "by carol"),
+    (alice, "DELETE", "/share-codes/alice/gpu", "(all)"),
+    (alice, "DELETE", "/share-codes/alice", "(no server part)"),
+    (alice, "DELETE", "/share-codes/alice/nope", ""),
+    (alice, "DELETE", "/share-codes/alice/", "(all of the default server's)"),
+    (alice, "GET", "/share-codes/alice", "at the end"),
+)
 
 # --- removing a shared server -------------------------------------------------------------
 alice.post("/shares/alice/gpu", json={"user": "bob"})
 alice.post("/share-codes/alice/gpu")
-show(
-    "DELETE /users/alice/servers/gpu remove=true",
-    admin.request("DELETE", "/users/alice/servers/gpu", json={"remove": True}),
+show_all(
+    (admin, "DELETE", "/users/alice/servers/gpu", "remove=true", {"remove": True}),
+    (bob, "GET", "/users/bob/shared", "after the removal"),
+    (alice, "GET", "/share-codes/alice", "after the removal"),
 )
-show("GET /users/bob/shared after the removal", bob.get("/users/bob/shared"))
-show("GET /share-codes/alice after the removal", alice.get("/share-codes/alice"))
 
 # --- the proxy ------------------------------------------------------------------------------
 show("GET /proxy (proxy up)", admin.get("/proxy"))

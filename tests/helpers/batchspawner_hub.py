@@ -68,7 +68,8 @@ Afterwards
     ``get_state()`` holds ``job_id`` and ``job_status``.
 
 :class:`StandinHub` serves those three endpoints on a free port;
-:func:`make_spawner` builds a spawner around it from facade objects.
+:func:`make_spawner` builds a spawner around it from facade objects
+(:func:`build_spawner`, which tests/helpers/kube_standin.py also uses).
 """
 
 from __future__ import annotations
@@ -211,8 +212,9 @@ class StandinHub:
         self._thread.join(5)
 
 
-def make_spawner(spawner_class: type[Any], username: str, hub: StandinHub, config: Config) -> Any:
-    """A spawner for ``username``'s default server, as a host would build it."""
+def build_spawner(spawner_class: type[Any], username: str, public: str, config: Any) -> Any:
+    """A ``spawner_class`` for ``username``'s default server, built from the
+    facades as a hub would build it, with the hub at ``{public}/hub/``."""
     from jupyterhub import orm
     from jupyterhub.objects import Server
 
@@ -220,17 +222,16 @@ def make_spawner(spawner_class: type[Any], username: str, hub: StandinHub, confi
 
     detach_jupyterhub_orm()
     user = FacadeUser(username)
-    public = f"http://127.0.0.1:{hub.port}"
     spawner = spawner_class(
         user=user,
-        hub=FacadeHub(api_url=hub.api_url),
+        hub=FacadeHub(api_url=f"{public}/hub/api"),
         db=FacadeDb(),
         authenticator=None,
         config=config,
         orm_spawner=None,
         oauth_client_id=f"jupyterhub-user-{username}",
         cookie_options={},
-        public_url=f"{public}/user/{username}/",
+        public_url=f"{public}{user.url}",
         public_hub_url=f"{public}/hub/",
     )
     spawner.server = Server(
@@ -242,3 +243,8 @@ def make_spawner(spawner_class: type[Any], username: str, hub: StandinHub, confi
     user.spawners[""] = spawner
     spawner.load_state({})
     return spawner
+
+
+def make_spawner(spawner_class: type[Any], username: str, hub: StandinHub, config: Config) -> Any:
+    """A spawner for ``username``'s default server, as a host would build it."""
+    return build_spawner(spawner_class, username, f"http://127.0.0.1:{hub.port}", config)

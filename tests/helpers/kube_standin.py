@@ -1645,43 +1645,16 @@ def build_kube_spawner(
     """A ``KubeSpawner`` for ``username``'s default server, built as a hub would (in a running loop:
     KubeSpawner's API client belongs to the loop it is made in).""
 
-    The facades are those of tests/helpers/batchspawner_hub.py; the hub URL
+    Built by tests/helpers/batchspawner_hub.py's ``build_spawner``; the hub URL
     in the server's environment points nowhere (KubeSpawner never calls the
     hub; the stand-in server does not either).
     """
     import kubespawner
-    from jupyterhub import orm
-    from jupyterhub.objects import Server
 
-    from hub.plugins.loader import detach_jupyterhub_orm
-    from tests.helpers.batchspawner_hub import FacadeDb, FacadeHub, FacadeUser
+    from tests.helpers.batchspawner_hub import build_spawner
 
-    detach_jupyterhub_orm()
-    spawner_class = spawner_class or kubespawner.KubeSpawner
-    user = FacadeUser(username)
-    public = "http://127.0.0.1:9"
-    prefix = f"/user/{username}/"
-    spawner = spawner_class(
-        user=user,
-        hub=FacadeHub(api_url=f"{public}/hub/api"),
-        db=FacadeDb(),
-        authenticator=None,
-        config=config if config is not None else cluster.spawner_config(),
-        orm_spawner=None,
-        oauth_client_id=f"jupyterhub-user-{username}",
-        cookie_options={},
-        public_url=f"{public}{prefix}",
-        public_hub_url=f"{public}/hub/",
-    )
-    spawner.server = Server(
-        orm_server=orm.Server(
-            proto="http", ip="", port=0, base_url=prefix, cookie_name="jupyterhub-session-id"
-        )
-    )
-    spawner.api_token = secrets.token_hex(16)
-    user.spawners[""] = spawner
-    spawner.load_state({})
-    return spawner
+    config = config if config is not None else cluster.spawner_config()
+    return build_spawner(spawner_class or kubespawner.KubeSpawner, username, "http://127.0.0.1:9", config)
 
 
 @pytest.fixture

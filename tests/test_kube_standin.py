@@ -298,13 +298,14 @@ def test_an_image_the_node_does_not_have_fails_to_pull_and_the_pod_stays_pending
     with _api(kube_cluster) as api:
         api.post(f"/api/v1/namespaces/{kube_cluster.namespace}/pods", json=manifest).raise_for_status()
 
-    def waiting(reason: str) -> dict[str, Any] | None:
+    def waiting(*reasons: str) -> dict[str, Any] | None:
         pod = kube_cluster.pod("unpulled") or {}
         statuses = pod.get("status", {}).get("containerStatuses") or [{}]
         state = statuses[0].get("state", {}).get("waiting") or {}
-        return pod if state.get("reason") == reason else None
+        return pod if state.get("reason") in reasons else None
 
-    pod = wait_for(lambda: waiting("ErrImagePull"), 10, message="the pull to fail")
+    # ErrImagePull lasts one step (then the back-off): either may be seen first
+    pod = wait_for(lambda: waiting("ErrImagePull", "ImagePullBackOff"), 10, message="the pull to fail")
     assert pod["status"]["phase"] == "Pending"
     assert image in pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"]
     assert not pod["status"]["containerStatuses"][0]["ready"]

@@ -100,6 +100,7 @@ def test_an_admin_service_needs_a_requester_holding_the_admin_scopes(make_hub):
         ("new", {"command": ["python", "-m", "svc"]}, 400, None),
         ("new", {"url": "ftp://127.0.0.1"}, 400, None),
         ("new", {"url": "http://127.0.0.1:99999"}, 400, None),
+        ("new", {"url": "http://[7A000D7B810]/"}, 400, None),
         ("new", {"oauth_client_id": "dash"}, 400, None),
         (
             "new",

@@ -116,9 +116,18 @@ def test_service_url_rule_in_the_spec_is_the_one_the_hub_applies():
     schema = SPEC["components"]["schemas"]["ServiceCreateRequest"]["properties"]["url"]
     assert schema["pattern"] == URL_PATTERN
     good = ("", "http://127.0.0.1:10101", "https://svc.example.org/x/", "http://[::1]:8000", "http://h:65535")
+    good += ("http://[fe80::1]/", "http://[2001:db8::8a2e:370:7334]:80", "http://[1:2:3:4:5:6:7:8]")
     for url in good:
         assert re.match(URL_PATTERN, url), url
     bad = ("ftp://h", "http://", "http://h:65536", "http://h:x", "//h", "http://a b", "http://u@h", "h:80")
+    # a bracketed host is an IPv6 address (a URL parser refuses anything else there)
+    bad += (
+        "http://[7A000D7B810]/",
+        "http://[1:2:3:4:5:6:7:8:9]",
+        "http://[1::2::3]",
+        "http://[:::]",
+        "http://[127.0.0.1]",
+    )
     for url in bad:
         assert not re.match(URL_PATTERN, url), url
 

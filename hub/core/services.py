@@ -50,8 +50,15 @@ CONFIG_KEYS = {
 
 #: what a run-time service's ``url`` may be: http(s), a host name or an IP address,
 #: an optional port (0-65535) and path; or empty for a service without one
+#: an IPv6 address in full or with one ``::`` (the forms with an IPv4 tail are not taken)
+_HEX = r"[0-9A-Fa-f]{1,4}"
+IPV6_PATTERN = (
+    rf"(?:(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}:){{1,7}}:|(?:{_HEX}:){{1,6}}:{_HEX}"
+    + "".join(rf"|(?:{_HEX}:){{1,{7 - k}}}(?::{_HEX}){{1,{k}}}" for k in range(2, 6))
+    + rf"|{_HEX}:(?::{_HEX}){{1,6}}|:(?:(?::{_HEX}){{1,7}}|:))"
+)
 URL_PATTERN = (
-    r"^(?:$|https?://(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])"
+    r"^(?:$|https?://(?:[A-Za-z0-9._~-]+|\[" + IPV6_PATTERN + r"\])"
     r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0))?"
     r"(?:/[^\s\x00-\x1f\x7f-\x9f]*)?)$"
 )

@@ -240,6 +240,7 @@ def create_app(hub: Hub) -> AsyncApp:
         finally:
             purger.cancel()
             watcher.cancel()
+            await asyncio.gather(purger, watcher, return_exceptions=True)
             await hub.stop_services()
             hub.stop()
 

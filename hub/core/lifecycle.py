@@ -403,10 +403,15 @@ class Lifecycle:
             await self._gone(sid, user, name)
 
     async def close(self) -> None:
-        """Stop watching; end this worker's spawns and stops in progress."""
-        if self._poller is not None:
-            self._poller.cancel()
+        """Stop watching; end this worker's spawns and stops in progress.
+
+        Each task is awaited after it is cancelled: a poll or a stop may be in
+        a database transaction on a worker thread, which must end (and give its
+        connection back) before the hub closes the database."""
         tasks = [*self.spawns.values(), *self.stops.values()]
+        if self._poller is not None:
+            tasks.append(self._poller)
+            self._poller = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -98,6 +98,14 @@ CASES = [
     ("activity empty", "POST", "/users/alice/activity", {"json": {}}, 400),
     ("activity not object", "POST", "/users/alice/activity", {"json": [1]}, 400),
     ("activity bad server entry", "POST", "/users/alice/activity", {"json": {"servers": {"": {}}}}, 400),
+    # a body's keys are not reached by the spec's patterns: the message shows them escaped
+    (
+        "activity for a server named with NUL",
+        "POST",
+        "/users/alice/activity",
+        {"json": {"servers": {"a\u0000\u0085b": {"last_activity": "2026-01-01T00:00:00Z"}}}},
+        400,
+    ),
 ]
 
 
@@ -111,6 +119,8 @@ def test_bad_input_is_refused_cleanly(refusing, name, method, path, kwargs, stat
     assert set(body) == {"status", "message"}
     if status == 400:
         assert body["message"]
+    # the spec's error shape holds no U+0000, whatever the request held
+    assert "\x00" not in (body["message"] or "")
     assert snapshot(refusing) == before
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -16,6 +17,8 @@ from hub.core import roles
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, Forbidden, NotFound
 from hub.timeutil import parse_timestamp, utcnow
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _new_user(name: str, admin: bool = False) -> User:
@@ -188,7 +191,10 @@ def record_activity(
         }
         for server_name, activity in servers.items():
             if server_name not in stored:
-                raise BadRequest(f"No such server '{server_name}' for user {user.name}")
+                # (the names are keys of the body, which no schema pattern reaches:
+                # control characters are shown escaped, never echoed as they are)
+                shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", server_name)
+                raise BadRequest(f"No such server '{shown}' for user {user.name}")
             updates[server_name] = when = _activity_time(activity["last_activity"])
             if newest is None or when > newest:
                 newest = when

@@ -565,4 +565,5 @@ def routes(hub: Hub) -> list[Route]:
         Route(p + "token", token_page, methods=["GET", "POST"]),
         Route(p + "token/{token_id}/revoke", revoke_token, methods=["POST"]),
         Route(p + "accept-share", accept_share_page, methods=["GET", "POST"]),
+        *__import__("hub.web.admin", fromlist=["routes"]).routes(hub),
     ]

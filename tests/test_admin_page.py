@@ -226,6 +226,11 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
     assert api.get("/users/broken").status_code == 404
     expect(page.locator("#overview-users")).to_have_text("10,001")
 
+    # without a login: the login page first, then back here
+    anonymous = browser.new_page()
+    anonymous.goto(f"{base}/hub/admin")
+    expect(anonymous).to_have_url(f"{base}/hub/login?next=%2Fhub%2Fadmin")
+
     # a user without admin-ui gets a 403 page
     other = browser.new_page()
     log_in(other, base, "alice")

@@ -487,6 +487,8 @@ function bulkBar(): HTMLElement {
       {
         type: "button",
         id: "clear-selection",
+        "data-bulk": "",
+        disabled: true,
         onclick: () => {
           state.selected.clear();
           renderUsers();

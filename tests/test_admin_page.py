@@ -189,6 +189,17 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
     group = api.get("/groups/staff").json()
     assert (sorted(group["users"]), group["properties"]) == (["ann", "broken"], {"course": "101"})
 
+    # shares: who has access to ann's servers, and revoking it
+    assert api.post("/shares/ann/gpu", json={"user": "broken"}).status_code == 200
+    search(page, "ann")
+    row(page, "ann").locator("[data-action=shares]").click()
+    shares = page.locator("#shares-list")
+    expect(shares).to_contain_text("broken on gpu server")
+    shares.get_by_role("button", name="Revoke").click()
+    expect(shares).to_contain_text("No one has access to ann's servers.")
+    page.click("#dialog-confirm")
+    assert api.get("/shares/ann").json()["items"] == []
+
     # the screenshot: the users with activity first
     search(page, "")
     expect(page.locator("#page-info")).to_have_text(shown(1, 50, "10,004"))

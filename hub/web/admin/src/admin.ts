@@ -175,20 +175,20 @@ function serverItem(user: User, server: Server): HTMLElement {
     server.stopped
       ? h(
           "button",
-          { type: "button", "data-key": `start:${key}`, "data-action": "start", onclick: start },
+          { type: "button", "data-key": `power:${key}`, "data-action": "start", onclick: start },
           "Start",
           h("span", { class: "sr-only" }, ` ${label} server of ${user.name}`),
         )
       : h(
           "button",
-          { type: "button", "data-key": `stop:${key}`, "data-action": "stop", onclick: stop },
+          { type: "button", "data-key": `power:${key}`, "data-action": "stop", onclick: stop },
           "Stop",
           h("span", { class: "sr-only" }, ` ${label} server of ${user.name}`),
         ),
     server.ready
       ? h(
           "a",
-          { href: server.url, target: "_blank", rel: "noopener", "data-action": "open" },
+          { href: server.url, target: "_blank", rel: "noopener", "data-action": "open", "data-key": `open:${key}` },
           "Open",
           h("span", { class: "sr-only" }, ` ${label} server of ${user.name}`),
         )
@@ -336,13 +336,16 @@ function ask(title: string, body: Node[], confirm: string, danger = false): Prom
     ),
   );
   dialog.returnValue = "";
-  const opener = document.activeElement as HTMLElement | null;
+  // back to the element that opened it, or to its successor if the page was redrawn meanwhile
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const key = opener?.dataset.key;
   dialog.showModal();
   return new Promise((resolve) => {
     dialog.addEventListener(
       "close",
       () => {
-        opener?.focus();
+        const again = key ? document.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) : null;
+        (again ?? opener)?.focus();
         resolve(dialog.returnValue);
       },
       { once: true },
@@ -502,8 +505,14 @@ function bulkBar(): HTMLElement {
 
 // --- groups ---------------------------------------------------------------------------
 
+let groupsShown = "";
+
 async function loadGroups(): Promise<void> {
   const page = await api.groups(state.groupOffset, PAGE_SIZE);
+  const shown = JSON.stringify(page);
+  // unchanged: keep the rows as they are (and what is being typed in them)
+  if (shown === groupsShown) return;
+  groupsShown = shown;
   state.groups = page.items;
   state.groupTotal = page._pagination.total;
   if (state.groups.length === 0) {

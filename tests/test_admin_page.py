@@ -211,7 +211,7 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
 
-    # several users at once: start their servers, then delete them
+    # several users at once: start their default servers, stop all their servers, delete them
     search(page, "n")
     for name in ("ann", "benedict"):
         row(page, name).locator('input[type="checkbox"]').check()
@@ -222,6 +222,15 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
         lambda: server_of(api, "benedict").get("ready") and server_of(api, "ann").get("ready"),
         30,
         message="both default servers ready",
+    )
+    page.click("#bulk-stop")
+    expect(page.locator("#bulk-status")).to_have_text("Stopping servers: 2 of 2 done", timeout=30000)
+    wait_for(
+        lambda: all(
+            server_of(api, *s).get("stopped") for s in [("ann", ""), ("ann", "gpu"), ("benedict", "")]
+        ),
+        30,
+        message="all their servers stopped",
     )
     page.click("#bulk-delete")
     expect(page.locator("#admin-dialog")).to_contain_text("Delete 2 users?")

@@ -449,6 +449,13 @@ async function bulk(label: string, names: string[], each: (name: string) => Prom
   await refresh();
 }
 
+/** Stop every server of a user that is running or starting. */
+async function stopAll(name: string): Promise<void> {
+  const user = await api.user(name);
+  const active = Object.values(user.servers ?? {}).filter((s) => !s.stopped && s.pending !== "stop");
+  await Promise.all(active.map((s) => api.stopServer(name, s.name)));
+}
+
 function selectedNames(): string[] {
   return [...state.selected].sort();
 }
@@ -481,9 +488,7 @@ function bulkBar(): HTMLElement {
     button("bulk-start", "Start default servers", () =>
       bulk("Starting servers", selectedNames(), (name) => api.startServer(name, "")),
     ),
-    button("bulk-stop", "Stop default servers", () =>
-      bulk("Stopping servers", selectedNames(), (name) => api.stopServer(name, "")),
-    ),
+    button("bulk-stop", "Stop all their servers", () => bulk("Stopping servers", selectedNames(), stopAll)),
     button("bulk-delete", "Delete users", () => deleteUsers(selectedNames()), true),
     h(
       "button",

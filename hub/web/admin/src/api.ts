@@ -79,6 +79,10 @@ export class Api {
     return this.call<UserPage>("GET", `/users?${params}`, undefined, PAGINATED);
   }
 
+  user(name: string): Promise<User> {
+    return this.call<User>("GET", `/users/${q(name)}?include_stopped_servers=1`);
+  }
+
   serverCounts(): Promise<ServerCounts> {
     return this.call<ServerCounts>("GET", "/server-counts");
   }

@@ -119,7 +119,8 @@ async function loadUsers(): Promise<void> {
     include_stopped_servers: "1",
   });
   if (page.items.length === 0 && state.offset > 0 && page._pagination.total > 0) {
-    state.offset = Math.max(0, page._pagination.total - PAGE_SIZE);
+    // past the end (users were deleted): the last page
+    state.offset = Math.floor((page._pagination.total - 1) / PAGE_SIZE) * PAGE_SIZE;
     return loadUsers();
   }
   state.users = page.items;

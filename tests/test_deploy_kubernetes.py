@@ -580,4 +580,9 @@ def test_image_copies_only_what_exists_and_what_the_ignore_file_lets_through():
     assert {"pyproject.toml", "hub", "spec", "package.json", "package-lock.json"} <= copied
     for source in copied:
         assert (ROOT / source).exists(), source
-        assert source in let_through, source
+        parents = {str(p) for p in Path(source).parents}
+        assert source in let_through or parents & let_through, source
+    # the admin page is built in the image, from its sources only
+    assert "hub/web/admin/dist" in ignore and "**/node_modules" in ignore
+    runs = " ".join(rest for instruction, rest in dockerfile_instructions() if instruction == "RUN")
+    assert "npm run build" in runs

@@ -37,9 +37,14 @@ def log_in(page: Page, base: str, name: str) -> None:
 
 
 def start_server(page: Page, base: str, name: str) -> None:
-    """Open /hub/spawn (what JupyterLab's "restart" opens too): it starts the
-    default server, or shows a Start button first; either way on to JupyterLab."""
     page.goto(f"{base}/hub/spawn")
+    follow_spawn(page, base, name)
+
+
+def follow_spawn(page: Page, base: str, name: str) -> None:
+    """From /hub/spawn (what JupyterLab's "restart" opens too), which starts the
+    default server or shows a Start button first, on to JupyterLab."""
+    page.wait_for_load_state()
     lab = re.compile(re.escape(f"{base}/user/{name}/lab"))
     start = page.locator("#start")
     if not lab.match(page.url) and "/spawn-pending/" not in page.url and start.count():
@@ -56,14 +61,18 @@ def menu_item(page: Page, menu: str, command: str):
     return item
 
 
+def kernel_idle(page: Page):
+    """The status bar's kernel item, once the current notebook's kernel is idle."""
+    return page.locator(".jp-StatusBar-Widget").get_by_role("button", name=re.compile(r"\| Idle$"))
+
+
 def run_in_new_notebook(page: Page, code: str):
     """Open a Python notebook from the launcher, run ``code``, return the output locator."""
     page.locator('.jp-LauncherCard[data-category="Notebook"]').first.click(timeout=SLOW)
     panel = page.locator(".jp-NotebookPanel:visible")
     expect(panel).to_have_count(1, timeout=SLOW)
     # the kernel has started and its websocket is connected
-    status = page.locator(".jp-StatusBar-Widget").get_by_role("button", name=re.compile(r"\| Idle$"))
-    expect(status).to_be_visible(timeout=SLOW)
+    expect(kernel_idle(page)).to_be_visible(timeout=SLOW)
     editor = panel.locator(".jp-Cell .cm-content").first
     editor.click(timeout=SLOW)
     page.keyboard.type(code)

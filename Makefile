@@ -148,9 +148,9 @@ postgres:
 		echo "PostgreSQL is not installed: the PostgreSQL half of the suite will fail"; \
 	fi
 
-## screenshots: refresh docs/swagger-ui.png (the browser test of Swagger UI)
+## screenshots: refresh the pictures in docs/ (Swagger UI, the hub's error and "not running" pages)
 screenshots: install system-tools
-	HUB_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/test_swagger_ui.py
+	HUB_SCREENSHOT_DIR=docs $(BIN)/pytest -q -p no:randomly tests/test_swagger_ui.py tests/test_browser_not_running.py
 
 ## bench: compare this hub with another JupyterHub-compatible hub (see docs/benchmarks.md)
 bench: install

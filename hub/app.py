@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import hub as hub_package
+from hub.access_log import AccessLog
 from hub.api.bodies import RequestLimits
 from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
@@ -33,6 +34,7 @@ from hub.api.validation import VALIDATORS
 from hub.errors import HubError
 from hub.plugins.authenticators import HostedAuthenticator
 from hub.runtime import Hub, install
+from hub.web import errors as web_errors
 from hub.web import pages
 
 log = logging.getLogger("hub.app")
@@ -90,10 +92,25 @@ class VersionHeader:
         await self.app(scope, receive, send_with_header)
 
 
-def _error(status: int, message: str | None, headers: dict[str, str] | None = None) -> ConnexionResponse:
+def _error(
+    status: int,
+    message: str | None,
+    headers: dict[str, str] | None = None,
+    request: ConnexionRequest | None = None,
+) -> ConnexionResponse:
+    """The error shape of the API; a page when a browser asked for a page
+    (:func:`hub.web.errors.for_browser`)."""
     all_headers = dict(headers or {})
     all_headers.pop("content-type", None)
     all_headers.pop("Content-Type", None)
+    if request is not None and web_errors.for_browser(request.url.path, request.headers.get("accept", "")):
+        return ConnexionResponse(
+            status_code=status,
+            mimetype="text/html",
+            content_type="text/html; charset=utf-8",
+            body=web_errors.error_html(status, message),
+            headers=all_headers,
+        )
     return ConnexionResponse(
         status_code=status,
         mimetype="application/json",
@@ -103,9 +120,9 @@ def _error(status: int, message: str | None, headers: dict[str, str] | None = No
     )
 
 
-def hub_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+def hub_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, HubError)
-    return _error(exc.status, exc.message, exc.headers)
+    return _error(exc.status, exc.message, exc.headers, request)
 
 
 def _oauth_error(status: int, description: str | None) -> ConnexionResponse:
@@ -129,11 +146,11 @@ def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         # JupyterHub never answers 401: a missing or bad credential is 403
         api_path = request.url.path.split("/hub/api", 1)[-1]
         silent = api_path == "/user" or api_path.startswith(SILENT_ON_BAD_CREDENTIALS[1])
-        return _error(403, None if silent else MISSING_CREDENTIALS)
+        return _error(403, None if silent else MISSING_CREDENTIALS, request=request)
     message = exc.detail or exc.title
     if exc.status == 400 and message:
         message = str(message).strip()
-    return _error(exc.status, str(message) if message else None, dict(exc.headers or {}))
+    return _error(exc.status, str(message) if message else None, dict(exc.headers or {}), request)
 
 
 class AllowedMethods:
@@ -175,19 +192,19 @@ def http_error_handler(allowed: AllowedMethods) -> Any:
             if methods:
                 headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
                 headers["Allow"] = methods
-        return _error(exc.status_code, exc.detail or None, headers)
+        return _error(exc.status_code, exc.detail or None, headers, request)
 
     return http_error
 
 
-def server_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+def server_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     if isinstance(exc, IntegrityError):
         # a write that a constraint refused (hub.db.engine.Database.run retries
         # the ones a concurrent writer caused, so this one stands)
         log.info("A constraint refused a write: %s", type(exc.orig).__name__)
-        return _error(409, "The request conflicts with the current state of the resource")
+        return _error(409, "The request conflicts with the current state of the resource", request=request)
     log.exception("Unhandled error", exc_info=exc)
-    return _error(500, "Internal Server Error")
+    return _error(500, "Internal Server Error", request=request)
 
 
 PURGE_INTERVAL = 3600
@@ -255,6 +272,8 @@ def create_app(hub: Hub) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/docs"),
         validator_map=VALIDATORS,
     )
+    # added first, so outermost (connexion inserts each later one inside): it sees every final status
+    app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, health_path=prefix + "health")
     app.add_middleware(VersionHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         RequestLimits,

@@ -60,6 +60,20 @@ class JupyterHub(LoggingConfigurable):
     ).tag(config=True)
     shutdown_on_logout = Bool(False, help="Stop the user's servers when they log out.").tag(config=True)
 
+    # --- pages
+    default_url = Any(
+        "",
+        help="Where /hub/ and a login without next= send a user: a path, or a callable given the "
+        "request handler that returns one ('' then means the default). Default: the user's server "
+        "(started if stopped) when redirect_to_server, else /hub/home.",
+    ).tag(config=True)
+    redirect_to_server = Bool(
+        True, help="Send users to their own server after login and from /hub/ (else to /hub/home)."
+    ).tag(config=True)
+    logo_file = Unicode(
+        "", help="Image served at /hub/logo and shown on the pages (default: the hub's)."
+    ).tag(config=True)
+
     # --- database
     db_url = Unicode(
         "sqlite:///jupyterhub.sqlite",

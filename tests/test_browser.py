@@ -1,6 +1,6 @@
 """A real browser against the real single-user server.
 
-Headless Chromium logs in at /hub/login, starts its server from /hub/home,
+Headless Chromium logs in at /hub/login, which starts its server (the landing),
 follows the spawn-pending page and lands in ``jupyterhub-singleuser``
 (jupyter-server), which lets it in through the hub's OAuth. Everything goes
 through configurable-http-proxy, as in a deployment.
@@ -31,11 +31,13 @@ def hub_for_browsers(homes):
     return configure
 
 
-def log_in(page, base, name):
-    page.goto(f"{base}/hub/login")
+def log_in(page, base, name, next_url="/hub/home"):
+    """Log in through the form; ``next_url=None`` lands as a plain login does."""
+    page.goto(f"{base}/hub/login" + (f"?next={next_url}" if next_url else ""))
     page.fill("#username", name)
     page.click("#login")
-    expect(page).to_have_url(f"{base}/hub/home")
+    if next_url:
+        expect(page).to_have_url(f"{base}{next_url}")
 
 
 @pytest.mark.slow
@@ -44,8 +46,8 @@ def test_log_in_start_a_server_and_land_in_it(make_live_hub, proxy, browser, tmp
     api = make_live_hub(hub_for_browsers(tmp_path))
     base = proxy.public_url
     alice = browser.new_context().new_page()
-    log_in(alice, base, "alice")
-    alice.click("#start-default")
+    # a plain login goes to the user's server, starting it (as JupyterHub's redirect_to_server)
+    log_in(alice, base, "alice", next_url=None)
     expect(alice).to_have_url(f"{base}/hub/spawn-pending/alice")
     expect(alice.locator("#progress")).to_contain_text("Server requested")
 

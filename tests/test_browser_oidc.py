@@ -2,7 +2,7 @@
 
 Headless Chromium goes from /hub/login to the OIDC provider
 (``oidc-provider-mock``), back to the plugin's /hub/oauth_callback, starts its
-server from /hub/home and lands in ``jupyterhub-singleuser``, which lets it in
+server (the landing after a login) and lands in ``jupyterhub-singleuser``, which lets it in
 through the hub's own OAuth provider. Everything goes through
 configurable-http-proxy, as in a deployment.
 """
@@ -40,11 +40,7 @@ def test_an_oidc_login_in_the_browser_opens_the_users_server(
     page.wait_for_url(f"{provider}/oauth2/authorize*")
     page.fill("input[name=sub]", "alice")
     page.click("button:has-text('Authorize')")
-    expect(page).to_have_url(f"{base}/hub/home")
-    expect(page.locator("header")).to_contain_text("alice")
-
-    page.click("#start-default")
-    # the server sends the browser through the hub's OAuth and back
+    # the login lands in the server, started for it; the server sends the browser through the hub's OAuth and back
     page.wait_for_url(f"{base}/user/alice/files/hello.txt", timeout=60000)
     expect(page.locator("body")).to_contain_text("hello from alice's server")
     issued = api.get("/users/alice/tokens").json()["api_tokens"]

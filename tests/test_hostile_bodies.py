@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from hub.api import bodies
+from tests import test_bad_input as bad_input
 from tests.conftest import ADMIN_TOKEN
 from tests.test_bad_input import snapshot
 
@@ -83,8 +84,8 @@ CASES = [
 
 
 def seed(api):
-    api.post("/users", json={"usernames": ["alice", "bob"]})
-    api.post("/groups/staff", json={"users": ["alice"]})
+    """The bad-input table's users and group, the group with a property."""
+    bad_input.seed(api)
     api.put("/groups/staff/properties", json={"course": "101"})
     return api
 

@@ -71,7 +71,8 @@ def test_login_form_needs_its_xsrf_token_and_next_stays_on_site(make_hub):
     r = client.post("/hub/login", data={"username": "alice", "password": "pw", "_xsrf": "forged"})
     assert r.status_code == 403
     r = log_in(client, "alice", next_url="https://evil.example/")
-    assert r.headers["location"] == "/hub/home"
+    # as without a next: the landing (the user's server, started by /hub/spawn)
+    assert r.headers["location"] == "/hub/spawn"
 
 
 def test_a_forged_login_cookie_is_ignored(make_hub):
@@ -289,11 +290,9 @@ def test_the_deprecated_cookie_lookup_names_the_cookies_user(make_hub):
     )
 
 
-def test_the_spawn_page_offers_to_start_only_your_own_server(make_hub):
+def test_the_spawn_page_starts_only_your_own_server(make_hub):
     _, client = logged_in_browser(make_hub)
-    page = client.get("/hub/spawn")
-    assert page.status_code == 200 and 'action="/hub/spawn/alice?_xsrf=' in page.text
-    assert client.get("/hub/spawn/alice").status_code == 200
+    page = client.get("/hub/home")
     assert client.get("/hub/spawn/bob").status_code == 403
     assert client.post("/hub/spawn/bob", data={"_xsrf": xsrf_of(page.text)}).status_code == 403
 

@@ -18,8 +18,8 @@ from hub.core import services as services_core
 from hub.core import users as users_core
 from hub.db.models import OAuthClient, User
 from hub.errors import BadRequest, Forbidden, NotFound
-from hub.web.pages import TEMPLATES
 from hub.web.sessions import LOGIN_COOKIE
+from hub.web.templating import TEMPLATES
 
 
 def post_auth_token(**_: Any) -> Any:

@@ -21,6 +21,7 @@ from connexion.context import context as connexion_context
 from connexion.context import request as connexion_request
 from connexion.resolver import Resolution, Resolver
 
+from hub import access_log
 from hub.api import authz, identify, xsrf
 from hub.api.context import RequestContext, enter, leave
 from hub.db.engine import Transaction
@@ -129,6 +130,7 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
                 if found is None:
                     raise Forbidden(None if silent else MISSING_CREDENTIALS)
                 identity, activity = found
+                access_log.requester(identity.kind, identity.name)
                 if identity.refresh_due and refreshed is None:
                     raise RefreshDue(identity.id, by_token=identity.token_id is not None)
                 authz.check(requirement, identity, kwargs, tx.conn)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import StreamingResponse
 
 from hub.api.common import shaper
-from hub.api.context import ctx
+from hub.api.context import RequestContext, ctx
 from hub.api.resolver import serializable
 from hub.core import servers as servers_core
 from hub.core import views
@@ -45,13 +45,22 @@ def _remove_flag(body: Any) -> bool:
     return remove
 
 
+def _who_asks(c: RequestContext, owner: str) -> tuple[bool, bool] | None:
+    """For the refresh before a start or stop: (the owner asks, from their own
+    browser session); None when this request already refreshed the owner's
+    login (at most once per request, as in JupyterHub)."""
+    me = c.me()
+    by_owner = me.kind == "user" and me.name == owner
+    if by_owner and c.refreshed is not None:
+        return None
+    return by_owner, by_owner and me.token_id is None
+
+
 async def _start(name: str, server_name: str, body: Any) -> Any:
     c = ctx()
-    me = c.me()
-    by_owner = me.kind == "user" and me.name == name
-    # the owner's login is refreshed at most once per request, as in JupyterHub
-    if not (by_owner and c.refreshed is not None):
-        await c.hub.logins.before_spawn(name, by_owner and me.token_id is None)
+    asking = _who_asks(c, name)
+    if asking is not None:
+        await c.hub.logins.before_spawn(name, asking[1])
     status = await c.hub.lifecycle.start(name, server_name, body)
     return None, status
 
@@ -59,11 +68,9 @@ async def _start(name: str, server_name: str, body: Any) -> Any:
 async def _stop(name: str, server_name: str, body: Any) -> Any:
     c = ctx()
     remove = _remove_flag(body)
-    me = c.me()
-    by_owner = me.kind == "user" and me.name == name
-    # the owner's login is refreshed at most once per request, as in JupyterHub
-    if not (by_owner and c.refreshed is not None):
-        await c.hub.logins.before_stop(name, server_name, by_owner, by_owner and me.token_id is None)
+    asking = _who_asks(c, name)
+    if asking is not None:
+        await c.hub.logins.before_stop(name, server_name, *asking)
     status = await c.hub.lifecycle.stop(name, server_name, remove)
     return None, status
 

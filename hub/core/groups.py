@@ -29,6 +29,20 @@ def by_name(session: Session, name: str) -> Group | None:
     return (session.execute(select(Group).where(Group.name == name))).scalar_one_or_none()
 
 
+def get_or_create_many(session: Session, names: Sequence[str]) -> list[Group]:
+    """Groups by name, creating the missing ones empty (for configuration)."""
+    wanted = list(dict.fromkeys(names))
+    if not wanted:
+        return []
+    found = {g.name: g for g in session.execute(select(Group).where(Group.name.in_(wanted))).scalars()}
+    missing = [Group(name=name, properties={}) for name in wanted if name not in found]
+    if missing:
+        session.add_all(missing)
+        session.flush()
+        found.update((g.name, g) for g in missing)
+    return [found[name] for name in wanted]
+
+
 def require(session: Session, name: str) -> Group:
     group = by_name(session, name)
     if group is None:

@@ -348,6 +348,16 @@ class Lifecycle:
             if spec not in expected and spec not in pending_specs:
                 await self.proxy.delete_route(spec)
 
+    async def route(self, user: str, server_name: str, target: str) -> None:
+        """Give a running server its route again (the proxy lost it: restarted
+        without its table, or an operator deleted it)."""
+        log.warning(
+            "The proxy had no route for running server %s; adding it", servers.label(user, server_name)
+        )
+        await self.proxy.add_route(
+            self.urls.prefix(user, server_name), target, {"user": user, "server_name": server_name}
+        )
+
     async def route_service(self, name: str, url: str) -> None:
         """Route a service created at run time now, rather than at the next sync.
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, String, bindparam, delete, insert, literal, o
 from sqlalchemy.orm import Session
 
 from hub.auth import scopes as sc
+from hub.core import groups as groups_core
 from hub.db import raw
 from hub.db.models import (
     Group,
@@ -213,23 +214,8 @@ def _set_members(session: Session, role: Role, spec: dict[str, Any], users_core:
         if role.name == "admin":
             for user in users:
                 user.admin = True
-    groups = []
-    for gname in spec.get("groups", []):
-        group = (session.execute(select(Group).where(Group.name == gname))).scalar_one_or_none()
-        if group is None:
-            group = Group(name=gname, properties={})
-            session.add(group)
-            session.flush()
-        groups.append(group)
-    session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
-    if groups:
-        session.execute(insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in groups])
-    services = []
-    for sname in spec.get("services", []):
-        service = (session.execute(select(Service).where(Service.name == sname))).scalar_one_or_none()
-        if service is None:
-            raise RoleConfigError(f"role {role.name}: no such service {sname!r}")
-        services.append(service)
+    _set_groups(session, role, spec.get("groups", []))
+    services = _services_named(session, spec.get("services", []), f"role {role.name}")
     if "services" in spec or role.name != "admin":
         session.execute(delete(service_role_map).where(service_role_map.c.role_id == role.id))
         if services:
@@ -240,6 +226,25 @@ def _set_members(session: Session, role: Role, spec: dict[str, Any], users_core:
             # holding the admin role is being an admin, for services as for users
             for service in services:
                 service.admin = True
+
+
+def _set_groups(session: Session, role: Role, names: Sequence[str]) -> None:
+    """Give ``role`` to exactly these groups (created where missing)."""
+    groups = groups_core.get_or_create_many(session, names)
+    session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
+    if groups:
+        session.execute(insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in groups])
+
+
+def _services_named(session: Session, names: Sequence[str], label: str) -> list[Service]:
+    """The services of these names; a :class:`RoleConfigError` naming ``label`` for a missing one."""
+    services = []
+    for name in names:
+        service = session.execute(select(Service).where(Service.name == name)).scalar_one_or_none()
+        if service is None:
+            raise RoleConfigError(f"{label}: no such service {name!r}")
+        services.append(service)
+    return services
 
 
 # --- roles the authenticator manages (``Authenticator.manage_roles``) ---------------
@@ -370,23 +375,11 @@ def load_managed(session: Session, specs: Sequence[Any], reset: bool = False) ->
                     insert(user_role_map),
                     [{"user_id": u.id, "role_id": role.id, "managed_by_auth": True} for u in members],
                 )
-        found = []
-        for gname in checked.get("groups") or []:
-            group = session.execute(select(Group).where(Group.name == str(gname))).scalar_one_or_none()
-            if group is None:  # created, as for load_roles
-                group = Group(name=str(gname), properties={})
-                session.add(group)
-                session.flush()
-            found.append(group)
-        session.execute(delete(group_role_map).where(group_role_map.c.role_id == role.id))
-        if found:
-            session.execute(insert(group_role_map), [{"group_id": g.id, "role_id": role.id} for g in found])
-        services = []
-        for sname in checked.get("services") or []:
-            service = session.execute(select(Service).where(Service.name == str(sname))).scalar_one_or_none()
-            if service is None:
-                raise RoleConfigError(f"the authenticator's role {role.name}: no such service {sname!r}")
-            services.append(service)
+        # groups are created, as for load_roles
+        _set_groups(session, role, [str(g) for g in checked.get("groups") or []])
+        services = _services_named(
+            session, [str(s) for s in checked.get("services") or []], f"the authenticator's role {role.name}"
+        )
         session.execute(delete(service_role_map).where(service_role_map.c.role_id == role.id))
         if services:
             session.execute(

@@ -48,8 +48,12 @@ def label(user: str, server_name: str) -> str:
     return f"{user}:{server_name}" if server_name else user
 
 
+def _find_user(session: Session, name: str) -> User | None:
+    return session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+
+
 def _user(session: Session, name: str) -> User:
-    user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+    user = _find_user(session, name)
     if user is None:
         raise NotFound(None)
     return user
@@ -279,11 +283,11 @@ def owner_if_stoppable(session: Session, user_name: str, server_name: str | None
     """The owner's id when a stop request would stop this server (``None``:
     any of the user's servers) now: it runs or is starting, and no stop or
     rename is under way; else None."""
-    user = session.execute(select(User).where(User.name == user_name)).scalar_one_or_none()
+    user = _find_user(session, user_name)
     if user is None:
         return None
     if server_name is None:
-        candidates = list(session.execute(select(Server).where(Server.user_id == user.id)).scalars())
+        candidates = of_user(session, user.id)
     else:
         candidates = [s for s in [_server(session, user, server_name)] if s is not None]
     for server in candidates:
@@ -392,7 +396,7 @@ def active(
 
 
 def server_row(session: Session, user_name: str, server_name: str) -> Server | None:
-    user = session.execute(select(User).where(User.name == user_name)).scalar_one_or_none()
+    user = _find_user(session, user_name)
     return None if user is None else _server(session, user, server_name)
 
 

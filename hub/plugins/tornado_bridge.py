@@ -85,7 +85,7 @@ def _copy_cookies(handler: web.RequestHandler, response: Response) -> None:
 
 
 def _error_html(status: int, message: str, user: str | None = None) -> str:
-    from hub.web.pages import TEMPLATES
+    from hub.web.templating import TEMPLATES
 
     hub = _hub()
     return TEMPLATES.get_template("error.html").render(
@@ -181,10 +181,25 @@ async def _default_handle_logout(self: Any) -> None:
 
 
 def _get_next_url(self: Any, user: Any = None, default: str | None = None) -> str:
-    from hub.web.pages import local_path
+    from hub.web.pages import landing, local_path
 
-    hub = _hub()
-    return local_path(self.get_argument("next", None), default or f"{hub.hub_prefix}home")
+    wanted = local_path(self.get_argument("next", None), "")
+    if wanted or default:
+        return wanted or str(default)
+    name = getattr(user, "name", None) or (user.get("name") if isinstance(user, dict) else None)
+    if name:
+        return landing(self.request.hub_request, str(name))
+    return f"{_hub().hub_prefix}home"
+
+
+def _landing(handler: Any) -> str:
+    """``default_url`` in the plugin's settings: the hub's landing for the user just logged in."""
+    from hub.web.pages import landing
+
+    user = getattr(handler, "_jupyterhub_user", None)
+    if user is None:
+        return f"{_hub().hub_prefix}home"
+    return landing(handler.request.hub_request, str(user.name))
 
 
 def _write_error(self: Any, status_code: int, **kwargs: Any) -> None:
@@ -287,6 +302,10 @@ class TornadoBridge:
             hub=hub_facade,
             authenticator=plugin,
             cookie_options={},
+            # JupyterHub's own get_next_url (reached by a plugin's super()) lands
+            # where the hub's pages do; redirect_to_server stays off there, as it
+            # would ask the user object about its spawner
+            default_url=_landing,
             redirect_to_server=False,
             xsrf_cookies=False,
             log=log,

@@ -10,28 +10,26 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+from jinja2 import Template
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from hub import access_log
 from hub.auth import scopes as sc
 from hub.core import oauth, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
+from hub.web.templating import TEMPLATES
 
 log = logging.getLogger("hub.web")
-
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape()
-)
 
 
 def render(
@@ -45,6 +43,25 @@ def render(
     if new:
         hub.sessions.set_xsrf(response, request, token)
     return response
+
+
+def landing(request: Request, name: str) -> str:
+    """Where a logged-in user goes without a ``next``, as in JupyterHub:
+    ``JupyterHub.default_url`` (a path, or a callable given a handler-like
+    object with ``current_user`` and ``request``), else their server (started
+    by /hub/spawn if it is not running) when ``redirect_to_server``, else home."""
+    hub = current()
+    configured = hub.settings.default_url
+    if callable(configured):
+        handler = SimpleNamespace(current_user=SimpleNamespace(name=name), request=request, hub=hub)
+        try:
+            configured = configured(handler)
+        except Exception:
+            log.exception("JupyterHub.default_url failed; using the default")
+            configured = ""
+    if configured:
+        return str(configured)
+    return f"{hub.hub_prefix}spawn" if hub.settings.redirect_to_server else f"{hub.hub_prefix}home"
 
 
 def local_path(next_url: str | None, default: str) -> str:
@@ -68,6 +85,8 @@ async def logged_in(request: Request) -> User | None:
         # refresh_user runs at most once per request (refresh_pre_spawn/_stop read this)
         request.state.refreshed = True
         user = await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+    if user is not None:
+        access_log.requester("user", user.name)
     return user
 
 
@@ -199,10 +218,12 @@ async def finish_login(hub: Hub, authenticated: dict[str, Any]) -> User:
 
 async def login_page(request: Request) -> Response:
     hub = current()
-    next_url = local_path(request.query_params.get("next"), f"{hub.hub_prefix}home")
+    wanted = request.query_params.get("next")
+    next_url = local_path(wanted, "")
     if request.method == "GET":
-        if await logged_in(request) is not None:
-            return RedirectResponse(next_url, 302)
+        already = await logged_in(request)
+        if already is not None:
+            return RedirectResponse(next_url or landing(request, already.name), 302)
         own = _own_login_url(hub)
         if own and getattr(getattr(hub.authenticator, "plugin", None), "auto_login", False):
             return RedirectResponse(f"{own}?next={quote(next_url, safe='')}", 302)
@@ -227,7 +248,7 @@ async def login_page(request: Request) -> Response:
     if authenticated is None:
         return _login_form(request, next_url, 403, "Invalid user name or password.")
     user = await finish_login(hub, authenticated)
-    response = RedirectResponse(next_url, 302)
+    response = RedirectResponse(next_url or landing(request, user.name), 302)
     hub.sessions.log_in(response, request, user.cookie_id)
     return response
 
@@ -378,8 +399,10 @@ def _spawn_form(
 
 @for_user
 async def spawn_page(request: Request, user: User) -> Response:
-    """GET /hub/spawn[/user[/server]] (JupyterLab links here to restart a
-    server): open the server if it runs, else offer to start it."""
+    """GET /hub/spawn[/user[/server]], as in JupyterHub: open the server if it
+    runs, follow it if it is starting, show the options form if the spawner
+    has one, else start it at once (JupyterLab's restart dialog and the 424
+    page link here). ``next`` is where the browser goes once it runs."""
     hub = current()
     if "user" not in request.path_params:
         owner, server_name = user.name, ""
@@ -388,18 +411,27 @@ async def spawn_page(request: Request, user: User) -> Response:
         if target is None:
             return error_page(request, user, 403, "Not allowed.")
         owner, server_name = target
+    next_url = local_path(request.query_params.get("next"), "")
     rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
     row = next((r for r in rows if r.name == server_name), None)
-    path = _server_path(owner, server_name)
-    if row is not None and row.pending == "spawn":
-        return RedirectResponse(f"{hub.hub_prefix}spawn-pending/{path}", 302)
     if row is not None and row.url and not row.pending:
-        return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
+        return RedirectResponse(next_url or server_prefix(hub.base_prefix, owner, server_name), 302)
+    if row is not None and row.pending == "spawn":
+        return RedirectResponse(_pending_url(hub, owner, server_name, next_url), 302)
     form_html = await _options_form(hub, owner, server_name)
     if form_html:
         return _spawn_form(request, user, owner, server_name, form_html)
-    label = f"server {server_name}" if server_name else "your server"
-    return render(request, "spawn.html", user=user.name, label=label, path=path)
+    if not refreshed(request):
+        await hub.logins.before_spawn(owner, own_session=True)
+    status = await hub.lifecycle.start(owner, server_name, {})
+    if status == 201:
+        return RedirectResponse(next_url or server_prefix(hub.base_prefix, owner, server_name), 302)
+    return RedirectResponse(_pending_url(hub, owner, server_name, next_url), 302)
+
+
+def _pending_url(hub: Hub, owner: str, server_name: str, next_url: str) -> str:
+    url = f"{hub.hub_prefix}spawn-pending/{_server_path(owner, server_name)}"
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
 @for_user
@@ -421,10 +453,11 @@ async def spawn_pending_page(request: Request, user: User) -> Response:
     if target is None:
         return error_page(request, user, 403, "Not allowed.")
     owner, server_name = target
+    next_url = local_path(request.query_params.get("next"), "")
     rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
     row = next((r for r in rows if r.name == server_name), None)
     if row is not None and row.url and not row.pending:
-        return RedirectResponse(server_prefix(hub.base_prefix, owner, server_name), 302)
+        return RedirectResponse(next_url or server_prefix(hub.base_prefix, owner, server_name), 302)
     events = list(row.progress or []) if row is not None else []
     failed = row is None or (row.pending is None and not row.url)
     return render(
@@ -435,6 +468,7 @@ async def spawn_pending_page(request: Request, user: User) -> Response:
         events=events,
         failed=failed,
         progress_url=progress_url(hub.hub_prefix, owner, server_name),
+        next=next_url,
     )
 
 
@@ -542,10 +576,30 @@ async def accept_share_page(request: Request, user: User) -> Response:
 
 
 async def root(request: Request) -> Response:
-    return RedirectResponse(f"{current().hub_prefix}home", 302)
+    """/hub/: ``default_url`` if set, else a logged-in user's landing (their
+    server, or ``next``), else the login page."""
+    hub = current()
+    configured = hub.settings.default_url
+    if configured and not callable(configured):
+        return RedirectResponse(str(configured), 302)
+    user = await logged_in(request)
+    if user is None:
+        return RedirectResponse(f"{hub.hub_prefix}login?next={quote(request.url.path, safe='')}", 302)
+    wanted = local_path(request.query_params.get("next"), "")
+    return RedirectResponse(wanted or landing(request, user.name), 302)
+
+
+async def base_root(_request: Request) -> Response:
+    """The deployment's root (the proxy sends it to the hub): into the hub."""
+    return RedirectResponse(current().hub_prefix, 302)
+
+
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def routes(hub: Hub) -> list[Route]:
+    from hub.web import errors, user_urls
+
     p = hub.hub_prefix
     return [
         Route(p, root, methods=["GET"]),
@@ -565,4 +619,11 @@ def routes(hub: Hub) -> list[Route]:
         Route(p + "token", token_page, methods=["GET", "POST"]),
         Route(p + "token/{token_id}/revoke", revoke_token, methods=["POST"]),
         Route(p + "accept-share", accept_share_page, methods=["GET", "POST"]),
+        Route(p + "user/{user}", user_urls.user_url, methods=ANY_METHOD),
+        Route(p + "user/{user}/{rest:path}", user_urls.user_url, methods=ANY_METHOD),
+        Route(p + "error/{status}", errors.proxy_error, methods=["GET"]),
+        Route(p + "logo", errors.logo, methods=["GET"]),
+        Route(p + "static/{path:path}", errors.static, methods=["GET"]),
+        Route(hub.base_prefix, base_root, methods=["GET"]),
+        Route(hub.base_prefix + "user/{rest:path}", user_urls.prefix_redirect, methods=["GET"]),
     ]

@@ -5,7 +5,10 @@ With the default configuration (``c.Spawner.default_url`` empty) and
 Chromium logs in, starts its server, lands in JupyterLab at
 ``/user/NAME/lab``, runs a cell (the kernel's websocket goes through
 configurable-http-proxy) and uses JupyterLab's Hub menu: the control panel and
-logging out of both the hub and the server.
+logging out of both the hub and the server. When the server stops while
+JupyterLab is open, its requests to ``/user/NAME/api/...`` reach the hub,
+which sends them on to ``/hub/user/NAME/...`` and answers ``424``; JupyterLab
+then offers to restart the server, which opens ``/hub/spawn`` in a new tab.
 """
 
 from __future__ import annotations
@@ -104,6 +107,26 @@ def test_jupyterlab_is_the_default_interface(make_live_hub, proxy, browser, tmp_
     home.wait_for_url(f"{base}/hub/home", timeout=SLOW)
     expect(home.locator("#open-default")).to_have_attribute("href", "/user/alice/")
     home.close()
+
+    # the server stops behind JupyterLab's back: its polls of the server's API
+    # now reach the hub, which answers 424, and JupyterLab offers a restart
+    assert api.delete("/users/alice/server").status_code in (202, 204)
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Server unavailable or unreachable", timeout=SLOW)
+    with context.expect_page() as opened:
+        dialog.get_by_role("button", name="Restart").click()
+    page.close()
+    page = opened.value
+    follow_spawn(page, base, "alice")
+    assert api.get("/users/alice").json()["servers"][""]["ready"] is True
+    # the notebook left open is reopened; JupyterLab may ask which kernel it gets
+    choose = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+    expect(choose.or_(kernel_idle(page)).first).to_be_visible(timeout=SLOW)
+    if choose.is_visible():
+        choose.locator(".jp-mod-accept").click()
+    menu_item(page, "File", "launcher:create").click()
+    output = run_in_new_notebook(page, "6*7")
+    expect(output).to_have_text("42", timeout=SLOW)
 
     # File > Log Out ends the server's session and the hub's
     menu_item(page, "File", "hub:logout").click()

@@ -14,7 +14,9 @@ OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
 OPENAPI_GENERATOR := openapi-generator-cli==7.26.0
 GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cache/go-build
 
-.PHONY: install run test fuzz lint format spec-check client client-check ts-check go-check system-tools screenshots postgres bench clean
+ADMIN_PAGE := hub/web/admin
+
+.PHONY: install admin-page run test fuzz lint format spec-check client client-check ts-check go-check system-tools screenshots postgres bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,17 @@ $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproje
 	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) admin-page
+
+## admin-page: the admin page's script, from hub/web/admin/ (types from the spec, checked, bundled by esbuild)
+admin-page: $(ADMIN_PAGE)/dist/admin.js
+
+$(ADMIN_PAGE)/node_modules/.stamp: $(ADMIN_PAGE)/package.json $(ADMIN_PAGE)/package-lock.json
+	cd $(ADMIN_PAGE) && npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(ADMIN_PAGE)/dist/admin.js: $(ADMIN_PAGE)/node_modules/.stamp spec/rest-api.yml $(ADMIN_PAGE)/tsconfig.json $(wildcard $(ADMIN_PAGE)/src/*)
+	cd $(ADMIN_PAGE) && npm run --silent build
 
 ## run: start the hub on SQLite at http://127.0.0.1:8081/hub/api and print an admin token
 run: install
@@ -148,13 +160,15 @@ postgres:
 		echo "PostgreSQL is not installed: the PostgreSQL half of the suite will fail"; \
 	fi
 
-## screenshots: refresh the pictures in docs/ (Swagger UI, the hub's error and "not running" pages)
+## screenshots: refresh the pictures in docs/ (Swagger UI, the admin page, the hub's error and "not running" pages)
 screenshots: install system-tools
-	HUB_SCREENSHOT_DIR=docs $(BIN)/pytest -q -p no:randomly tests/test_swagger_ui.py tests/test_browser_not_running.py
+	HUB_SCREENSHOT_DIR=docs $(BIN)/pytest -q -p no:randomly tests/test_swagger_ui.py tests/test_admin_page.py \
+		tests/test_browser_not_running.py
 
 ## bench: compare this hub with another JupyterHub-compatible hub (see docs/benchmarks.md)
 bench: install
 	$(BIN)/python -m benchmarks --help
 
 clean:
-	rm -rf $(VENV) $(CLIENT_VENV) .hub .pytest_cache .mypy_cache .ruff_cache .cache clients/go/hubclient clients/go/go-client-check
+	rm -rf $(VENV) $(CLIENT_VENV) .hub .pytest_cache .mypy_cache .ruff_cache .cache clients/go/hubclient clients/go/go-client-check \
+		$(ADMIN_PAGE)/node_modules $(ADMIN_PAGE)/dist $(ADMIN_PAGE)/generated

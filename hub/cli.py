@@ -1,20 +1,30 @@
-"""The ``hub`` command.
+"""The ``hub`` command, with JupyterHub's command line.
 
-hub [-f FILE]                  serve the hub
+hub [-f FILE] [options]        serve the hub
 hub token USERNAME             print a new API token for an existing user
 hub upgrade-db                 bring the database schema up to date
 hub generate-config [-o FILE]  write a commented configuration file
+
+As ``jupyterhub``: ``--ip``/``--port`` (the public address, as
+``JupyterHub.ip``/``port``), ``--url``, ``--base-url``, ``--db``,
+``--log-level``, ``--debug``, ``--generate-config``, ``--upgrade-db``, and
+any configuration key as ``--Section.key=value`` (``--JupyterHub.hub_port=8082``),
+which wins over the configuration file. So every process of a group can be
+started from one file, each with its own port.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import warnings
 from pathlib import Path
 
-from traitlets.config import Application
+from traitlets import Unicode
+from traitlets.config import Application, Config
+from traitlets.config.loader import KVArgParseConfigLoader
 
 from hub import __version__
 from hub.config import CLASSES, DEFAULT_CONFIG_FILE, load_config
@@ -28,7 +38,21 @@ def _parser() -> argparse.ArgumentParser:
         "-f", "--config", help=f"configuration file (default: ./{DEFAULT_CONFIG_FILE} if present)"
     )
     parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--log-level", default="INFO", help="logging level (default: INFO)")
+    parser.add_argument(
+        "--log-level", default=None, help="logging level (default: the configuration's log_level, else INFO)"
+    )
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG")
+    parser.add_argument("--ip", help="public IP of the proxy (JupyterHub.ip)")
+    parser.add_argument("--port", type=int, help="public port of the proxy (JupyterHub.port)")
+    parser.add_argument("--url", help="public URL of the proxy (JupyterHub.bind_url)")
+    parser.add_argument("--base-url", help="URL prefix of the deployment (JupyterHub.base_url)")
+    parser.add_argument("--db", help="database URL (JupyterHub.db_url)")
+    parser.add_argument(
+        "--generate-config",
+        action="store_true",
+        help="write ./jupyterhub_config.py with every option, then exit",
+    )
+    parser.add_argument("--upgrade-db", action="store_true", help="upgrade the database schema, then serve")
     parser.add_argument(
         "--validate-responses",
         action="store_true",
@@ -47,22 +71,74 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: ``--Section.key=value`` or ``--Section.key value`` (traitlets' command-line form)
+_OVERRIDE = re.compile(r"--([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:=(.*))?$", re.DOTALL)
+#: the options that are configuration keys, as jupyterhub's aliases
+_ALIASES = {"ip": "JupyterHub.ip", "port": "JupyterHub.port", "url": "JupyterHub.bind_url"}
+_ALIASES |= {"base_url": "JupyterHub.base_url", "db": "JupyterHub.db_url"}
+
+
+def split_overrides(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(the arguments argparse reads, the ``--Section.key=value`` overrides)."""
+    rest: list[str] = []
+    overrides: list[str] = []
+    items = iter(argv)
+    for item in items:
+        found = _OVERRIDE.match(item)
+        if found is None:
+            rest.append(item)
+            continue
+        value = found.group(2)
+        if value is None:
+            value = next(items, "")
+        overrides.append(f"--{found.group(1)}={value}")
+    return rest, overrides
+
+
+def command_line_config(args: argparse.Namespace, overrides: list[str]) -> Config:
+    """The configuration the command line sets (it wins over the file)."""
+    aliased = [
+        f"--{key}={getattr(args, name)}" for name, key in _ALIASES.items() if getattr(args, name) is not None
+    ]
+    return KVArgParseConfigLoader(argv=aliased + overrides, aliases={}, flags={}).load_config()
+
+
+def _level(args: argparse.Namespace, config: Config) -> str:
+    if args.debug:
+        return "DEBUG"
+    if args.log_level:
+        return str(args.log_level).upper()
+    for section in ("JupyterHub", "Application"):
+        value = config.get(section, {}).get("log_level")
+        if value is not None:
+            value = value.get_value(Unicode()) if hasattr(value, "get_value") else value
+            return logging.getLevelName(value) if isinstance(value, int) else str(value).upper()
+    return "INFO"
+
+
 def main(argv: list[str] | None = None) -> int:
     # connexion imports starlette's test client, which warns about httpx
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    args = _parser().parse_args(argv)
+    rest, overrides = split_overrides(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(rest)
     for noisy in ("alembic", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.basicConfig(
-        level=args.log_level.upper(), format="[%(levelname)1.1s %(asctime)s %(name)s] %(message)s"
+        level=(args.log_level or "INFO").upper(), format="[%(levelname)1.1s %(asctime)s %(name)s] %(message)s"
     )
     if args.command == "generate-config":
         return generate_config(Path(args.output), args.force)
+    if args.generate_config:
+        return generate_config(Path(DEFAULT_CONFIG_FILE), False)
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, command_line_config(args, overrides))
     except FileNotFoundError as e:
         print(e, file=sys.stderr)
         return 1
+    except ValueError as e:
+        print(f"configuration error: {e}", file=sys.stderr)
+        return 1
+    logging.getLogger().setLevel(_level(args, config))
     from hub.plugins.loader import PluginLoadError
 
     try:
@@ -70,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             return _token(config, args)
         if args.command == "upgrade-db":
             return _upgrade(config)
+        if args.upgrade_db and _upgrade(config) != 0:
+            return 1
         return serve(config, validate_responses=args.validate_responses)
     except PluginLoadError as e:
         print(f"configuration error: {e}", file=sys.stderr)

@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
-from traitlets import Any, Bool, Dict, Float, Integer, List, Unicode, Union
+from traitlets import Any, Bool, Dict, Float, Integer, List, TraitType, Unicode, Union
 from traitlets.config import Config, Configurable, LoggingConfigurable
-from traitlets.config.loader import PyFileConfigLoader
+from traitlets.config.loader import DeferredConfig, PyFileConfigLoader
 
 from hub.auth.authenticators import Authenticator, DummyAuthenticator, PAMAuthenticator
 from hub.proxy.chp import ConfigurableHTTPProxy
@@ -34,6 +34,10 @@ class JupyterHub(LoggingConfigurable):
         "http://:8000",
         help="The public URL of the proxy. Its path sets base_url.",
     ).tag(config=True)
+    ip = Unicode(
+        "", help="Public IP of the proxy (with port, as in JupyterHub); overrides bind_url's host."
+    ).tag(config=True)
+    port = Integer(0, help="Public port of the proxy; when set, overrides bind_url's port.").tag(config=True)
     hub_bind_url = Unicode(
         "",
         help="The URL the hub's own server binds to, e.g. http://127.0.0.1:8081. Overrides hub_ip and hub_port.",
@@ -44,6 +48,19 @@ class JupyterHub(LoggingConfigurable):
     public_url = Unicode("", help="The public URL of the deployment, for absolute URLs in models.").tag(
         config=True
     )
+
+    log_level = Any(
+        None, allow_none=True, help="Logging level (a name or a number) when --log-level is not given."
+    ).tag(config=True)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        if self.ip or self.port:
+            # JupyterHub's older spelling of bind_url's host and port
+            parsed = urlparse(self.bind_url)
+            host = self.ip or parsed.hostname or ""
+            host = f"[{host}]" if ":" in host else host
+            self.bind_url = parsed._replace(netloc=f"{host}:{self.port or parsed.port or 8000}").geturl()
 
     # --- browser sessions
     cookie_secret = Unicode(
@@ -193,19 +210,48 @@ CLASSES: list[type[Configurable]] = [
 RESERVED_SECTIONS = {"Proxy", "Application"}
 
 
-def load_config(path: str | None) -> Config:
-    """Load a config file (``path``, else ./jupyterhub_config.py if present)."""
-    if path is None:
-        if not Path(DEFAULT_CONFIG_FILE).exists():
-            return Config()
+def load_config(path: str | None, overrides: Config | None = None) -> Config:
+    """Load a config file (``path``, else ./jupyterhub_config.py if present),
+    then ``overrides`` (the command line's ``--Section.key=value``) over it."""
+    config = Config()
+    if path is None and Path(DEFAULT_CONFIG_FILE).exists():
         path = DEFAULT_CONFIG_FILE
-    file = Path(path)
-    if not file.exists():
-        raise FileNotFoundError(f"config file not found: {path}")
-    loader = PyFileConfigLoader(file.name, path=str(file.parent.resolve()), log=log)
-    config = loader.load_config()
+    if path is not None:
+        file = Path(path)
+        if not file.exists():
+            raise FileNotFoundError(f"config file not found: {path}")
+        loader = PyFileConfigLoader(file.name, path=str(file.parent.resolve()), log=log)
+        config = loader.load_config()
+    if overrides:
+        config.merge(overrides)
+        resolve_command_line(config)
     warn_unknown(config)
     return config
+
+
+def resolve_command_line(config: Config) -> None:
+    """Turn the command line's strings into values of the keys' own types,
+    for the classes this hub knows (a plugin's own classes do it themselves,
+    as traitlets does for them). A value its key cannot take is a ValueError."""
+
+    def resolve(classes: list[type[Configurable]]) -> None:
+        traits: dict[str, dict[str, TraitType[object, object]]] = {}
+        for cls in classes:
+            traits.setdefault(cls.__name__, {}).update(cls.class_traits(config=True))
+        for section, values in config.items():
+            if not isinstance(values, Config) or section not in traits:
+                continue
+            for key, value in list(values.items()):
+                trait = traits[section].get(key)
+                if trait is None or not isinstance(value, DeferredConfig):
+                    continue
+                try:
+                    values[key] = trait.validate(None, value.get_value(trait))
+                except Exception as e:
+                    raise ValueError(f"--{section}.{key}: {e}") from None
+
+    resolve([JupyterHub])
+    resolve([*CLASSES, *configured_classes(config)])
 
 
 def warn_unknown(config: Config) -> list[str]:

@@ -127,3 +127,77 @@ def test_generate_config_documents_every_option(tmp_path):
 def test_missing_config_file_is_an_error(tmp_path):
     result = run("-f", "nope.py", "upgrade-db", cwd=tmp_path)
     assert result.returncode == 1 and "not found" in result.stderr
+
+
+def test_the_command_line_speaks_jupyterhubs_options_and_key_overrides():
+    from hub.cli import _parser, command_line_config, split_overrides
+
+    argv = [
+        "-f",
+        "c.py",
+        "--JupyterHub.hub_port=8082",
+        "--ip",
+        "0.0.0.0",
+        "--KubeSpawner.image",
+        "x:1",
+        "--debug",
+    ]
+    rest, overrides = split_overrides(argv)
+    assert rest == ["-f", "c.py", "--ip", "0.0.0.0", "--debug"]
+    assert overrides == ["--JupyterHub.hub_port=8082", "--KubeSpawner.image=x:1"]
+    args = _parser().parse_args(rest)
+    config = command_line_config(args, overrides)
+    assert config.JupyterHub.ip == "0.0.0.0"
+    assert str(config.JupyterHub.hub_port) == "8082" and str(config.KubeSpawner.image) == "x:1"
+
+
+def test_overrides_win_over_the_file_and_take_the_keys_types(tmp_path):
+    from hub.cli import _parser, command_line_config, split_overrides
+    from hub.config import JupyterHub, load_config
+
+    path = write_config(tmp_path / "c.py", "sqlite://", 8081, "c.JupyterHub.allow_named_servers = False\n")
+    rest, overrides = split_overrides(
+        ["--JupyterHub.hub_port=8093", "--JupyterHub.allow_named_servers=True", "--port", "9001"]
+    )
+    config = load_config(str(path), command_line_config(_parser().parse_args(rest), overrides))
+    settings = JupyterHub(config=config)
+    assert settings.hub_port == 8093 and settings.allow_named_servers is True
+    assert settings.bind_url.endswith(":9001")
+    # the hub's own reading of the spawner's class sees a value, not a string to parse later
+    assert config.JupyterHub.allow_named_servers is True
+
+
+def test_a_bad_override_is_a_configuration_error_and_an_unknown_key_warns(tmp_path):
+    config = write_config(tmp_path / "c.py", f"sqlite:///{tmp_path}/hub.sqlite", free_port())
+    bad = run("-f", str(config), "--JupyterHub.hub_port=many", "upgrade-db", cwd=tmp_path)
+    assert bad.returncode == 1 and "configuration error: --JupyterHub.hub_port:" in bad.stderr
+    unknown = run("-f", str(config), "--JupyterHub.no_such_key=1", "upgrade-db", cwd=tmp_path)
+    assert unknown.returncode == 0
+    assert "Config option JupyterHub.no_such_key is not recognized" in unknown.stderr
+
+
+@pytest.mark.slow
+def test_two_hubs_from_one_file_each_with_its_port_and_log_level(tmp_path):
+    """One configuration file, the port of each process on its command line."""
+    config = write_config(tmp_path / "jupyterhub_config.py", f"sqlite:///{tmp_path}/hub.sqlite", 1)
+    config.write_text(config.read_text() + "c.JupyterHub.log_level = 'WARN'\n")
+    assert run("-f", str(config), "upgrade-db", cwd=tmp_path).returncode == 0
+
+    def serve_once(*options: str) -> str:
+        port = free_port()
+        log = tmp_path / f"hub-{port}.log"
+        with log.open("w") as out:
+            args = [*HUB, "-f", str(config), *options[:-1], options[-1].format(port=port)]
+            proc = subprocess.Popen([*args, "--port", str(free_port())], cwd=tmp_path, stderr=out)
+            try:
+                wait_up(f"http://127.0.0.1:{port}/hub/api/", proc)
+                requests.get(f"http://127.0.0.1:{port}/hub/api/")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+        return log.read_text()
+
+    # the file's log_level: no access log at INFO
+    assert "GET /hub/api/" not in serve_once("--JupyterHub.hub_port={port}")
+    # --debug wins over it (and the override's value may follow as the next argument)
+    assert "200 GET /hub/api/ (127.0.0.1)" in serve_once("--debug", "--JupyterHub.hub_port", "{port}")

@@ -33,6 +33,8 @@ MATRIX = [
     # only a starting server's own token may report its port
     ("POST", "/batchspawner", {"port": 5000}, {"admin": 404, "user": 404, "reduced": 404, "service": 404}),
     ("GET", "/users", None, {"admin": 200, "user": 403, "reduced": 403, "service": 200}),
+    # counts over all users' servers: read:servers without a filter
+    ("GET", "/server-counts", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
     (
         "POST",
         "/users",

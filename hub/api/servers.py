@@ -17,6 +17,7 @@ from hub.core import servers as servers_core
 from hub.core import views
 from hub.errors import BadRequest, NotFound
 from hub.runtime import Hub
+from hub.timeutil import utcnow
 
 KEEPALIVE_SECONDS = 8
 POLL_SECONDS = 0.2
@@ -206,3 +207,7 @@ def post_batchspawner(body: dict[str, Any]) -> Any:
     if not servers_core.report_port(ctx().session, me.token_id, int(body["port"])):
         raise NotFound("This credential belongs to no server being started")
     return {"message": "BatchSpawner data configured"}, 201
+
+
+def get_server_counts() -> dict[str, int]:
+    return views.server_counts(ctx().conn, utcnow())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -41,6 +41,8 @@ class ServerView:
     last_activity: datetime | None
     user_options: dict[str, Any] | None
     state: dict[str, Any] | None
+    #: why the last start failed (None when it did not)
+    spawn_error: str | None = None
 
 
 @dataclass
@@ -78,6 +80,7 @@ _SERVERS = select(
     Server.last_activity,
     Server.user_options,
     Server.state,
+    Server.spawn_error,
 ).where(Server.user_id.in_(_IDS))
 _USER_DECODERS = (None, None, raw.boolean, raw.timestamp, raw.timestamp, raw.json_value)
 _BY_NAME = raw.RawQuery(select(*USER_COLUMNS).where(User.name == bindparam("name")), _USER_DECODERS)
@@ -94,7 +97,17 @@ _MEMBERSHIPS_ONE = raw.RawQuery(
         .where(user_group_map.c.user_id == _ID)
     )
 )
-_SERVER_DECODERS = (None, None, None, None, raw.timestamp, raw.timestamp, raw.json_value, raw.json_value)
+_SERVER_DECODERS = (
+    None,
+    None,
+    None,
+    None,
+    raw.timestamp,
+    raw.timestamp,
+    raw.json_value,
+    raw.json_value,
+    None,
+)
 _SERVERS_ONE = raw.RawQuery(
     select(*_SERVERS.selected_columns[1:]).where(Server.user_id == _ID), _SERVER_DECODERS
 )
@@ -295,3 +308,21 @@ def list_users(conn: Connection, f: UserFilter, offset: int, limit: int) -> tupl
         user.roles.sort()
         user.groups.sort()
     return total, users
+
+
+def server_counts(conn: Connection, now: datetime) -> dict[str, int]:
+    """All servers counted by state; a failed start counts for an hour after
+    it was requested (``last_activity`` of a stopped server whose start failed)."""
+    since = now - timedelta(hours=1)
+    failed = (Server.spawn_error.is_not(None)) & Server.pending.is_(None) & Server.url.is_(None)
+    row = conn.execute(
+        select(
+            func.count().filter(or_(Server.pending.is_not(None), Server.url.is_not(None))),
+            func.count().filter(Server.pending.is_(None), Server.url.is_not(None)),
+            func.count().filter(Server.pending == "spawn"),
+            func.count().filter(Server.pending == "stop"),
+            func.count().filter(failed, Server.last_activity >= since),
+        )
+    ).one()
+    keys = ("active", "ready", "starting", "stopping", "failed_last_hour")
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}

@@ -598,7 +598,7 @@ ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def routes(hub: Hub) -> list[Route]:
-    from hub.web import errors, user_urls
+    from hub.web import admin, errors, user_urls
 
     p = hub.hub_prefix
     return [
@@ -626,4 +626,5 @@ def routes(hub: Hub) -> list[Route]:
         Route(p + "static/{path:path}", errors.static, methods=["GET"]),
         Route(hub.base_prefix, base_root, methods=["GET"]),
         Route(hub.base_prefix + "user/{rest:path}", user_urls.prefix_redirect, methods=["GET"]),
+        *admin.routes(hub),
     ]

@@ -54,6 +54,7 @@ from .route_page import RoutePage
 from .route_table import RouteTable
 from .server import Server
 from .server_activity import ServerActivity
+from .server_counts import ServerCounts
 from .server_delete_request import ServerDeleteRequest
 from .server_map import ServerMap
 from .server_patch_request import ServerPatchRequest
@@ -150,6 +151,7 @@ __all__ = (
     "RouteTable",
     "Server",
     "ServerActivity",
+    "ServerCounts",
     "ServerDeleteRequest",
     "ServerMap",
     "ServerPatchRequest",

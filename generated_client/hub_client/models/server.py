@@ -46,6 +46,8 @@ class Server:
         full_progress_url (None | str | Unset): The absolute progress URL when the hub knows its public URL.
         user_options (None | ServerUserOptionsType0 | Unset): Options of the last start.
         state (None | ServerStateType0 | Unset): The spawner's state.
+        last_error (None | str | Unset): Why the server's last start failed, or null when it did not (or
+            it is starting again). Not part of JupyterHub's model.
     """
 
     name: str
@@ -62,6 +64,7 @@ class Server:
     full_progress_url: None | str | Unset = UNSET
     user_options: None | ServerUserOptionsType0 | Unset = UNSET
     state: None | ServerStateType0 | Unset = UNSET
+    last_error: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.server_state_type_0 import ServerStateType0  # noqa: PLC0415
@@ -127,6 +130,12 @@ class Server:
         else:
             state = self.state
 
+        last_error: None | str | Unset
+        if isinstance(self.last_error, Unset):
+            last_error = UNSET
+        else:
+            last_error = self.last_error
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -153,6 +162,8 @@ class Server:
             field_dict["user_options"] = user_options
         if state is not UNSET:
             field_dict["state"] = state
+        if last_error is not UNSET:
+            field_dict["last_error"] = last_error
 
         return field_dict
 
@@ -273,6 +284,15 @@ class Server:
 
         state = _parse_state(d.pop("state", UNSET))
 
+        def _parse_last_error(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_error = _parse_last_error(d.pop("last_error", UNSET))
+
         server = cls(
             name=name,
             ready=ready,
@@ -288,6 +308,7 @@ class Server:
             full_progress_url=full_progress_url,
             user_options=user_options,
             state=state,
+            last_error=last_error,
         )
 
         return server

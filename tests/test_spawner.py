@@ -47,6 +47,14 @@ def test_environment_contract(monkeypatch):
     assert "HUB_SECRET_NOT_PASSED" not in env
 
 
+def test_default_url_is_the_servers_choice_unless_configured():
+    # empty (the default): jupyterhub-singleuser opens its interface's own page, /lab with JupyterLab
+    assert "JUPYTERHUB_DEFAULT_URL" not in NativeSpawner().env(LAUNCH, 4242)
+    c = Config()
+    c.Spawner.default_url = "/lab/tree/home/{username}"
+    assert NativeSpawner(config=c).env(LAUNCH, 4242)["JUPYTERHUB_DEFAULT_URL"] == "/lab/tree/home/alice"
+
+
 def test_running_as_root_adds_allow_root():
     command = NativeSpawner().command()
     assert command[0].endswith("jupyterhub-singleuser")

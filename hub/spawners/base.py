@@ -81,7 +81,12 @@ class Spawner(LoggingConfigurable):
     start_timeout = Float(60, help="Seconds a server may take to start.").tag(config=True)
     http_timeout = Float(30, help="Seconds a started server may take to answer HTTP.").tag(config=True)
     poll_interval = Float(30, help="Seconds between checks that running servers are alive.").tag(config=True)
-    default_url = Unicode("", help="The URL a user lands on in their server.").tag(config=True)
+    default_url = Unicode(
+        "",
+        help="The path, under the server's prefix, a user lands on in their server ({username} is "
+        "replaced), e.g. /lab/tree/work or /tree. Empty: the server's own choice, which is "
+        "JupyterLab (/lab) when it is installed.",
+    ).tag(config=True)
     notebook_dir = Unicode("", help="The server's root directory ({username} is replaced).").tag(config=True)
     ip = Unicode("127.0.0.1", help="The address single-user servers bind to.").tag(config=True)
     env_keep = List(

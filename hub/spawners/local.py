@@ -101,7 +101,7 @@ class NativeSpawner(Spawner):
         if self.notebook_dir:
             env["JUPYTERHUB_ROOT_DIR"] = self.notebook_dir.format(username=launch.user)
         if self.default_url:
-            env["JUPYTERHUB_DEFAULT_URL"] = self.default_url
+            env["JUPYTERHUB_DEFAULT_URL"] = self.default_url.format(username=launch.user)
         for key, value in self.environment.items():
             env[key] = value(self) if callable(value) else str(value)
         env.update(launch.environment)

@@ -172,6 +172,13 @@ class JupyterHub(LoggingConfigurable):
         config=True
     )
     slow_stop_timeout = Float(10, help="Seconds a stop request waits before answering 202.").tag(config=True)
+    lease_seconds = Float(
+        30,
+        min=1,
+        help="Seconds a hub process's claim on a server's start or stop lasts unless it renews it (a third "
+        "of this, while the work runs); when a process dies, another takes its starts and stops over after "
+        "this long. (This hub's own key: several processes can serve one hub.)",
+    ).tag(config=True)
     cleanup_servers = Bool(True, help="Stop the servers when the hub shuts down.").tag(config=True)
     cleanup_proxy = Bool(True, help="Stop the proxy the hub started when it shuts down.").tag(config=True)
     admin_access = Bool(False, help="Deprecated: let admins access users' servers.").tag(config=True)
@@ -246,7 +253,7 @@ def resolve_command_line(config: Config) -> None:
                 if trait is None or not isinstance(value, DeferredConfig):
                     continue
                 try:
-                    values[key] = trait.validate(None, value.get_value(trait))
+                    values[key] = trait.validate(None, value.get_value(trait))  # type: ignore[attr-defined]
                 except Exception as e:
                     raise ValueError(f"--{section}.{key}: {e}") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
@@ -22,6 +23,7 @@ from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
 from hub.core import oauth, servers, shares, startup, tokens
+from hub.core.leases import Lease
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.logins import Logins
 from hub.core.service_processes import ServiceProcesses
@@ -96,6 +98,7 @@ class Hub:
             slow_spawn_timeout=s.slow_spawn_timeout,
             slow_stop_timeout=s.slow_stop_timeout,
             hooks=self._spawn_hooks(),
+            lease=Lease(f"{socket.gethostname()}:{s.hub_address()[1]}", timedelta(seconds=s.lease_seconds)),
         )
         self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(

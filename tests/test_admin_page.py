@@ -111,7 +111,9 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="en-US")
     log_in(page, base, "admin")
-    page.goto(f"{base}/hub/admin")
+    # the home page links administrators to the admin page
+    page.click("#admin-link")
+    expect(page).to_have_url(f"{base}/hub/admin")
     # the first page of 10,001 users (with the admin), and the overview
     expect(page.locator("#page-info")).to_have_text(shown(1, 50, "10,001"))
     expect(page.locator("#users-body tr[data-user]")).to_have_count(50)
@@ -256,6 +258,7 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
     # a user without admin-ui gets a 403 page
     other = browser.new_page()
     log_in(other, base, "alice")
+    expect(other.locator("#admin-link")).to_have_count(0)
     response = other.goto(f"{base}/hub/admin")
     assert response is not None and response.status == 403
     expect(other.locator("main")).to_contain_text("The admin page is for administrators")

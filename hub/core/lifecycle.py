@@ -4,8 +4,11 @@ The database says what each server is doing; this module does it: it runs the
 spawner, waits for the server to answer HTTP, adds and removes its proxy
 route, records progress, and on start-up finds every server again. Spawns in
 progress are tasks of the worker that started them; what they have done so
-far is in the database, so a hub that crashes mid-spawn ends the spawn as a
-clean failure when it comes back.
+far is in the database. Each pending start or stop is leased to the hub
+process running it (:mod:`hub.core.leases`): when that process dies, another
+one (or the same one, restarted) takes it over once the lease runs out,
+adopting a start whose server answers and ending any other as a clean
+failure.
 """
 
 from __future__ import annotations
@@ -13,21 +16,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.core import oauth, servers, services
+from hub.core import leases, oauth, servers, services
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
 from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError
+from hub.timeutil import utcnow
 
 #: servers polled at once by the periodic check
 POLL_CONCURRENCY = 16
+#: seconds an orphaned start's server has to answer to be adopted (else the start fails)
+ADOPT_WITHIN = 5
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,8 +96,11 @@ class Lifecycle:
         slow_spawn_timeout: float = 10,
         slow_stop_timeout: float = 10,
         hooks: SpawnHooks | None = None,
+        lease: leases.Lease | None = None,
     ) -> None:
         self.transact = transact
+        #: this process's name and how long its claim on a start or stop lasts unrenewed
+        self.lease = lease or leases.Lease(f"{socket.gethostname()}:{os.getpid()}", timedelta(seconds=30))
         self.hooks = hooks
         self.spawner = spawner
         self.proxy = proxy
@@ -99,6 +111,7 @@ class Lifecycle:
         self.spawns: dict[int, asyncio.Task[None]] = {}
         self.stops: dict[int, asyncio.Task[None]] = {}
         self._poller: asyncio.Task[None] | None = None
+        self._leaser: asyncio.Task[None] | None = None
         self._client_scopes = tuple(spawner.oauth_client_allowed_scopes)
 
     # --- start ---------------------------------------------------------------------
@@ -131,7 +144,7 @@ class Lifecycle:
         # serializable: the limits count servers, and two starts must not both pass them
         plan: servers.SpawnPlan | str = await self.transact(
             lambda s: servers.plan_start(
-                s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes
+                s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes, self.lease
             ),
             serializable=True,
         )
@@ -159,7 +172,8 @@ class Lifecycle:
             started = await asyncio.wait_for(self.spawner.start(launch), self.spawner.start_timeout)
             state = started.state
             ref = ServerRef(sid, plan.user, plan.server_name, state, started.url)
-            await self.transact(lambda s: _started(s, sid, state, not self.spawner.reports_progress))
+            url = started.url
+            await self.transact(lambda s: _started(s, sid, state, not self.spawner.reports_progress, url))
             await self.spawner.wait_until_answering(started.url + prefix + "api", ref)
             await self.proxy.add_route(
                 prefix, started.url, {"user": plan.user, "server_name": plan.server_name}
@@ -176,6 +190,11 @@ class Lifecycle:
                 # a stop came first: it stops the process; the route goes with it
                 with contextlib.suppress(Exception):
                     await self.proxy.delete_route(prefix)
+                if sid not in self.stops:
+                    # the stop ran in another hub process, maybe before this one
+                    # had recorded the process: make sure it ends
+                    with contextlib.suppress(Exception):
+                        await self.spawner.stop(ref)
                 return
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
@@ -210,7 +229,9 @@ class Lifecycle:
 
     async def stop(self, user: str, server_name: str, remove: bool) -> int:
         """Stop (and maybe remove) a server; 204 once stopped, 202 while stopping."""
-        plan = await self.transact(lambda s: servers.plan_stop(s, user, server_name, remove, self.limits))
+        plan = await self.transact(
+            lambda s: servers.plan_stop(s, user, server_name, remove, self.limits, self.lease)
+        )
         if plan is None:
             return 204
         if not isinstance(plan, servers.StopPlan):
@@ -305,26 +326,103 @@ class Lifecycle:
         await asyncio.gather(*(check(ref) for ref in running))
 
     async def restore(self) -> None:
-        """At start-up: adopt running servers, end interrupted transitions, fix routes."""
+        """At start-up: finish the starts and stops this process's predecessor
+        (or a dead process) left, adopt running servers, fix routes. Another
+        live process's starts and stops are left to it."""
+        await self.take_over(predecessor=True)
         for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
-            if sid in self.spawns or sid in self.stops:
+            if pending is not None or sid in self.spawns or sid in self.stops:
                 continue
             ref = ServerRef(sid, user, name, state, url)
-            if pending == "spawn":
-                log.warning("Start of %s was interrupted; ending it", servers.label(user, name))
-                await self._abandon(ref, "the hub restarted during the start")
-                continue
             try:
                 alive = await self.spawner.poll(ref) is None
             except Exception:
                 log.warning("Polling %s failed; it is kept", servers.label(user, name), exc_info=True)
                 continue
-            if pending == "stop" or not alive:
-                if alive:
-                    with contextlib.suppress(Exception):
-                        await self.spawner.stop(ref)
+            if not alive:
                 await self._gone(sid, user, name)
         await self.reconcile()
+
+    async def take_over(self, predecessor: bool = False) -> None:
+        """Finish the starts and stops whose process died (their lease expired):
+        a start whose server answers is adopted, any other ends as a failure;
+        a stop is finished."""
+        now = utcnow()
+        found = await self.transact(
+            lambda s: leases.orphans(s, now, self.lease.owner if predecessor else None), write=False
+        )
+        taken: list[asyncio.Task[None]] = []
+        for orphan in found:
+            sid = orphan.server_id
+            if sid in self.spawns or sid in self.stops:
+                continue
+            if not await self.transact(lambda s, o=orphan: leases.claim(s, o, self.lease, now, predecessor)):
+                continue  # another process was quicker
+            label = servers.label(orphan.user, orphan.server_name)
+            if orphan.pending == "stop":
+                log.warning("Finishing the stop of %s, which another hub process began", label)
+                plan = servers.StopPlan(sid, orphan.state, None, False)
+                task = asyncio.create_task(self._stop(plan, orphan.user, orphan.server_name))
+                self.stops[sid] = task
+            else:
+                why = (
+                    "the hub restarted during the start"
+                    if predecessor
+                    else "the hub process starting it stopped"
+                )
+                task = asyncio.create_task(self._adopt(orphan, why))
+                self.spawns[sid] = task
+            taken.append(task)
+        if predecessor:
+            # at start-up: the hub answers once what its predecessor left is settled
+            await asyncio.gather(*taken, return_exceptions=True)
+
+    async def _adopt(self, orphan: leases.Orphan, why: str) -> None:
+        """Finish an orphaned start: ready if its server answers, else a failure saying ``why``."""
+        sid, user, name = orphan.server_id, orphan.user, orphan.server_name
+        ref = ServerRef(sid, user, name, orphan.state, orphan.spawn_url)
+        prefix = self.urls.prefix(user, name)
+        try:
+            if orphan.spawn_url is None or await self.spawner.poll(ref) is not None:
+                raise SpawnError(why)
+            log.warning(
+                "Adopting the start of %s, which another hub process began", servers.label(user, name)
+            )
+            try:
+                await asyncio.wait_for(
+                    self.spawner.wait_until_answering(orphan.spawn_url + prefix + "api", ref), ADOPT_WITHIN
+                )
+            except TimeoutError:
+                raise SpawnError(why) from None
+            await self.proxy.add_route(prefix, orphan.spawn_url, {"user": user, "server_name": name})
+            ready = {"progress": 100, "ready": True, "message": f"Server ready at {prefix}", "url": prefix}
+            url = orphan.spawn_url
+            if not await self.transact(lambda s: servers.spawned(s, sid, url, orphan.state, ready)):
+                with contextlib.suppress(Exception):
+                    await self.proxy.delete_route(prefix)
+        except asyncio.CancelledError:
+            await self._abandon(ref, SPAWN_CANCELLED)
+            raise
+        except Exception as e:
+            reason = str(e) if isinstance(e, SpawnError | TimeoutError) and str(e) else type(e).__name__
+            log.warning("The start of %s ends: %s", servers.label(user, name), reason)
+            await self._abandon(ref, reason)
+        finally:
+            self.spawns.pop(sid, None)
+
+    async def _renew_and_take_over(self) -> None:
+        """Every third of a lease: renew this process's leases, take over expired ones."""
+        period = self.lease.duration.total_seconds() / 3
+        while True:
+            await asyncio.sleep(period)
+            try:
+                mine = {*self.spawns, *self.stops}
+                if mine:
+                    until = self.lease.until(utcnow())
+                    await self.transact(lambda s, m=mine, u=until: leases.renew(s, self.lease.owner, m, u))
+                await self.take_over()
+            except Exception:
+                log.exception("Renewing or taking over leases failed")
 
     async def reconcile(self) -> None:
         """Make the proxy's table match the database."""
@@ -387,6 +485,7 @@ class Lifecycle:
                     log.exception("Polling servers failed")
 
         self._poller = asyncio.create_task(loop())
+        self._leaser = asyncio.create_task(self._renew_and_take_over())
 
     async def stop_user(self, user: str) -> None:
         """Stop every server of one user, and wait for them."""
@@ -395,7 +494,9 @@ class Lifecycle:
             if pending == "stop" and sid in self.stops:
                 await self.stops[sid]
                 continue
-            plan = await self.transact(lambda s, n=name: servers.plan_stop(s, user, n, False, _ALL_NAMED))
+            plan = await self.transact(
+                lambda s, n=name: servers.plan_stop(s, user, n, False, _ALL_NAMED, self.lease)
+            )
             if isinstance(plan, servers.StopPlan):
                 await self._stop(plan, user, name)
 
@@ -419,9 +520,10 @@ class Lifecycle:
         a database transaction on a worker thread, which must end (and give its
         connection back) before the hub closes the database."""
         tasks = [*self.spawns.values(), *self.stops.values()]
-        if self._poller is not None:
-            tasks.append(self._poller)
-            self._poller = None
+        for loop in (self._poller, self._leaser):
+            if loop is not None:
+                tasks.append(loop)
+        self._poller = self._leaser = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -450,7 +552,7 @@ def _error_of(session: Session, sid: int) -> str | None:
     return None if row is None else row.spawn_error
 
 
-def _started(session: Session, sid: int, state: dict[str, Any], progress: bool) -> None:
-    servers.save_state(session, sid, state)
+def _started(session: Session, sid: int, state: dict[str, Any], progress: bool, url: str) -> None:
+    servers.save_state(session, sid, state, url)
     if progress:
         servers.add_progress(session, sid, {"progress": 50, "message": "Spawning server..."})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hub import names
 from hub.core import oauth, tokens
+from hub.core.leases import Lease
 from hub.db.models import APIToken, Server, User
 from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
 from hub.names import server_prefix, valid_server_name
@@ -147,6 +149,7 @@ def plan_start(
     limits: Limits,
     base_url: str = "/",
     client_scopes: tuple[str, ...] = (),
+    lease: Lease | None = None,
 ) -> SpawnPlan | str:
     """Grant a start, or say why none is needed.
 
@@ -176,6 +179,7 @@ def plan_start(
         server.user_options = {}
     now = utcnow()
     server.pending = "spawn"
+    _hold(server, lease, now)
     server.started = now
     server.last_activity = now
     server.state = {}
@@ -219,8 +223,18 @@ def spawned(
     server.url = url
     server.state = state
     server.pending = None
+    _release(server)
     server.progress = [*(server.progress or []), ready_event]
     return True
+
+
+def _hold(server: Server, lease: Lease | None, now: datetime) -> None:
+    if lease is not None:
+        server.lease_owner, server.lease_expires = lease.owner, lease.until(now)
+
+
+def _release(server: Server) -> None:
+    server.lease_owner = server.lease_expires = server.spawn_url = None
 
 
 def reported_port(session: Session, server_id: int) -> int | None:
@@ -242,10 +256,13 @@ def report_port(session: Session, token_id: int, port: int) -> bool:
     return True
 
 
-def save_state(session: Session, server_id: int, state: dict[str, Any]) -> None:
+def save_state(session: Session, server_id: int, state: dict[str, Any], url: str | None = None) -> None:
+    """The spawner's state (and, during a start, where its process listens)."""
     server = session.get(Server, server_id)
     if server is not None:
         server.state = state
+        if url is not None and server.pending == "spawn":
+            server.spawn_url = url
 
 
 def stopped(session: Session, server_id: int, error: str | None = None) -> None:
@@ -261,6 +278,7 @@ def stopped(session: Session, server_id: int, error: str | None = None) -> None:
         ]
     server.url = None
     server.pending = None
+    _release(server)
     server.started = None
     server.state = {}
     server.reported_port = None
@@ -299,7 +317,12 @@ def owner_if_stoppable(session: Session, user_name: str, server_name: str | None
 
 
 def plan_stop(
-    session: Session, user_name: str, server_name: str, remove: bool, limits: Limits
+    session: Session,
+    user_name: str,
+    server_name: str,
+    remove: bool,
+    limits: Limits,
+    lease: Lease | None = None,
 ) -> StopPlan | str | None:
     """Mark a server stopping; None when there is nothing to stop or remove,
     ``"stopping"`` when a stop is already under way (JupyterHub answers 202)."""
@@ -323,6 +346,7 @@ def plan_stop(
             session.delete(server)
         return None
     server.pending = "stop"
+    _hold(server, lease, utcnow())
     return StopPlan(server.id, dict(server.state or {}), was, remove)
 
 

@@ -156,6 +156,12 @@ class Server(Base):
     token_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_tokens.id", ondelete="SET NULL"), nullable=True
     )
+    #: the hub process running the pending start or stop, and until when it
+    #: holds it (renewed while it runs; another process takes over once it expires)
+    lease_owner: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    lease_expires: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: where a start's process listens, recorded before it is ready (for a takeover)
+    spawn_url: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="servers", lazy="raise")
 

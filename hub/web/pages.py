@@ -289,6 +289,8 @@ def _server_path(user: str, server_name: str) -> str:
 
 @for_user
 async def home_page(request: Request, user: User) -> Response:
+    from hub.web import admin
+
     hub = current()
     rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
     listed = []
@@ -319,7 +321,12 @@ async def home_page(request: Request, user: User) -> Response:
             },
         )
     return render(
-        request, "home.html", user=user.name, servers=listed, error=request.query_params.get("error")
+        request,
+        "home.html",
+        user=user.name,
+        servers=listed,
+        error=request.query_params.get("error"),
+        admin=await hub.transact(lambda s: admin.may_administer(s, user), write=False),
     )
 
 

@@ -42,6 +42,8 @@ class HubProcess:
             "c.JupyterHub.slow_spawn_timeout = 60\n" + extra
         )
         self.proc: subprocess.Popen[bytes] | None = None
+        #: command-line overrides (``--Section.key=value``) over the file
+        self.args: list[str] = []
         self.api = httpx.Client(
             base_url=f"http://127.0.0.1:{self.port}/hub/api",
             headers={"Authorization": f"token {ADMIN_TOKEN}"},
@@ -50,7 +52,8 @@ class HubProcess:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", LOG_LEVEL], cwd=self.dir
+            [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", LOG_LEVEL, *self.args],
+            cwd=self.dir,
         )
         # a generous deadline: under the suite's two workers a start can take many seconds
         deadline = time.monotonic() + 60
@@ -62,6 +65,20 @@ class HubProcess:
             except httpx.HTTPError:
                 time.sleep(0.05)
         raise AssertionError("the hub did not start within 60 s")
+
+    def sibling(self) -> "HubProcess":
+        """Another process of the same hub: the same file, its own port on the command line."""
+        other = HubProcess.__new__(HubProcess)
+        other.dir, other.config, other.proc = self.dir, self.config, None
+        other.port = free_port()
+        other.public_url = self.public_url
+        other.args = [f"--JupyterHub.hub_port={other.port}"]
+        other.api = httpx.Client(
+            base_url=f"http://127.0.0.1:{other.port}/hub/api",
+            headers={"Authorization": f"token {ADMIN_TOKEN}"},
+            timeout=60,
+        )
+        return other
 
     def kill(self) -> None:
         assert self.proc is not None

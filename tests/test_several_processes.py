@@ -1,0 +1,145 @@
+"""Several hub processes on one PostgreSQL database: the server lifecycle.
+
+Real processes (``hub -f FILE --JupyterHub.hub_port=N``, one file for all),
+one configurable-http-proxy started apart from them (``should_start =
+False``), stand-in servers that take a few seconds to come up. A start or a
+stop runs in the process that took it, under a lease it renews; when that
+process dies, another takes the work over once the lease runs out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+from tests.helpers.hub_process import HubProcess
+from tests.helpers.waiting import wait_for
+
+LEASE = 2
+#: the stand-in server answers only after this many seconds
+SLOW = 3
+
+pytestmark = [pytest.mark.slow, pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
+
+
+@pytest.fixture
+def group(tmp_path, db_url, proxy):
+    """Make hub processes of one hub; all are stopped at the end."""
+    from tests.test_contract import STANDIN
+
+    made: list[HubProcess] = []
+    extra = (
+        f"c.JupyterHub.lease_seconds = {LEASE}\n"
+        "c.JupyterHub.slow_spawn_timeout = 0\n"
+        # one process going away must not stop the servers the others serve
+        "c.JupyterHub.cleanup_servers = False\n"
+        "c.ConfigurableHTTPProxy.should_start = False\n"
+        f"c.ConfigurableHTTPProxy.api_url = {proxy.api_url!r}\n"
+        f"c.ConfigurableHTTPProxy.auth_token = {proxy.token!r}\n"
+        f"c.Spawner.cmd = ['sh', '-c', 'sleep {SLOW}; exec \"$0\" \"$1\"', {sys.executable!r}, {str(STANDIN)!r}]\n"
+    )
+
+    def make(count: int) -> list[HubProcess]:
+        first = HubProcess(tmp_path, db_url, extra)
+        made.append(first)
+        for _ in range(count - 1):
+            made.append(first.sibling())
+        for process in made[-count:]:
+            process.start()
+        return made[-count:]
+
+    yield make
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.connect() as conn:
+        states = conn.execute(sqlalchemy.text("SELECT state FROM servers")).scalars().all()
+    engine.dispose()
+    for process in made:
+        process.stop()
+    for state in states:  # leave no server behind
+        if state and state.get("pid"):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(state["pid"], signal.SIGKILL)
+
+
+def running(pid: int) -> bool:
+    """Whether the process runs (a zombie has ended: its parent, another hub process, reaps it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def server(process: HubProcess, user: str) -> dict:
+    return (
+        process.api.get(f"/users/{user}", params={"include_stopped_servers": "1"})
+        .json()["servers"]
+        .get("", {})
+    )
+
+
+def ready(process: HubProcess, user: str) -> bool:
+    return bool(server(process, user).get("ready"))
+
+
+def test_start_on_one_process_follow_on_another_stop_on_a_third(group):
+    a, b, c = group(3)
+    a.api.post("/users", json={"usernames": ["alice"]})
+    assert a.api.post("/users/alice/server").status_code == 202
+    # the progress stream of another process follows the start to its end
+    with b.api.stream("GET", "/users/alice/server/progress", timeout=60) as stream:
+        events = "".join(stream.iter_text())
+    assert '"ready": true' in events
+    assert ready(c, "alice")
+    pid = server(c, "alice")["state"]["pid"]
+    assert c.api.delete("/users/alice/server").status_code in (202, 204)
+    wait_for(lambda: not a.api.get("/users/alice").json()["servers"], 30, message="the stop")
+    wait_for(lambda: not running(pid), 10, message="the process to end")
+
+
+def test_a_start_whose_process_dies_is_adopted_by_another_within_the_lease(group):
+    a, b = group(2)
+    a.api.post("/users", json={"usernames": ["alice"]})
+    assert a.api.post("/users/alice/server").status_code == 202
+    wait_for(lambda: server(b, "alice").get("state", {}).get("pid"), 10, message="the process started")
+    a.kill()
+    began = time.monotonic()
+    wait_for(lambda: ready(b, "alice"), LEASE + SLOW + 30, message="b to adopt the start")
+    assert time.monotonic() - began < LEASE + SLOW + 30
+    events = b.api.get("/users/alice/server/progress").text
+    assert '"ready": true' in events
+
+
+def test_a_start_whose_process_and_server_die_ends_as_a_clean_failure(group, db_url):
+    a, b = group(2)
+    a.api.post("/users", json={"usernames": ["bob"]})
+    assert a.api.post("/users/bob/server").status_code == 202
+    pid = wait_for(lambda: server(b, "bob").get("state", {}).get("pid"), 10, message="the process started")
+    a.kill()
+    os.killpg(pid, signal.SIGKILL)
+    wait_for(lambda: server(b, "bob").get("pending", "spawn") is None, LEASE + 30, message="the start to end")
+    model = server(b, "bob")
+    assert model["stopped"] is True and model["ready"] is False
+    assert "stopped" in (model.get("last_error") or "") or "exited" in (model.get("last_error") or "")
+    # and it can start again, on the process that is left
+    assert b.api.post("/users/bob/server").status_code == 202
+    wait_for(lambda: ready(b, "bob"), SLOW + 30, message="the new start")
+
+
+def test_a_restarting_process_leaves_another_processs_start_alone(group):
+    a, b = group(2)
+    a.api.post("/users", json={"usernames": ["carol"]})
+    assert a.api.post("/users/carol/server").status_code == 202
+    b.stop()
+    b.api = b.api.__class__(base_url=b.api.base_url, headers=b.api.headers, timeout=60)
+    b.start()
+    # a still runs the start it took, and finishes it
+    wait_for(lambda: ready(a, "carol"), SLOW + 30, message="a's start")
+    assert ready(b, "carol")

@@ -213,6 +213,8 @@ PURGE_INTERVAL = 3600
 async def _purge_hourly(hub: Hub) -> None:
     while True:
         await asyncio.sleep(PURGE_INTERVAL)
+        if "purge" not in hub.duties_held:
+            continue  # another hub process purges
         try:
             purged = await anyio.to_thread.run_sync(hub.purge_expired)
         except Exception:

@@ -8,6 +8,7 @@ worker must know lives in the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from traitlets.config import Config
 from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
-from hub.core import oauth, servers, shares, startup, tokens
+from hub.core import duties, oauth, servers, shares, startup, tokens
 from hub.core.leases import Lease
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.logins import Logins
@@ -32,6 +33,7 @@ from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyte
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
 from hub.spawners.base import Spawner
+from hub.timeutil import utcnow
 from hub.web.sessions import Sessions
 
 T = TypeVar("T")
@@ -104,6 +106,9 @@ class Hub:
         self.service_processes = ServiceProcesses(
             self.transact, list(s.services), self.base_prefix, f"{hub_url}{self.hub_prefix}api"
         )
+        #: the duties this process holds for the whole hub (:mod:`hub.core.duties`)
+        self.duties_held: set[str] = set()
+        self._duty_loop: asyncio.Task[None] | None = None
 
     def _spawn_hooks(self) -> SpawnHooks | None:
         """A JupyterHub authenticator's ``pre_spawn_start``/``post_spawn_stop`` around
@@ -159,9 +164,39 @@ class Hub:
         await self.sync_authenticator()
         await self.logins.load_managed_roles()
         await self.proxy.start()
-        await self.service_processes.start()
+        await self.hold_duties()
         await self.lifecycle.restore()
         self.lifecycle.start_polling()
+        self._duty_loop = asyncio.create_task(self._keep_duties())
+
+    async def hold_duties(self) -> None:
+        """Take or renew the duties done once for the whole hub; start the
+        managed services when this process gains that duty, stop them when it
+        loses it (another process took over while this one did not renew)."""
+        lease = self.lifecycle.lease
+        now = utcnow()
+        wanted = [duties.PURGE, *([duties.SERVICES] if self.service_processes.specs else [])]
+        until = lease.until(now)
+
+        def take(session: Session) -> set[str]:
+            return {n for n in wanted if duties.acquire(session, n, lease.owner, until, now)}
+
+        held: set[str] = await self.transact(take)
+        if duties.SERVICES in held and duties.SERVICES not in self.duties_held:
+            log.info("This process runs the managed services")
+            await self.service_processes.start()
+        elif duties.SERVICES in self.duties_held and duties.SERVICES not in held:
+            log.warning("Another hub process took over the managed services; stopping this process's copies")
+            await self.service_processes.stop()
+        self.duties_held = held
+
+    async def _keep_duties(self) -> None:
+        while True:
+            await asyncio.sleep(self.lifecycle.lease.duration.total_seconds() / 3)
+            try:
+                await self.hold_duties()
+            except Exception:
+                log.exception("Renewing this process's duties failed")
 
     async def restore_proxy(self) -> bool:
         """Start the proxy again if the one the hub started has exited, and give
@@ -182,7 +217,22 @@ class Hub:
 
     async def stop_services(self) -> None:
         cleanup_servers, cleanup_proxy = self._cleanup
+        if self._duty_loop is not None:
+            self._duty_loop.cancel()
+            await asyncio.gather(self._duty_loop, return_exceptions=True)
+            self._duty_loop = None
         await self.service_processes.stop()
+        if self.duties_held:
+            # handed over at once: another process need not wait for the lease to run out
+            owner, now = self.lifecycle.lease.owner, utcnow()
+            held, self.duties_held = self.duties_held, set()
+
+            def give_up(session: Session) -> None:
+                for name in held:
+                    duties.release(session, name, owner, now)
+
+            with contextlib.suppress(Exception):
+                await self.transact(give_up)
         if cleanup_servers:
             await self.lifecycle.stop_all()
         await self.lifecycle.close()

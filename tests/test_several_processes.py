@@ -46,8 +46,8 @@ def group(tmp_path, db_url, proxy):
         f"c.Spawner.cmd = ['sh', '-c', 'sleep {SLOW}; exec \"$0\" \"$1\"', {sys.executable!r}, {str(STANDIN)!r}]\n"
     )
 
-    def make(count: int) -> list[HubProcess]:
-        first = HubProcess(tmp_path, db_url, extra)
+    def make(count: int, more: str = "") -> list[HubProcess]:
+        first = HubProcess(tmp_path, db_url, extra + more)
         made.append(first)
         for _ in range(count - 1):
             made.append(first.sibling())
@@ -143,3 +143,35 @@ def test_a_restarting_process_leaves_another_processs_start_alone(group):
     # a still runs the start it took, and finishes it
     wait_for(lambda: ready(a, "carol"), SLOW + 30, message="a's start")
     assert ready(b, "carol")
+
+
+def test_a_managed_service_runs_once_and_moves_when_its_process_dies(group, tmp_path, db_url):
+    started = tmp_path / "service-pids"
+    script = f"import os, time; open({str(started)!r}, 'a').write(f'{{os.getpid()}}\\n'); time.sleep(3600)"
+    a, b = group(
+        2,
+        f"c.JupyterHub.services = [{{'name': 'once', 'command': [{sys.executable!r}, '-c', {script!r}]}}]\n",
+    )
+
+    def pids() -> list[int]:
+        return [int(p) for p in started.read_text().split()] if started.exists() else []
+
+    wait_for(lambda: pids(), 20, message="the service to start")
+    time.sleep(LEASE * 2)  # renewals come and go: still one copy
+    (first,) = pids()
+    assert running(first)
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.connect() as conn:
+        owner = conn.execute(
+            sqlalchemy.text("SELECT owner FROM duties WHERE name = 'managed-services'")
+        ).scalar()
+    engine.dispose()
+    holder, other = (a, b) if owner.endswith(f":{a.port}") else (b, a)
+    assert owner.endswith(f":{holder.port}")
+    holder.kill()
+    # its copy dies with it; the other process starts one once the lease has run out
+    wait_for(lambda: not running(first), 10, message="the first copy to end with its hub")
+    wait_for(lambda: len(pids()) == 2, LEASE * 2 + 20, message="another process to start the service")
+    assert running(pids()[1])
+    time.sleep(LEASE)
+    assert len(pids()) == 2 and other.api.get("/").status_code == 200

@@ -5,7 +5,9 @@ hub, in its own process group, with the environment JupyterHub gives its
 services (its token, the API URL, its OAuth client id and, when it has a
 ``url``, where to listen). When it exits it is started again, with a delay
 that doubles up to a minute while it keeps failing. When the hub stops, each
-service gets SIGTERM, then SIGKILL.
+service gets SIGTERM, then SIGKILL; when the hub dies outright, the kernel
+sends each SIGTERM (Linux). With several hub processes, only the one holding
+the managed-services duty (:mod:`hub.core.duties`) runs them.
 
 A service with no ``api_token`` in the configuration gets a new token at
 each start of the hub (stored hashed; the previous one is revoked); the value
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -53,6 +57,7 @@ ENV_KEEP = (
     "SHELL",
 )
 MAX_DELAY = 60.0
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -137,6 +142,7 @@ class ServiceProcesses:
                 cwd=spec.get("cwd") or None,
                 start_new_session=True,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_the_hub,
             )
         except OSError as e:
             log.error("Service %s could not start: %s", spec["name"], e)
@@ -188,6 +194,14 @@ class ServiceProcesses:
                 _signal(process.pid, signal.SIGKILL)
                 await asyncio.to_thread(process.wait, 5)
         self._running.clear()
+
+
+def _die_with_the_hub() -> None:
+    """In the service's process, before it runs: on Linux, ask for SIGTERM when
+    the hub process dies, so that a hub killed outright leaves no copy running
+    beside the one another hub process starts."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _signal(pid: int, sig: int) -> None:

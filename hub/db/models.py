@@ -253,3 +253,13 @@ class ShareCode(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     exchange_count: Mapped[int] = mapped_column(Integer, default=0)
     last_exchanged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Duty(Base):
+    """Work one hub process at a time does for all (running the managed
+    services, purging expired tokens): who holds it, and until when."""
+
+    __tablename__ = "duties"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255))
+    expires: Mapped[datetime] = mapped_column(DateTime)

@@ -226,13 +226,18 @@ async def _purge_hourly(hub: Hub) -> None:
 
 async def _watch_proxy(hub: Hub) -> None:
     """Start the proxy again when the one the hub started exits (as JupyterHub checks
-    every ``ConfigurableHTTPProxy.check_running_interval`` seconds)."""
+    every ``ConfigurableHTTPProxy.check_running_interval`` seconds); with a proxy
+    started apart, take the hub's route over when the process it names is gone."""
     while True:
         await asyncio.sleep(hub.proxy.check_running_interval)
         try:
             await hub.restore_proxy()
         except Exception:
             log.exception("Starting the proxy again failed")
+        try:
+            await hub.keep_hub_route()
+        except Exception:
+            log.warning("Checking the hub's route in the proxy failed", exc_info=True)
 
 
 async def health(_request: Request) -> Response:

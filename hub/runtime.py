@@ -17,6 +17,7 @@ from functools import partial
 from typing import TypeVar
 
 import anyio
+import httpx
 from sqlalchemy.orm import Session
 from traitlets.config import Config
 
@@ -207,6 +208,26 @@ class Hub:
         log.info("The proxy is running again, with its routes")
         return True
 
+    async def keep_hub_route(self) -> bool:
+        """With a proxy started apart from the hub (and so, maybe, several hub
+        processes behind it): when the hub's own route points at a process that
+        no longer answers, point it here. True when it was taken over."""
+        if self.proxy.should_start:
+            return False  # this process's own proxy: the route is always its own
+        urls = self.lifecycle.urls
+        spec = "/" if urls.base_url == "/" else urls.hub_prefix
+        route = (await self.proxy.get_all_routes()).get(spec)
+        if route is not None and (
+            route["target"] == urls.hub_target or await _answers(route["target"], spec)
+        ):
+            return False
+        log.warning(
+            "The hub's route pointed at %s, which does not answer; pointing it here",
+            route and route["target"],
+        )
+        await self.proxy.add_route(spec, urls.hub_target, {"hub": True})
+        return True
+
     async def sync_authenticator(self) -> None:
         """Bring a plugin authenticator's idea of the users in step with the database."""
         sync = getattr(self.authenticator, "sync_users", None)
@@ -278,6 +299,16 @@ class Hub:
 
     def stop(self) -> None:
         self.db.dispose()
+
+
+async def _answers(target: str, spec: str) -> bool:
+    """Whether the hub process at ``target`` answers its health check."""
+    prefix = spec if spec != "/" else "/hub/"
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return (await client.get(f"{target.rstrip('/')}{prefix}health")).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 _current: Hub | None = None

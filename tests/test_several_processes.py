@@ -175,3 +175,30 @@ def test_a_managed_service_runs_once_and_moves_when_its_process_dies(group, tmp_
     assert running(pids()[1])
     time.sleep(LEASE)
     assert len(pids()) == 2 and other.api.get("/").status_code == 200
+
+
+def test_the_hubs_route_moves_to_a_live_process_within_ten_seconds(group, proxy):
+    import httpx
+
+    a, b = group(2)
+    target = httpx.get(
+        f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"}
+    ).json()
+    holder = a if target["/"]["target"].endswith(f":{a.port}") else b
+    other = b if holder is a else a
+    assert httpx.get(f"{proxy.public_url}/hub/api/").status_code == 200
+    holder.kill()
+    began = time.monotonic()
+
+    def through_the_proxy() -> bool:
+        try:
+            return httpx.get(f"{proxy.public_url}/hub/api/", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(through_the_proxy, 15, interval=0.2, message="the hub through the proxy again")
+    assert time.monotonic() - began < 10
+    routes = httpx.get(
+        f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"}
+    ).json()
+    assert routes["/"]["target"].endswith(f":{other.port}")

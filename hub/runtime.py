@@ -110,6 +110,7 @@ class Hub:
         #: the duties this process holds for the whole hub (:mod:`hub.core.duties`)
         self.duties_held: set[str] = set()
         self._duty_loop: asyncio.Task[None] | None = None
+        self._started_duties = False
 
     def _spawn_hooks(self) -> SpawnHooks | None:
         """A JupyterHub authenticator's ``pre_spawn_start``/``post_spawn_stop`` around
@@ -179,10 +180,18 @@ class Hub:
         wanted = [duties.PURGE, *([duties.SERVICES] if self.service_processes.specs else [])]
         until = lease.until(now)
 
-        def take(session: Session) -> set[str]:
-            return {n for n in wanted if duties.acquire(session, n, lease.owner, until, now)}
+        def take(session: Session) -> tuple[set[str], list[str]]:
+            duties.acquire(session, duties.MEMBER + lease.owner, lease.owner, until, now)
+            duties.forget_gone(session, now)
+            won = {n for n in wanted if duties.acquire(session, n, lease.owner, until, now)}
+            return won, duties.members(session, now)
 
-        held: set[str] = await self.transact(take)
+        held, members = await self.transact(take)
+        self._started_duties = True
+        # this process polls its share of the running servers
+        self.lifecycle.poll_share = (
+            (members.index(lease.owner), len(members)) if lease.owner in members else (0, 1)
+        )
         if duties.SERVICES in held and duties.SERVICES not in self.duties_held:
             log.info("This process runs the managed services")
             await self.service_processes.start()
@@ -243,13 +252,13 @@ class Hub:
             await asyncio.gather(self._duty_loop, return_exceptions=True)
             self._duty_loop = None
         await self.service_processes.stop()
-        if self.duties_held:
+        if self._started_duties:
             # handed over at once: another process need not wait for the lease to run out
             owner, now = self.lifecycle.lease.owner, utcnow()
-            held, self.duties_held = self.duties_held, set()
+            held, self.duties_held, self._started_duties = self.duties_held, set(), False
 
             def give_up(session: Session) -> None:
-                for name in held:
+                for name in [*held, duties.MEMBER + owner]:
                     duties.release(session, name, owner, now)
 
             with contextlib.suppress(Exception):

@@ -46,12 +46,14 @@ def group(tmp_path, db_url, proxy):
         f"c.Spawner.cmd = ['sh', '-c', 'sleep {SLOW}; exec \"$0\" \"$1\"', {sys.executable!r}, {str(STANDIN)!r}]\n"
     )
 
-    def make(count: int, more: str = "") -> list[HubProcess]:
+    def make(count: int, more: str = "", logs: bool = False) -> list[HubProcess]:
         first = HubProcess(tmp_path, db_url, extra + more)
         made.append(first)
         for _ in range(count - 1):
             made.append(first.sibling())
         for process in made[-count:]:
+            if logs:
+                process.log_path = tmp_path / f"hub-{process.port}.log"
             process.start()
         return made[-count:]
 
@@ -202,3 +204,29 @@ def test_the_hubs_route_moves_to_a_live_process_within_ten_seconds(group, proxy)
         f"{proxy.api_url}/api/routes", headers={"Authorization": f"token {proxy.token}"}
     ).json()
     assert routes["/"]["target"].endswith(f":{other.port}")
+
+
+def test_running_servers_are_polled_by_one_process_each(group, tmp_path):
+    a, b = group(2)
+    for process in (a, b):
+        process.stop()
+        process.api = process.api.__class__(
+            base_url=process.api.base_url, headers=process.api.headers, timeout=60
+        )
+        process.log_path = tmp_path / f"hub-{process.port}.log"
+        process.start()
+    names = [f"u{i}" for i in range(4)]
+    a.api.post("/users", json={"usernames": names})
+    for name in names:
+        assert a.api.post(f"/users/{name}/server").status_code == 202
+    for name in names:
+        wait_for(lambda n=name: ready(b, n), SLOW + 30, message=f"{name} ready")
+    time.sleep(LEASE)  # both processes know each other
+    for name in names:
+        os.killpg(server(a, name)["state"]["pid"], signal.SIGKILL)
+    for name in names:
+        wait_for(lambda n=name: not server(b, n).get("ready"), 20, message=f"{name} noticed")
+    time.sleep(1)
+    logs = "".join(p.log_path.read_text() for p in (a, b))
+    for name in names:
+        assert logs.count(f"Server {name} is no longer running") == 1, name

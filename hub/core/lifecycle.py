@@ -112,6 +112,9 @@ class Lifecycle:
         self.stops: dict[int, asyncio.Task[None]] = {}
         self._poller: asyncio.Task[None] | None = None
         self._leaser: asyncio.Task[None] | None = None
+        #: (this process's index, how many live processes): each polls the servers
+        #: whose id falls to it, so every server is polled by one process
+        self.poll_share = (0, 1)
         self._client_scopes = tuple(spawner.oauth_client_allowed_scopes)
 
     # --- start ---------------------------------------------------------------------
@@ -296,11 +299,13 @@ class Lifecycle:
     # --- watching and restoring --------------------------------------------------------
 
     async def check_all(self) -> None:
-        """Poll every ready server; forget the ones whose process is gone."""
+        """Poll the ready servers (this process's share of them, see ``poll_share``);
+        forget the ones whose process is gone."""
+        index, count = self.poll_share
         running = [
             ServerRef(sid, user, name, state, url)
             for sid, user, name, state, pending, url in await self.transact(servers.active, write=False)
-            if pending is None and url is not None
+            if pending is None and url is not None and sid % count == index
         ]
         if not running:
             return

@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,15 @@ def free_port(ip: str) -> int:
     with socket.socket() as s:
         s.bind((ip or "127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _exited(pid: int) -> bool:
+    """Whether ``pid`` has exited and waits for its parent to reap it (Linux)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 class NativeSpawner(Spawner):
@@ -130,6 +140,14 @@ class NativeSpawner(Spawner):
     async def poll(self, server: ServerRef) -> int | None:
         return self._poll(server.state)
 
+    async def records_for_poll(self, servers: Sequence[ServerRef]) -> Mapping[int, Any]:
+        """Reap this process's children that exited, whichever hub process
+        polls them (with several hub processes, each polls its share)."""
+        for pid, child in list(self._children.items()):
+            if child.poll() is not None:
+                self._children.pop(pid, None)
+        return {}
+
     def _poll(self, state: dict[str, Any]) -> int | None:
         pid = state.get("pid")
         if not pid:
@@ -146,6 +164,8 @@ class NativeSpawner(Spawner):
             return 0
         except PermissionError:
             return None  # exists, owned by another user
+        if _exited(pid):
+            return 0  # another hub process started it and has not reaped it yet
         return None
 
     async def stop(self, server: ServerRef) -> None:

@@ -44,6 +44,8 @@ class HubProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         #: command-line overrides (``--Section.key=value``) over the file
         self.args: list[str] = []
+        #: where the hub's output goes (default: the test's own output)
+        self.log_path: Path | None = None
         self.api = httpx.Client(
             base_url=f"http://127.0.0.1:{self.port}/hub/api",
             headers={"Authorization": f"token {ADMIN_TOKEN}"},
@@ -51,10 +53,15 @@ class HubProcess:
         )
 
     def start(self) -> None:
+        out = self.log_path.open("a") if self.log_path is not None else None
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "hub.cli", "-f", str(self.config), "--log-level", LOG_LEVEL, *self.args],
             cwd=self.dir,
+            stdout=out,
+            stderr=out,
         )
+        if out is not None:
+            out.close()
         # a generous deadline: under the suite's two workers a start can take many seconds
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -73,6 +80,7 @@ class HubProcess:
         other.port = free_port()
         other.public_url = self.public_url
         other.args = [f"--JupyterHub.hub_port={other.port}"]
+        other.log_path = None
         other.api = httpx.Client(
             base_url=f"http://127.0.0.1:{other.port}/hub/api",
             headers={"Authorization": f"token {ADMIN_TOKEN}"},

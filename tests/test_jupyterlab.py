@@ -39,11 +39,6 @@ def log_in(page: Page, base: str, name: str) -> None:
     page.wait_for_url(lambda url: "/hub/login" not in url, timeout=SLOW)
 
 
-def start_server(page: Page, base: str, name: str) -> None:
-    page.goto(f"{base}/hub/spawn")
-    follow_spawn(page, base, name)
-
-
 def follow_spawn(page: Page, base: str, name: str) -> None:
     """From /hub/spawn (what JupyterLab's "restart" opens too), which starts the
     default server or shows a Start button first, on to JupyterLab."""
@@ -91,8 +86,9 @@ def test_jupyterlab_is_the_default_interface(make_live_hub, proxy, browser, tmp_
     base = proxy.public_url
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # a plain login goes to the user's server, starting it, and lands in JupyterLab
     log_in(page, base, "alice")
-    start_server(page, base, "alice")
+    follow_spawn(page, base, "alice")
     assert api.get("/users/alice").json()["servers"][""]["ready"] is True
 
     # a notebook runs code in a kernel whose websocket goes through the proxy

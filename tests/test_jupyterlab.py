@@ -27,6 +27,7 @@ SLOW = 60000
 def lab_hub(homes):
     def configure(c):
         c.JupyterHub.authenticator_class = "dummy"
+        c.Spawner.args = []  # (the suite's other servers leave JupyterLab out)
         c.NativeSpawner.home_dir_template = str(homes / "{username}")
 
     return configure

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import ADMIN_TOKEN, free_port
+from tests.conftest import ADMIN_TOKEN, LEAN_SERVER_ARGS, free_port
 
 #: the hub's log level (HUB_TEST_LOG_LEVEL=INFO to see what a failing test's hub did)
 LOG_LEVEL = os.environ.get("HUB_TEST_LOG_LEVEL", "WARNING")
@@ -38,6 +38,7 @@ class HubProcess:
             "c.Authenticator.admin_users = {'admin'}\n"
             "c.JupyterHub.allow_named_servers = True\n"
             "c.Spawner.poll_interval = 0.5\n"
+            f"c.Spawner.args = {LEAN_SERVER_ARGS!r}\n"
             # a loaded machine (the suite runs on two workers) can take more than the default 10 s
             "c.JupyterHub.slow_spawn_timeout = 60\n" + extra
         )

@@ -222,10 +222,12 @@ def _use_proxy(proxy: RunningProxy) -> None:
 
 
 #: single-user servers of the tests start without JupyterLab and its companions
-#: (about 1.5 s less per start); tests of JupyterLab itself set their own args
+#: (about 1 s less per start); tests of JupyterLab itself set their own args. One
+#: key per argument, with no spaces, braces or quotes: batchspawner writes the
+#: command into a shell script
 LEAN_SERVER_ARGS = [
-    '--ServerApp.jpserver_extensions={"jupyterlab": False, "jupyter_lsp": False, '
-    '"notebook_shim": False, "jupyter_server_terminals": False}'
+    f"--ServerApp.jpserver_extensions={extension}=False"
+    for extension in ("jupyterlab", "jupyter_lsp", "notebook_shim", "jupyter_server_terminals")
 ]
 
 

@@ -32,6 +32,47 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
     assert (mode, fks) == ("wal", 1)
 
 
+def test_work_that_outlives_the_database_closes_its_connections(db_url):
+    """A transaction still running when the hub closes its database, and one
+    begun after, close their connections when they end (none is left open in
+    a pool nobody closes, to be collected later)."""
+    import threading
+
+    db = Database(db_url)
+    began, closed = threading.Event(), threading.Event()
+    seen = []
+
+    def in_flight() -> None:
+        with db.transaction() as tx:
+            seen.append(tx.conn.connection.dbapi_connection)
+            began.set()
+            closed.wait(10)
+            tx.conn.execute(text("SELECT 1"))
+
+    worker = threading.Thread(target=in_flight)
+    worker.start()
+    assert began.wait(10)
+    db.dispose()
+    closed.set()
+    worker.join(10)
+    with db.transaction() as tx:  # begun after
+        seen.append(tx.conn.connection.dbapi_connection)
+        tx.conn.execute(text("SELECT 1"))
+    assert len(seen) == 2
+    assert all(_closed(conn) for conn in seen)
+
+
+def _closed(dbapi_connection) -> bool:
+    closed = getattr(dbapi_connection, "closed", None)  # psycopg has it, sqlite3 not
+    if closed is not None:
+        return bool(closed)
+    try:  # sqlite3 has no such attribute; a closed connection refuses to work
+        dbapi_connection.execute("SELECT 1")
+    except Exception:
+        return True
+    return False
+
+
 def test_config_urls_map_to_async_drivers():
     assert sync_url("sqlite:///jupyterhub.sqlite") == "sqlite:///jupyterhub.sqlite"
     assert sync_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"

@@ -127,6 +127,8 @@ class Database:
             else self.engine.execution_options(**{WRITE: True, "isolation_level": "SERIALIZABLE"})
         )
         self._held: dict[bool, Connection] = {}
+        #: set by dispose(); work that outlives it must not leave a connection open
+        self._closed = False
 
     @contextmanager
     def transaction(self, write: bool = True, serializable: bool = False) -> Iterator[Transaction]:
@@ -138,8 +140,17 @@ class Database:
         engine: Engine = self._write_engine if write else self.engine
         if serializable:
             engine = self._serializable_engine
-        with engine.connect() as conn, self._run(conn) as tx:
-            yield tx
+        with engine.connect() as conn:
+            try:
+                with self._run(conn) as tx:
+                    yield tx
+            finally:
+                if self._closed:
+                    # The database was closed while this ran, or before: work
+                    # that outlived the hub's stop. Its connection would go
+                    # back to a pool nobody closes any more and be collected
+                    # open; close it now instead.
+                    conn.invalidate()
 
     def run(
         self,
@@ -227,6 +238,7 @@ class Database:
             return revision
 
     def dispose(self) -> None:
+        self._closed = True
         for conn in self._held.values():
             conn.close()
         self._held.clear()

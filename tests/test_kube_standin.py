@@ -20,6 +20,7 @@ import pytest
 from kubernetes_asyncio.client.exceptions import ApiException
 
 from tests.helpers.kube_standin import SINGLEUSER_IMAGE, STANDIN_SERVER, KubeCluster
+from tests.helpers.processes import running
 from tests.helpers.waiting import wait_for, wait_for_async
 
 SpawnerFactory = Callable[..., Any]
@@ -43,17 +44,6 @@ def _pod_manifest(
         "ports": [{"name": "notebook-port", "containerPort": 8888}],
     }
     return {"metadata": {"name": name, "labels": labels or {}}, "spec": {"containers": [container], **spec}}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def _watch(
@@ -341,7 +331,7 @@ def test_killing_the_standin_kills_its_pods(kube_cluster: KubeCluster) -> None:
         api.post(f"/api/v1/namespaces/{kube_cluster.namespace}/pods", json=_pod_manifest("orphan"))
     pid = wait_for(lambda: kube_cluster.pod_pid("orphan"), 10, message="a process for the pod")
     kube_cluster.kill()
-    wait_for(lambda: not _alive(pid), 5, message="the pod's process to die with the stand-in")
+    wait_for(lambda: not running(pid), 5, message="the pod's process to die with the stand-in")
 
 
 def _answers(url: str) -> bool:
@@ -426,10 +416,10 @@ async def test_poll_sees_a_pod_deleted_behind_the_spawners_back(
     await asyncio.wait_for(spawner.start(), 30)
     assert await spawner.poll() is None
     pid = kube_cluster.pod_pid(spawner.pod_name)
-    assert pid is not None and _alive(pid)
+    assert pid is not None and running(pid)
 
     kube_cluster.delete_pod(spawner.pod_name)
-    assert not _alive(pid)
+    assert not running(pid)
     assert await wait_for_async(spawner.poll, 10, message="poll() to see the pod gone") == 1
     assert kube_cluster.pods() == []
 
@@ -462,7 +452,7 @@ async def test_stop_deletes_the_pod_and_its_process(
 
     await asyncio.wait_for(spawner.stop(), 30)
     assert kube_cluster.pods() == []
-    assert not _alive(pid)
+    assert not running(pid)
     assert await spawner.poll() == 1
     deletes = [r for r in kube_cluster.requests() if r["method"] == "DELETE"]
     assert [r["query"].get("gracePeriodSeconds") for r in deletes] == [str(spawner.delete_grace_period)]

@@ -18,6 +18,7 @@ import pytest
 
 from tests.helpers.hub_process import HubProcess, config_lines
 from tests.helpers.kube_standin import KubeCluster
+from tests.helpers.processes import running
 from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -82,7 +83,7 @@ def test_a_pod_with_jupyterhubs_environment_and_labels_answers_through_the_proxy
     pid = kube_cluster.pod_pid(POD)
     assert hub.api.delete("/users/alice/server").status_code == 204
     assert kube_cluster.pod(POD) is None, "stopping deletes the pod"
-    assert pid is not None and wait_for(lambda: not _alive(pid), 30, message="the pod's process to end")
+    assert pid is not None and wait_for(lambda: not running(pid), 30, message="the pod's process to end")
     assert server_of(hub) is None
     assert "/user/alice/" not in hub.api.get("/proxy").json()
 
@@ -294,18 +295,10 @@ def test_a_hub_killed_mid_spawn_ends_the_spawn_cleanly_on_restart(hub_process, k
     server = model["servers"][""]
     assert server["pending"] is None and server["ready"] is False
     wait_for(lambda: kube_cluster.pod(POD) is None, 30, message="the interrupted start's pod to be deleted")
-    assert pid is not None and wait_for(lambda: not _alive(pid), 30, message="its process to end")
+    assert pid is not None and wait_for(lambda: not running(pid), 30, message="its process to end")
     events = again.api.get("/users/alice/server/progress").text
     assert "the hub restarted during the start" in events
     assert "/user/alice/" not in again.api.get("/proxy").json()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            return "State:\tZ" not in f.read()
-    except FileNotFoundError:
-        return False
 
 
 def test_a_kubernetes_api_that_does_not_answer_ends_the_start_cleanly(hub_process, kube_cluster):

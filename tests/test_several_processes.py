@@ -14,12 +14,12 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy
 
 from tests.helpers.hub_process import HubProcess
+from tests.helpers.processes import running
 from tests.helpers.waiting import wait_for
 
 LEASE = 2
@@ -68,15 +68,6 @@ def group(tmp_path, db_url, proxy):
         if state and state.get("pid"):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(state["pid"], signal.SIGKILL)
-
-
-def running(pid: int) -> bool:
-    """Whether the process runs (a zombie has ended: its parent, another hub process, reaps it)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def server(process: HubProcess, user: str) -> dict:

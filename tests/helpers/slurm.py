@@ -58,6 +58,8 @@ from typing import IO
 
 import pytest
 
+from tests.helpers.processes import running
+
 ROOT = Path(os.environ.get("HUB_TEST_SLURM_DIR", "/tmp/hub-test-slurm"))
 DAEMONS = ("munged", "slurmctld", "slurmd")
 COMMANDS = ("munge", "unmunge", "sinfo", "sbatch", "squeue", "scancel")
@@ -183,15 +185,6 @@ PartitionName={cluster.partition} Nodes=ALL Default=YES MaxTime=INFINITE State=U
 # --- processes -------------------------------------------------------------
 
 
-def _alive(pid: int) -> bool:
-    """Running, and not a zombie waiting for its parent (another worker) to reap it."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-
-
 def _pids_naming(path: Path) -> list[int]:
     """Processes whose command line or environment mentions ``path``: this
     cluster's daemons, and the job steps and jobs they started."""
@@ -221,12 +214,12 @@ def _pid_files(cluster_dir: Path) -> list[int]:
 def _terminate(pids: Sequence[int], grace: float = 10.0) -> None:
     """SIGTERM, then SIGKILL after ``grace`` seconds for those still running."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        living = [pid for pid in pids if _alive(pid)]
+        living = [pid for pid in pids if running(pid)]
         for pid in living:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + wait
-        while any(_alive(pid) for pid in living) and time.monotonic() < deadline:
+        while any(running(pid) for pid in living) and time.monotonic() < deadline:
             time.sleep(0.05)
 
 

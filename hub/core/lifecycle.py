@@ -181,13 +181,7 @@ class Lifecycle:
             await self.proxy.add_route(
                 prefix, started.url, {"user": plan.user, "server_name": plan.server_name}
             )
-            ready = {
-                "progress": 100,
-                "ready": True,
-                "message": f"Server ready at {prefix}",
-                "html_message": f'Server ready at <a href="{prefix}">{prefix}</a>',
-                "url": prefix,
-            }
+            ready = _ready_event(prefix)
             final = self.spawner.latest_state(ref)
             if not await self.transact(lambda s: servers.spawned(s, sid, started.url, final, ready)):
                 # a stop came first: it stops the process; the route goes with it
@@ -204,14 +198,7 @@ class Lifecycle:
             await self._abandon(ref, SPAWN_CANCELLED)
             raise
         except Exception as e:  # the spawn failed: leave nothing behind
-            if isinstance(e, SpawnError | TimeoutError) and str(e):
-                reason = str(e)
-            elif isinstance(e, OSError) and e.strerror:
-                reason = f"{type(e).__name__}: {e.strerror}"  # no paths or addresses
-            else:
-                reason = type(e).__name__
-            if isinstance(e, TimeoutError) and not str(e):
-                reason = f"server did not start within {self.spawner.start_timeout:g} seconds"
+            reason = _failure_reason(e, self.spawner.start_timeout)
             log.warning("Spawn of %s failed: %s", servers.label(plan.user, plan.server_name), reason)
             await self._abandon(ref, reason)
         finally:
@@ -400,7 +387,7 @@ class Lifecycle:
             except TimeoutError:
                 raise SpawnError(why) from None
             await self.proxy.add_route(prefix, orphan.spawn_url, {"user": user, "server_name": name})
-            ready = {"progress": 100, "ready": True, "message": f"Server ready at {prefix}", "url": prefix}
+            ready = _ready_event(prefix)
             url = orphan.spawn_url
             if not await self.transact(lambda s: servers.spawned(s, sid, url, orphan.state, ready)):
                 with contextlib.suppress(Exception):
@@ -409,7 +396,7 @@ class Lifecycle:
             await self._abandon(ref, SPAWN_CANCELLED)
             raise
         except Exception as e:
-            reason = str(e) if isinstance(e, SpawnError | TimeoutError) and str(e) else type(e).__name__
+            reason = _failure_reason(e, ADOPT_WITHIN)
             log.warning("The start of %s ends: %s", servers.label(user, name), reason)
             await self._abandon(ref, reason)
         finally:
@@ -532,6 +519,29 @@ class Lifecycle:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _ready_event(prefix: str) -> dict[str, Any]:
+    """The last progress event of a start: the server is ready at ``prefix``."""
+    return {
+        "progress": 100,
+        "ready": True,
+        "message": f"Server ready at {prefix}",
+        "html_message": f'Server ready at <a href="{prefix}">{prefix}</a>',
+        "url": prefix,
+    }
+
+
+def _failure_reason(e: Exception, timeout: float) -> str:
+    """Why a start failed, as the user sees it: the spawner's own message, or
+    the kind of error (never paths or addresses from an OSError)."""
+    if isinstance(e, SpawnError | TimeoutError) and str(e):
+        return str(e)
+    if isinstance(e, TimeoutError):
+        return f"server did not start within {timeout:g} seconds"
+    if isinstance(e, OSError) and e.strerror:
+        return f"{type(e).__name__}: {e.strerror}"
+    return type(e).__name__
 
 
 def _ref_of(session: Session, user: str, server_name: str) -> ServerRef | None:

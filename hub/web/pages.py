@@ -292,7 +292,9 @@ async def home_page(request: Request, user: User) -> Response:
     from hub.web import admin
 
     hub = current()
-    rows = await hub.transact(lambda s: servers.of_user(s, user.id), write=False)
+    rows, may_administer = await hub.transact(
+        lambda s: (servers.of_user(s, user.id), admin.may_administer(s, user)), write=False
+    )
     listed = []
     for row in rows or []:
         status = "ready" if row.url and not row.pending else (row.pending or "stopped")
@@ -326,7 +328,7 @@ async def home_page(request: Request, user: User) -> Response:
         user=user.name,
         servers=listed,
         error=request.query_params.get("error"),
-        admin=await hub.transact(lambda s: admin.may_administer(s, user), write=False),
+        admin=may_administer,
     )
 
 

@@ -143,10 +143,14 @@ async def user_url(request: Request) -> Response:
 
 def _server_url(request: Request) -> str:
     """The address this request meant: ``/user/...`` rather than ``/hub/user/...``."""
-    hub = current()
     query = _without_redirects(request.url.query)
-    path = quote(hub.base_prefix + request.url.path[len(hub.hub_prefix) :], safe="/")
-    return path + (f"?{query}" if query else "")
+    return _server_path(request) + (f"?{query}" if query else "")
+
+
+def _server_path(request: Request) -> str:
+    """The request's path with the hub's prefix taken off, quoted: ``/user/...``."""
+    hub = current()
+    return quote(hub.base_prefix + request.url.path[len(hub.hub_prefix) :], safe="/")
 
 
 def _without_redirects(query: str) -> str:
@@ -169,5 +173,4 @@ async def _back_to_server(request: Request, owner: str, server_name: str, target
         # the proxy may take a moment to apply the route (several replicas, traefik)
         await asyncio.sleep(min(2**redirects, 10))
     query = "&".join(filter(None, [_without_redirects(request.url.query), f"redirects={redirects + 1}"]))
-    path = hub.base_prefix + request.url.path[len(hub.hub_prefix) :]
-    return RedirectResponse(f"{quote(path, safe='/')}?{query}", 302)
+    return RedirectResponse(f"{_server_path(request)}?{query}", 302)

@@ -179,6 +179,13 @@ class JupyterHub(LoggingConfigurable):
         "of this, while the work runs); when a process dies, another takes its starts and stops over after "
         "this long. (This hub's own key: several processes can serve one hub.)",
     ).tag(config=True)
+    change_poll_interval = Float(
+        5,
+        min=0.1,
+        help="On PostgreSQL, seconds between reads of a server's row by a progress stream that has "
+        "received no notice of a change (notices come at once from every hub process; this is the safety "
+        "net). (This hub's own key.)",
+    ).tag(config=True)
     cleanup_servers = Bool(True, help="Stop the servers when the hub shuts down.").tag(config=True)
     cleanup_proxy = Bool(True, help="Stop the proxy the hub started when it shuts down.").tag(config=True)
     admin_access = Bool(False, help="Deprecated: let admins access users' servers.").tag(config=True)

@@ -29,6 +29,7 @@ from hub.core.leases import Lease
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.logins import Logins
 from hub.core.service_processes import ServiceProcesses
+from hub.db.changes import ServerChanges, listen_url
 from hub.db.engine import Database
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
@@ -65,6 +66,8 @@ class Hub:
         self.logins = Logins(self.transact, self.authenticator, self.crypter)
         self.spawner_class = resolve_class(self.settings.spawner_class, "spawner", spawners.SHORT_NAMES)
         self.db = Database(self.settings.db_url)
+        #: notices of server rows changed by any hub process (PostgreSQL)
+        self.changes = ServerChanges(listen_url(self.db.url), self.settings.change_poll_interval)
         self.verified_tokens = tokens.VerifiedTokens()
         #: (stop servers, stop the proxy) when the hub stops
         self._cleanup = (self.settings.cleanup_servers, self.settings.cleanup_proxy)
@@ -140,6 +143,7 @@ class Hub:
                 hub=hub,
                 base_url=self.base_prefix,
                 authenticator=plugin_authenticator,
+                changes=self.changes,
             )
         if isinstance(cls, type) and issubclass(cls, Spawner):
             return cls(config=self.config)
@@ -163,6 +167,7 @@ class Hub:
 
     async def start_services(self) -> None:
         """The proxy, the servers found again, and the poller (after :meth:`start`)."""
+        await self.changes.start()
         await self.sync_authenticator()
         await self.logins.load_managed_roles()
         await self.proxy.start()
@@ -267,6 +272,7 @@ class Hub:
             await self.lifecycle.stop_all()
         await self.lifecycle.close()
         await self.proxy.stop(stop_process=cleanup_proxy)
+        await self.changes.stop()
 
     def shutdown(self, servers: bool | None = None, proxy: bool | None = None) -> None:
         """Ask the server running this hub to exit (``POST /shutdown``)."""

@@ -20,7 +20,6 @@ from hub.runtime import Hub
 from hub.timeutil import utcnow
 
 KEEPALIVE_SECONDS = 8
-POLL_SECONDS = 0.2
 
 
 def _model(name: str, server_name: str) -> dict[str, Any]:
@@ -126,19 +125,19 @@ async def delete_user_server_name(name: str, server_name: str, body: Any = None)
 
 def _progress_of(
     session: Session, name: str, server_name: str
-) -> tuple[bool, str | None, str | None, list[Any]]:
+) -> tuple[int, str | None, str | None, list[Any]]:
     user = session.execute(views.select_user_id(name)).scalar()
     if user is None:
         raise NotFound(None)
     row = servers_core.server_row(session, name, server_name)
     if row is None:
         raise NotFound(f"{name} has no server named '{server_name}'")
-    return True, row.pending, row.url, list(row.progress or [])
+    return row.id, row.pending, row.url, list(row.progress or [])
 
 
 async def _progress(name: str, server_name: str) -> Any:
     hub = ctx().hub
-    _, pending, url, events = await hub.transact(lambda s: _progress_of(s, name, server_name), write=False)
+    sid, pending, url, events = await hub.transact(lambda s: _progress_of(s, name, server_name), write=False)
     if pending is None:
         final = events[-1] if events else None
         if url is not None and final is not None and final.get("ready"):
@@ -147,7 +146,9 @@ async def _progress(name: str, server_name: str) -> Any:
             return _stream_once(final)
         raise BadRequest(f"{servers_core.label(name, server_name)} is not starting...")
     return StreamingResponse(
-        _follow(hub, name, server_name), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        _follow(hub, sid, name, server_name),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache"},
     )
 
 
@@ -162,33 +163,39 @@ def _stream_once(event: dict[str, Any]) -> StreamingResponse:
     return StreamingResponse(once(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
-async def _follow(hub: Hub, name: str, server_name: str) -> AsyncIterator[str]:
+async def _follow(hub: Hub, sid: int, name: str, server_name: str) -> AsyncIterator[str]:
     """Events as they are recorded, until the ready or failed event.
 
-    It runs after the handler has returned: it gets the hub, not the request context.
+    The row is read again when a notice says it changed (any hub process's
+    write, on PostgreSQL) and every few seconds all the same; on SQLite every
+    fraction of a second (:mod:`hub.db.changes`). It runs after the handler
+    has returned: it gets the hub, not the request context.
     """
     sent = 0
     loop = asyncio.get_running_loop()
     last_write = loop.time()
-    while True:
-        try:
-            _, pending, _url, events = await hub.transact(
-                lambda s: _progress_of(s, name, server_name), write=False
-            )
-        except NotFound:
-            return
-        for event in events[sent:]:
-            yield _event(event)
-            last_write = loop.time()
-        sent = len(events)
-        if events and (events[-1].get("ready") or events[-1].get("failed")):
-            return
-        if pending is None:
-            return  # stopped without a final event (cancelled elsewhere)
-        if loop.time() - last_write > KEEPALIVE_SECONDS:
-            yield "\n\n"
-            last_write = loop.time()
-        await asyncio.sleep(POLL_SECONDS)
+    with hub.changes.watch(sid) as watch:
+        while True:
+            try:
+                now_sid, pending, _url, events = await hub.transact(
+                    lambda s: _progress_of(s, name, server_name), write=False
+                )
+            except NotFound:
+                return
+            if now_sid != sid:
+                return  # removed, and another of the same name made since
+            for event in events[sent:]:
+                yield _event(event)
+                last_write = loop.time()
+            sent = len(events)
+            if events and (events[-1].get("ready") or events[-1].get("failed")):
+                return
+            if pending is None:
+                return  # stopped without a final event (cancelled elsewhere)
+            if loop.time() - last_write > KEEPALIVE_SECONDS:
+                yield "\n\n"
+                last_write = loop.time()
+            await watch.changed(at_most=KEEPALIVE_SECONDS)
 
 
 async def get_user_server_progress(name: str) -> Any:

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from traitlets import Undefined
 from traitlets.config import Config
 
+from hub.db.changes import ServerChanges
 from hub.db.models import Group as GroupRow
 from hub.db.models import Server, User, user_group_map
 from hub.names import server_prefix
@@ -105,8 +106,11 @@ class HostedSpawner(Spawner):
         base_url: str,
         authenticator: Any = None,
         public_url: str = "",
+        changes: ServerChanges | None = None,
     ) -> None:
         super().__init__()
+        #: notices of server rows changed by any hub process (a reported port)
+        self.changes = changes if changes is not None else ServerChanges(None)
         self.plugin_cls = plugin_cls
         self.plugin_config = config
         self.transact = transact
@@ -339,18 +343,18 @@ class HostedSpawner(Spawner):
         the plugin, which waits for it in ``start()``."""
         from hub.core import servers
 
-        delay = 0.1
-        while True:
-            await asyncio.sleep(delay)
-            delay = min(delay * 1.5, 1.0)
-            port = await self.transact(lambda s: servers.reported_port(s, op.record.id), write=False)
-            if port:
-                # a wrapper (wrapspawner's ProfilesSpawner) passes it to the spawner it wraps
-                target = getattr(op.plugin, "child_spawner", None) or op.plugin
-                target.port = port
-                if target.server is not None:
-                    target.server.port = port
-                return
+        with self.changes.watch(op.record.id) as watch:
+            while True:
+                port = await self.transact(lambda s: servers.reported_port(s, op.record.id), write=False)
+                if port:
+                    # a wrapper (wrapspawner's ProfilesSpawner) passes it to the spawner it wraps
+                    target = getattr(op.plugin, "child_spawner", None) or op.plugin
+                    target.port = port
+                    if target.server is not None:
+                        target.server.port = port
+                    return
+                # the report may reach any hub process: its write's notice wakes this one
+                await watch.changed(at_most=1.0)
 
     # --- poll, stop, delete ------------------------------------------------------------
 

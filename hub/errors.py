@@ -8,6 +8,7 @@ HubError                    an answer in the shape {"status": N, "message": ...}
  ├── Conflict           409 the resource already exists
  ├── TooManyRequests    429 retry later (carries Retry-After)
  ├── Busy               503 a write kept losing to concurrent writes; retry (carries Retry-After)
+ ├── DatabaseUnavailable 503 the database cannot be reached (restarting, unreachable); retry (carries Retry-After)
  └── ProxyUnavailable   503 the proxy's API cannot be reached (and the hub cannot start it again)
 
 Domain code raises these; the API edge renders them.
@@ -61,3 +62,13 @@ class Busy(HubError):
 
 class ProxyUnavailable(HubError):
     status = 503
+
+
+class DatabaseUnavailable(HubError):
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The hub cannot reach its database at the moment; try again shortly",
+            headers={"Retry-After": "2"},
+        )

@@ -73,6 +73,21 @@ def _closed(dbapi_connection) -> bool:
     return False
 
 
+def test_only_a_database_out_of_reach_is_unreachable():
+    """An unreachable database is a 503 to try again; a conflict is retried
+    (it is an OperationalError too); a statement's fault is neither."""
+    import psycopg
+
+    from hub.db.engine import unreachable
+
+    assert unreachable(psycopg.OperationalError("connection refused"))  # no server answered
+    assert unreachable(psycopg.errors.AdminShutdown("terminating connection"))
+    assert unreachable(psycopg.errors.CannotConnectNow("the database system is starting up"))
+    assert not unreachable(psycopg.errors.SerializationFailure("could not serialize access"))
+    assert not unreachable(psycopg.errors.DeadlockDetected("deadlock"))
+    assert not unreachable(psycopg.errors.UniqueViolation("duplicate key"))
+
+
 def test_config_urls_map_to_async_drivers():
     assert sync_url("sqlite:///jupyterhub.sqlite") == "sqlite:///jupyterhub.sqlite"
     assert sync_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"

@@ -38,9 +38,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from hub.errors import Busy
+from hub.errors import Busy, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,9 @@ T = TypeVar("T")
 #: failure, deadlock, and unique or foreign-key violations (another
 #: transaction committed the same name, or deleted a row this one refers to)
 RETRYABLE = frozenset({"40001", "40P01", "23505", "23503"})
+#: PostgreSQL errors that mean the server cannot serve now: shutting down
+#: (admin, crash), starting up, too many connections
+UNREACHABLE = frozenset({"57P01", "57P02", "57P03", "53300"})
 #: how long a transaction keeps being retried before it gives up (Busy, 503)
 RETRY_BUDGET = 10.0
 
@@ -63,6 +68,28 @@ def sqlstate(error: BaseException) -> str | None:
     the driver itself (hub.db.raw runs statements on the driver's cursor)."""
     state = getattr(getattr(error, "orig", error), "sqlstate", None)
     return state if isinstance(state, str) else None
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether a PostgreSQL error means the database cannot be reached (the
+    server restarting or gone, a connection dropped, no connection to be
+    had), rather than a fault of the statement: the request may be tried
+    again as it was."""
+    import psycopg
+
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, PoolTimeout):
+        return True
+    orig = getattr(error, "orig", error)
+    if not isinstance(orig, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    state = sqlstate(orig)
+    if state is None:
+        return True  # no answer from a server at all
+    # the server said so: a connection fault, shutting down or starting, or full;
+    # not a conflict (40001 is an OperationalError too, retried by Database.run)
+    return state.startswith("08") or state in UNREACHABLE
 
 
 def sync_url(url: str) -> str:
@@ -120,6 +147,7 @@ class Database:
             _setup_sqlite(self.engine)
         else:
             write_options["isolation_level"] = "REPEATABLE READ"
+            self._setup_reconnect()
         self._write_engine = self.engine.execution_options(**write_options)
         self._serializable_engine = (
             self._write_engine
@@ -129,6 +157,23 @@ class Database:
         self._held: dict[bool, Connection] = {}
         #: set by dispose(); work that outlives it must not leave a connection open
         self._closed = False
+
+    def _setup_reconnect(self) -> None:
+        """After the database was found unreachable (a restarted server ends
+        every connection), pooled connections made before are not used again:
+        the pool replaces them as they are checked out."""
+        #: connections made before this moment (monotonic seconds) are replaced
+        self._lost_at = 0.0
+
+        def born(_dbapi_connection: Any, record: Any) -> None:
+            record.info["born"] = time.monotonic()
+
+        def checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+            if record.info.get("born", 0.0) < self._lost_at:
+                raise DisconnectionError("made before the database was lost")  # the pool reconnects
+
+        event.listen(self.engine, "connect", born)
+        event.listen(self.engine, "checkout", checkout)
 
     @contextmanager
     def transaction(self, write: bool = True, serializable: bool = False) -> Iterator[Transaction]:
@@ -140,17 +185,30 @@ class Database:
         engine: Engine = self._write_engine if write else self.engine
         if serializable:
             engine = self._serializable_engine
-        with engine.connect() as conn:
-            try:
-                with self._run(conn) as tx:
-                    yield tx
-            finally:
-                if self._closed:
-                    # The database was closed while this ran, or before: work
-                    # that outlived the hub's stop. Its connection would go
-                    # back to a pool nobody closes any more and be collected
-                    # open; close it now instead.
-                    conn.invalidate()
+        try:
+            with engine.connect() as conn:
+                try:
+                    with self._run(conn) as tx:
+                        yield tx
+                except Exception as e:
+                    if not self.is_sqlite and unreachable(e) and not conn.invalidated:
+                        conn.invalidate()  # not back into the pool: it is dead
+                    raise
+                finally:
+                    if self._closed and not conn.invalidated:
+                        # The database was closed while this ran, or before: work
+                        # that outlived the hub's stop. Its connection would go
+                        # back to a pool nobody closes any more and be collected
+                        # open; close it now instead.
+                        conn.invalidate()
+        except Exception as e:
+            if self.is_sqlite or not unreachable(e):
+                raise
+            # the next transactions connect afresh (once the server answers)
+            self._lost_at = time.monotonic()
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            log.warning("The database cannot be reached: %s", first)
+            raise DatabaseUnavailable() from e
 
     def run(
         self,

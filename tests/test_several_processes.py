@@ -221,3 +221,116 @@ def test_running_servers_are_polled_by_one_process_each(group, tmp_path):
     logs = "".join(p.log_path.read_text() for p in (a, b))
     for name in names:
         assert logs.count(f"Server {name} is no longer running") == 1, name
+
+
+def test_writes_from_eight_clients_survive_processes_killed_and_restarted(group):
+    """A mixed write load over three processes while one after another is
+    killed (SIGKILL) and started again: every acknowledged write is there at
+    the end, none twice; a write that got no answer may or may not be."""
+    import random
+    import threading
+
+    import httpx
+
+    from tests.conftest import ADMIN_TOKEN
+
+    processes = group(3)
+    members = [f"m{i}" for i in range(16)]
+    processes[0].api.post("/users", json={"usernames": members})
+    processes[0].api.post("/groups", json={"groups": ["team"]})
+    ports = [p.port for p in processes]
+
+    lock = threading.Lock()
+    created: set[str] = set()
+    deleted: set[str] = set()
+    #: deletions sent, answered or not (one with no answer may have happened)
+    doomed: set[str] = set()
+    joined: set[str] = set()
+    noted: set[tuple[str, str]] = set()
+    answered: list[int] = []
+    stop = threading.Event()
+
+    def client(number: int) -> None:
+        rng = random.Random(number)
+        mine: list[str] = []
+        clients = [
+            httpx.Client(
+                base_url=f"http://127.0.0.1:{port}/hub/api",
+                headers={"Authorization": f"token {ADMIN_TOKEN}"},
+                timeout=30,
+            )
+            for port in ports
+        ]
+        i = 0
+        while not stop.is_set():
+            i += 1
+            api = rng.choice(clients)
+            kind = rng.choice(["create", "create", "delete", "join", "token"])
+            try:
+                if kind == "create":
+                    name = f"w{number}-{i}"
+                    r = api.post(f"/users/{name}")
+                    if r.status_code == 201:
+                        with lock:
+                            created.add(name)
+                        mine.append(name)
+                elif kind == "delete" and mine:
+                    name = mine.pop(0)
+                    with lock:
+                        doomed.add(name)
+                    r = api.delete(f"/users/{name}")
+                    if r.status_code == 204:
+                        with lock:
+                            deleted.add(name)
+                elif kind == "join":
+                    name = rng.choice(members)
+                    r = api.post("/groups/team/users", json={"users": [name]})
+                    if r.status_code == 200:
+                        with lock:
+                            joined.add(name)
+                else:
+                    owner, note = rng.choice(members), f"n{number}-{i}"
+                    r = api.post(f"/users/{owner}/tokens", json={"note": note, "expires_in": 3600})
+                    if r.status_code == 201:
+                        with lock:
+                            noted.add((owner, note))
+                with lock:
+                    answered.append(r.status_code)
+            except httpx.TransportError:
+                continue  # no answer (the process was killed): unacknowledged
+        for c in clients:
+            c.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    kills = 0
+    try:
+        for victim in processes:
+            time.sleep(1.5)
+            victim.kill()
+            kills += 1
+            time.sleep(0.5)
+            victim.start()
+        time.sleep(1.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+    assert kills == 3
+    assert set(answered) <= {200, 201, 204, 503}, sorted(set(answered))
+    assert len(created) > 20 and joined and noted
+
+    api = processes[1].api
+    names: list[str] = []
+    while page := api.get("/users", params={"offset": len(names), "limit": 200}).json():
+        names += [u["name"] for u in page]
+    assert len(names) == len(set(names))
+    assert created - doomed <= set(names), "every acknowledged creation is there"
+    assert not deleted & set(names), "no acknowledged deletion came back"
+    team = api.get("/groups/team").json()["users"]
+    assert len(team) == len(set(team)) and joined <= set(team)
+    for owner in members:
+        notes = [t["note"] for t in api.get(f"/users/{owner}/tokens").json()["api_tokens"]]
+        assert len(notes) == len(set(notes)), "no token made twice"
+        assert {note for o, note in noted if o == owner} <= set(notes)

@@ -160,6 +160,11 @@ class JupyterHub(LoggingConfigurable):
         "processes and the default, or an entry point of JupyterHub's plugins: 'localprocess', "
         "'simple', 'kubespawner', ...).",
     ).tag(config=True)
+    proxy_class = Any(
+        "configurable-http-proxy",
+        help="Proxy: a class, an import path or a short name ('configurable-http-proxy', this hub's "
+        "own and the default, or an entry point of JupyterHub's plugins such as 'traefik_redis').",
+    ).tag(config=True)
 
     # --- servers (used once servers are implemented)
     allow_named_servers = Bool(False, help="Allow users to have named servers.").tag(config=True)
@@ -296,10 +301,11 @@ def warn_unknown(config: Config) -> list[str]:
 
 
 def configured_classes(config: Config) -> list[type[Configurable]]:
-    """The configurable classes along the MROs of the configured spawner and
-    authenticator (none when a name does not resolve: starting the hub reports that)."""
+    """The configurable classes along the MROs of the configured spawner,
+    authenticator and proxy (none when a name does not resolve: starting the hub reports that)."""
     from hub.auth.authenticators import SHORT_NAMES as AUTHENTICATORS
     from hub.plugins.loader import PluginLoadError, config_classes, resolve_class
+    from hub.proxy.chp import SHORT_NAMES as PROXIES
     from hub.spawners.local import SHORT_NAMES as SPAWNERS
 
     section = config.get("JupyterHub", {})
@@ -308,6 +314,7 @@ def configured_classes(config: Config) -> list[type[Configurable]]:
     for name, kind, native in (
         ("spawner_class", "spawner", SPAWNERS),
         ("authenticator_class", "authenticator", AUTHENTICATORS),
+        ("proxy_class", "proxy", PROXIES),
     ):
         value = section.get(name, traits[name].default_value)
         try:

@@ -14,7 +14,7 @@ import socket
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 import httpx
@@ -37,6 +37,12 @@ from hub.spawners import local as spawners
 from hub.spawners.base import Spawner
 from hub.timeutil import utcnow
 from hub.web.sessions import Sessions
+
+if TYPE_CHECKING:
+    from hub.plugins.proxies import HostedProxy
+
+    #: configurable-http-proxy, or a JupyterHub Proxy class hosted unchanged
+    HubProxy = ConfigurableHTTPProxy | HostedProxy
 
 T = TypeVar("T")
 
@@ -86,9 +92,7 @@ class Hub:
         self.spawner = self._make_spawner(hub_url)
         # plugin classes may have imported JupyterHub's ORM, which hooks every session
         detach_jupyterhub_orm()
-        self.proxy = ConfigurableHTTPProxy(
-            public_url=self.settings.bind_url, hub_url=hub_url, config=self.config
-        )
+        self.proxy = self._make_proxy(hub_url)
         s = self.settings
         self.lifecycle = Lifecycle(
             self.transact,
@@ -126,6 +130,25 @@ class Hub:
         return AuthenticatorSpawnHooks(
             plugin_authenticator, self.transact, self.crypter.decrypt, self.base_prefix, self.hub_prefix
         )
+
+    def _make_proxy(self, hub_url: str) -> HubProxy:
+        from hub.proxy.chp import SHORT_NAMES as PROXIES
+
+        cls = resolve_class(self.settings.proxy_class, "proxy", PROXIES)
+        if is_jupyterhub_plugin(cls, "proxy") and (cls.__module__, cls.__name__) != (
+            "jupyterhub.proxy",
+            "ConfigurableHTTPProxy",
+        ):
+            from hub.plugins.proxies import HostedProxy
+
+            return HostedProxy(cls, self.config, self.settings.bind_url)
+        if cls is not ConfigurableHTTPProxy and not is_jupyterhub_plugin(cls, "proxy"):
+            raise PluginLoadError(
+                f"c.JupyterHub.proxy_class = {cls.__module__}.{cls.__qualname__} is not a Proxy "
+                "(neither jupyterhub.proxy.Proxy nor this hub's configurable-http-proxy)"
+            )
+        # JupyterHub's own ConfigurableHTTPProxy is this hub's: the same c.ConfigurableHTTPProxy keys
+        return ConfigurableHTTPProxy(public_url=self.settings.bind_url, hub_url=hub_url, config=self.config)
 
     def _make_spawner(self, hub_url: str) -> Spawner:
         cls = self.spawner_class

@@ -171,3 +171,47 @@ def test_a_class_that_does_not_import_stops_the_hub_with_a_message(tmp_path, cap
         "c.JupyterHub.spawner_class = 'no_such_package.Spawner': cannot import no_such_package"
         in capsys.readouterr().err
     )
+
+
+def test_proxy_class_names_this_hubs_proxy_or_a_jupyterhub_proxy_class(tmp_path, caplog):
+    from traitlets.config import Config
+
+    from hub.plugins.loader import PluginLoadError
+    from hub.plugins.proxies import HostedProxy
+    from hub.proxy.chp import ConfigurableHTTPProxy
+    from hub.runtime import Hub
+
+    def proxy(value):
+        c = Config()
+        c.JupyterHub.db_url = f"sqlite:///{tmp_path}/hub.sqlite"
+        c.JupyterHub.proxy_class = value
+        return Hub(c).proxy
+
+    # the default, JupyterHub's short names and JupyterHub's own class: configurable-http-proxy
+    for value in ("configurable-http-proxy", "default", "jupyterhub.proxy.ConfigurableHTTPProxy"):
+        assert isinstance(proxy(value), ConfigurableHTTPProxy), value
+    hosted = proxy("traefik_redis")
+    assert isinstance(hosted, HostedProxy) and hosted.cls.__name__ == "TraefikRedisProxy"
+    assert hosted.should_start is True and hosted.plugin is None  # built on the loop, at start
+    with pytest.raises(PluginLoadError, match="is not a Proxy"):
+        proxy("hub.auth.authenticators.DummyAuthenticator")
+    with pytest.raises(PluginLoadError, match=r"c\.JupyterHub\.proxy_class = 'traefik_nowhere'"):
+        proxy("traefik_nowhere")
+
+    # its sections are read by it: no warning for its keys, one for a key it does not have
+    path = tmp_path / "jupyterhub_config.py"
+    path.write_text(
+        "c.JupyterHub.proxy_class = 'traefik_redis'\n"
+        "c.TraefikRedisProxy.redis_url = 'redis://127.0.0.1:6379'\n"
+        "c.TraefikProxy.traefik_api_url = 'http://127.0.0.1:8099'\n"
+        "c.Proxy.should_start = False\n"
+        "c.TraefikRedisProxy.no_such_key = 1\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="hub.config"):
+        config = load_config(str(path))
+    assert [r.getMessage() for r in caplog.records] == [
+        "Config option TraefikRedisProxy.no_such_key is not recognized; ignored"
+    ]
+    c = Config(config)
+    c.JupyterHub.db_url = f"sqlite:///{tmp_path}/hub.sqlite"
+    assert Hub(c).proxy.should_start is False  # c.Proxy is a section of its class too

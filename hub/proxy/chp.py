@@ -248,3 +248,10 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
             spec = to_routespec(path)
             routes[spec] = {"routespec": spec, "target": entry.get("target"), "data": data}
         return routes
+
+
+#: ``c.JupyterHub.proxy_class`` short names meaning this module's proxy (as in JupyterHub)
+SHORT_NAMES: dict[str, type[Any]] = {
+    "configurable-http-proxy": ConfigurableHTTPProxy,
+    "default": ConfigurableHTTPProxy,
+}

@@ -16,7 +16,7 @@ GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cach
 
 ADMIN_PAGE := hub/web/admin
 
-.PHONY: install admin-page run test fuzz lint format spec-check client client-check ts-check go-check system-tools screenshots postgres bench clean
+.PHONY: install admin-page run test fuzz lint format spec-check client client-check ts-check go-check system-tools screenshots postgres redis bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,7 @@ run: install
 	exec $(HUB) -f $(RUN_CONFIG)
 
 ## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
-test: install system-tools lint spec-check client-check ts-check go-check postgres
+test: install system-tools lint spec-check client-check ts-check go-check postgres redis
 	$(BIN)/pytest -n 2; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
@@ -159,6 +159,19 @@ postgres:
 	else \
 		echo "PostgreSQL is not installed: the PostgreSQL half of the suite will fail"; \
 	fi
+
+## redis: the Redis at 127.0.0.1:6379 that jupyterhub-traefik-proxy's routes live in (tests/test_traefik_proxy.py)
+redis:
+	@if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v redis-server >/dev/null; then \
+		echo "installing redis-server"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }; \
+	fi; \
+	echo "starting Redis"; \
+	redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes >/dev/null; \
+	for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 0.2; done; \
+	echo "Redis did not start"; exit 1
 
 ## screenshots: refresh the pictures in docs/ (Swagger UI, the admin page, the hub's error and "not running" pages)
 screenshots: install system-tools

@@ -44,6 +44,16 @@ class JupyterHub(LoggingConfigurable):
     ).tag(config=True)
     hub_ip = Unicode("127.0.0.1", help="The address the hub binds to.").tag(config=True)
     hub_port = Integer(8081, help="The port the hub binds to.").tag(config=True)
+    hub_connect_ip = Unicode(
+        "",
+        help="The address the proxy, servers and services reach the hub at, when it is not the one it "
+        "binds to (a pod's IP while binding to 0.0.0.0). Default: hub_ip, or 127.0.0.1 for 0.0.0.0.",
+    ).tag(config=True)
+    hub_connect_url = Unicode(
+        "",
+        help="The URL the proxy, servers and services reach the hub at (its scheme, host and port are "
+        "used; the path is always the hub's prefix). Overrides hub_connect_ip.",
+    ).tag(config=True)
     base_url = Unicode("/", help="The URL prefix of the whole deployment.").tag(config=True)
     public_url = Unicode("", help="The public URL of the deployment, for absolute URLs in models.").tag(
         config=True
@@ -177,6 +187,12 @@ class JupyterHub(LoggingConfigurable):
         config=True
     )
     slow_stop_timeout = Float(10, help="Seconds a stop request waits before answering 202.").tag(config=True)
+    machine_name = Unicode(
+        "",
+        help="This machine's name among the hub's processes (default: its host name). Servers of a spawner "
+        "whose state only means something on one machine (the local spawners: a process id) are polled "
+        "and stopped only by the processes of the machine they run on. (This hub's own key.)",
+    ).tag(config=True)
     lease_seconds = Float(
         30,
         min=1,
@@ -201,6 +217,16 @@ class JupyterHub(LoggingConfigurable):
             parsed = urlparse(self.hub_bind_url)
             return parsed.hostname or "127.0.0.1", parsed.port or 8081
         return self.hub_ip or "127.0.0.1", self.hub_port
+
+    def hub_connect_host(self) -> str:
+        """``scheme://host:port`` where others reach the hub (the target of its
+        proxy route; its API is below it)."""
+        if self.hub_connect_url:
+            parsed = urlparse(self.hub_connect_url)
+            return f"{parsed.scheme or 'http'}://{parsed.netloc}"
+        host, port = self.hub_address()
+        ip = self.hub_connect_ip or ("127.0.0.1" if host in ("", "0.0.0.0", "::") else host)
+        return f"http://[{ip}]:{port}" if ":" in ip else f"http://{ip}:{port}"
 
     def base_prefix(self) -> str:
         """The URL prefix of the deployment: ``base_url``, else the path of

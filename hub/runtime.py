@@ -25,7 +25,7 @@ from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
 from hub.core import duties, oauth, servers, shares, startup, tokens
-from hub.core.leases import Lease
+from hub.core.leases import Lease, machine_of
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.logins import Logins
 from hub.core.service_processes import ServiceProcesses
@@ -86,9 +86,7 @@ class Hub:
         self.activity_resolution = timedelta(seconds=self.settings.activity_resolution)
         self.page_default_limit = self.settings.api_page_default_limit
         self.page_max_limit = self.settings.api_page_max_limit
-        host, port = self.settings.hub_address()
-        connect = "127.0.0.1" if host in ("", "0.0.0.0") else host
-        hub_url = f"http://{connect}:{port}"
+        hub_url = self.settings.hub_connect_host()
         self.spawner = self._make_spawner(hub_url)
         # plugin classes may have imported JupyterHub's ORM, which hooks every session
         detach_jupyterhub_orm()
@@ -108,7 +106,10 @@ class Hub:
             slow_spawn_timeout=s.slow_spawn_timeout,
             slow_stop_timeout=s.slow_stop_timeout,
             hooks=self._spawn_hooks(),
-            lease=Lease(f"{socket.gethostname()}:{s.hub_address()[1]}", timedelta(seconds=s.lease_seconds)),
+            lease=Lease(
+                f"{s.machine_name or socket.gethostname()}:{s.hub_address()[1]}",
+                timedelta(seconds=s.lease_seconds),
+            ),
         )
         self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(
@@ -216,6 +217,10 @@ class Hub:
 
         held, members = await self.transact(take)
         self._started_duties = True
+        self.lifecycle.live_machines = {machine_of(m) for m in members}
+        if self.lifecycle.machine is not None:
+            # servers pinned to a machine are shared out among its processes
+            members = [m for m in members if machine_of(m) == self.lifecycle.machine]
         # this process polls its share of the running servers
         self.lifecycle.poll_share = (
             (members.index(lease.owner), len(members)) if lease.owner in members else (0, 1)
@@ -293,7 +298,8 @@ class Hub:
                 await self.transact(give_up)
         if cleanup_servers:
             await self.lifecycle.stop_all()
-        await self.lifecycle.close()
+        # servers left running are the other processes' (or the next run's) to look after
+        await self.lifecycle.close(hand_over=not cleanup_servers)
         await self.proxy.stop(stop_process=cleanup_proxy)
         await self.changes.stop()
 

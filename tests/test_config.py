@@ -215,3 +215,31 @@ def test_proxy_class_names_this_hubs_proxy_or_a_jupyterhub_proxy_class(tmp_path,
     c = Config(config)
     c.JupyterHub.db_url = f"sqlite:///{tmp_path}/hub.sqlite"
     assert Hub(c).proxy.should_start is False  # c.Proxy is a section of its class too
+
+
+def test_hub_connect_ip_and_url_name_where_others_reach_the_hub(tmp_path):
+    from traitlets.config import Config
+
+    from hub.runtime import Hub
+
+    def urls(**settings):
+        c = Config()
+        c.JupyterHub.db_url = f"sqlite:///{tmp_path}/hub.sqlite"
+        for key, value in settings.items():
+            setattr(c.JupyterHub, key, value)
+        u = Hub(c).lifecycle.urls
+        return u.hub_target, u.api_url
+
+    assert urls() == ("http://127.0.0.1:8081", "http://127.0.0.1:8081/hub/api")
+    assert urls(hub_ip="0.0.0.0")[0] == "http://127.0.0.1:8081"
+    # a pod binding to every address, reached at its own IP
+    assert urls(hub_ip="0.0.0.0", hub_connect_ip="10.1.2.3") == (
+        "http://10.1.2.3:8081",
+        "http://10.1.2.3:8081/hub/api",
+    )
+    assert urls(hub_ip="::", hub_connect_ip="fd00::7")[0] == "http://[fd00::7]:8081"
+    # the URL's path is not used: the hub's prefix is always below it
+    assert urls(hub_connect_url="https://hub.internal:9000/elsewhere/", hub_connect_ip="10.1.2.3") == (
+        "https://hub.internal:9000",
+        "https://hub.internal:9000/hub/api",
+    )

@@ -46,14 +46,18 @@ def group(tmp_path, db_url, proxy):
         f"c.Spawner.cmd = ['sh', '-c', 'sleep {SLOW}; exec \"$0\" \"$1\"', {sys.executable!r}, {str(STANDIN)!r}]\n"
     )
 
-    def make(count: int, more: str = "", logs: bool = False) -> list[HubProcess]:
+    def make(
+        count: int, more: str = "", logs: bool = False, machines: list[str] | None = None
+    ) -> list[HubProcess]:
         first = HubProcess(tmp_path, db_url, extra + more)
         made.append(first)
         for _ in range(count - 1):
             made.append(first.sibling())
-        for process in made[-count:]:
+        for i, process in enumerate(made[-count:]):
             if logs:
                 process.log_path = tmp_path / f"hub-{process.port}.log"
+            if machines:  # as if each ran on a machine of this name
+                process.args.append(f"--JupyterHub.machine_name={machines[i]}")
             process.start()
         return made[-count:]
 
@@ -334,3 +338,96 @@ def test_writes_from_eight_clients_survive_processes_killed_and_restarted(group)
         notes = [t["note"] for t in api.get(f"/users/{owner}/tokens").json()["api_tokens"]]
         assert len(notes) == len(set(notes)), "no token made twice"
         assert {note for o, note in noted if o == owner} <= set(notes)
+
+
+def test_proxy_syncs_run_one_process_at_a_time(group, db_url, proxy):
+    """While another process syncs the proxy (it holds the proxy-sync duty),
+    POST /proxy waits for it to finish (here: its lease to run out) and then
+    syncs, rather than syncing beside it."""
+    import datetime
+
+    import httpx
+
+    (a,) = group(1)
+    assert a.api.post("/services/dash", json={"url": "http://127.0.0.1:9/"}).status_code == 201
+    headers = {"Authorization": f"token {proxy.token}"}
+    routes = f"{proxy.api_url}/api/routes"
+    assert "/services/dash" in httpx.get(routes, headers=headers).json()
+    httpx.delete(f"{routes}/services/dash", headers=headers)
+
+    held_for = 2.0
+    until = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(seconds=held_for)
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sqlalchemy.text(
+                "INSERT INTO duties (name, owner, expires) VALUES ('proxy-sync', 'elsewhere:1', :until) "
+                "ON CONFLICT (name) DO UPDATE SET owner = 'elsewhere:1', expires = :until"
+            ),
+            {"until": until},
+        )
+    engine.dispose()
+    began = time.monotonic()
+    assert a.api.post("/proxy").status_code == 200
+    assert time.monotonic() - began >= held_for - 0.5
+    assert "/services/dash" in httpx.get(routes, headers=headers).json()
+    # and once it is free, a sync does not wait
+    httpx.delete(f"{routes}/services/dash", headers=headers)
+    began = time.monotonic()
+    assert a.api.post("/proxy").status_code == 200
+    assert time.monotonic() - began < held_for - 0.5
+    assert "/services/dash" in httpx.get(routes, headers=headers).json()
+
+
+def test_local_servers_are_polled_and_stopped_by_their_own_machines_processes(group):
+    """The local spawner's state is a process id, which only means something on
+    the machine that started it: a process on another machine hands the stop
+    over, never polls such a server, and ends what ran on a machine whose hub
+    processes are all gone rather than leave it pending."""
+    a, b = group(2, logs=True, machines=["m1", "m2"])
+    names = ["alice", "bob", "carol"]
+    a.api.post("/users", json={"usernames": names})
+    for name in names:
+        assert a.api.post(f"/users/{name}/server").status_code == 202
+    for name in names:
+        wait_for(lambda n=name: ready(b, n), SLOW + 30, message=f"{name} ready")
+    pids = {name: server(b, name)["state"]["pid"] for name in names}
+
+    # a stop asked of m2 is carried out by the process on m1
+    assert b.api.delete("/users/alice/server").status_code in (202, 204)
+    wait_for(lambda: not b.api.get("/users/alice").json()["servers"], LEASE + 20, message="the stop")
+    wait_for(lambda: not running(pids["alice"]), 10, message="alice's process to end")
+    assert "Finishing the stop of alice" in a.log_path.read_text()
+
+    # a server that dies is noticed by m1's process alone
+    os.killpg(pids["bob"], signal.SIGKILL)
+    wait_for(lambda: not server(b, "bob").get("ready"), 20, message="bob noticed")
+    time.sleep(1)
+    assert "Server bob is no longer running" in a.log_path.read_text()
+    assert "Server bob is no longer running" not in b.log_path.read_text()
+
+    # with no hub process left on m1, a stop asked of m2 ends the record there
+    # (the process on m1, unreachable from m2, is left running)
+    a.kill()
+    try:
+        assert b.api.delete("/users/carol/server").status_code in (202, 204)
+        wait_for(lambda: not b.api.get("/users/carol").json()["servers"], LEASE * 3 + 20, message="the end")
+        assert "no hub process is left on m1" in b.log_path.read_text()
+        assert running(pids["carol"])
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pids["carol"], signal.SIGKILL)
+
+
+def test_a_process_that_stops_normally_hands_its_start_over(group):
+    """A rollout stops processes with SIGTERM: a start in progress there is
+    not cancelled but left to the others, which adopt it once its server answers."""
+    a, b = group(2)
+    a.api.post("/users", json={"usernames": ["dora"]})
+    assert a.api.post("/users/dora/server").status_code == 202
+    pid = wait_for(lambda: server(b, "dora").get("state", {}).get("pid"), 10, message="the process started")
+    a.stop()
+    assert running(pid), "the server is left running"
+    wait_for(lambda: ready(b, "dora"), SLOW + 30, message="b to adopt the start")
+    assert server(b, "dora")["state"]["pid"] == pid
+    assert '"ready": true' in b.api.get("/users/dora/server/progress").text

@@ -1,7 +1,8 @@
 """Work that one hub process at a time does for the whole hub.
 
 Several hub processes share one database, but some work must happen once:
-running the managed services (one copy of each), purging expired tokens.
+running the managed services (one copy of each), purging expired tokens,
+syncing the proxy's routes (one process at a time).
 Each live process also holds a duty of its own (``member:<name>``), so the
 processes know each other and share the polling of running servers out.
 Each such duty is a row of ``duties`` naming the process that holds it and
@@ -23,6 +24,8 @@ from hub.db.models import Duty
 
 SERVICES = "managed-services"
 PURGE = "purge"
+#: bringing the proxy's routes in step with the database: one process at a time
+PROXY_SYNC = "proxy-sync"
 #: each live process holds ``member:<its name>``: who shares the polling of servers
 MEMBER = "member:"
 #: a process gone this long is forgotten

@@ -34,6 +34,15 @@ class Lease:
     def until(self, now: datetime) -> datetime:
         return now + self.duration
 
+    @property
+    def machine(self) -> str:
+        """The machine this process runs on (its name is ``machine:port``)."""
+        return machine_of(self.owner)
+
+
+def machine_of(owner: str) -> str:
+    return owner.rpartition(":")[0] or owner
+
 
 @dataclass(frozen=True)
 class Orphan:
@@ -45,6 +54,8 @@ class Orphan:
     pending: str
     state: dict[str, Any]
     spawn_url: str | None
+    #: the machine its process runs on, when only that machine's hub processes may act on it
+    machine: str | None = None
 
 
 def renew(session: Session, owner: str, server_ids: Collection[int], until: datetime) -> int:
@@ -68,11 +79,13 @@ def orphans(session: Session, now: datetime, predecessor: str | None = None) -> 
     """Pending starts and stops whose lease expired, and (at start-up) those
     of ``predecessor``, the process that ran here before."""
     rows = session.execute(
-        select(Server.id, User.name, Server.name, Server.pending, Server.state, Server.spawn_url)
+        select(
+            Server.id, User.name, Server.name, Server.pending, Server.state, Server.spawn_url, Server.machine
+        )
         .join(User, User.id == Server.user_id)
         .where(Server.pending.in_(("spawn", "stop")), _claimable(predecessor, now))
     )
-    return [Orphan(r[0], r[1], r[2], r[3], dict(r[4] or {}), r[5]) for r in rows]
+    return [Orphan(r[0], r[1], r[2], r[3], dict(r[4] or {}), r[5], r[6]) for r in rows]
 
 
 def claim(session: Session, orphan: Orphan, lease: Lease, now: datetime, predecessor: bool = False) -> bool:

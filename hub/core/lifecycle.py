@@ -18,7 +18,7 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.core import leases, oauth, servers, services
+from hub.core import duties, leases, oauth, servers, services
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
@@ -37,6 +37,10 @@ from hub.timeutil import utcnow
 POLL_CONCURRENCY = 16
 #: seconds an orphaned start's server has to answer to be adopted (else the start fails)
 ADOPT_WITHIN = 5
+#: seconds between tries for the proxy-sync duty while another process holds it
+PROXY_SYNC_WAIT = 0.2
+#: seconds between looks at a server another machine's hub processes are stopping
+STOP_ELSEWHERE_POLL = 0.25
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -115,6 +119,15 @@ class Lifecycle:
         #: (this process's index, how many live processes): each polls the servers
         #: whose id falls to it, so every server is polled by one process
         self.poll_share = (0, 1)
+        #: this process's machine, when the spawner's servers only mean something
+        #: on their own machine (a pid): only that machine's processes act on them
+        self.machine = self.lease.machine if spawner.pinned_to_machine else None
+        #: the machines with a live hub process (None: not known yet)
+        self.live_machines: set[str] | None = None
+        #: stops (in ``stops``) this process waits for another machine's processes to carry out
+        self.stops_elsewhere: set[int] = set()
+        #: set while closing with its work handed over to the other processes
+        self._handing_over = False
         self._client_scopes = tuple(spawner.oauth_client_allowed_scopes)
 
     # --- start ---------------------------------------------------------------------
@@ -124,7 +137,9 @@ class Lifecycle:
         plan = await self._plan_start(user, server_name, body)
         if plan == "running":
             ref = await self.transact(lambda s: _ref_of(s, user, server_name))
-            if ref is not None and await self.spawner.poll(ref) is None:
+            if ref is not None and (
+                ref.id in await self._elsewhere() or await self.spawner.poll(ref) is None
+            ):
                 raise BadRequest(f"{servers.label(user, server_name)} is already running")
             if ref is not None:
                 await self._gone(ref.id, user, server_name)
@@ -147,7 +162,15 @@ class Lifecycle:
         # serializable: the limits count servers, and two starts must not both pass them
         plan: servers.SpawnPlan | str = await self.transact(
             lambda s: servers.plan_start(
-                s, user, server_name, body, self.limits, self.urls.base_url, self._client_scopes, self.lease
+                s,
+                user,
+                server_name,
+                body,
+                self.limits,
+                self.urls.base_url,
+                self._client_scopes,
+                self.lease,
+                self.machine,
             ),
             serializable=True,
         )
@@ -195,7 +218,8 @@ class Lifecycle:
                 return
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
-            await self._abandon(ref, SPAWN_CANCELLED)
+            if not self._handing_over:
+                await self._abandon(ref, SPAWN_CANCELLED)
             raise
         except Exception as e:  # the spawn failed: leave nothing behind
             reason = _failure_reason(e, self.spawner.start_timeout)
@@ -220,16 +244,53 @@ class Lifecycle:
     async def stop(self, user: str, server_name: str, remove: bool) -> int:
         """Stop (and maybe remove) a server; 204 once stopped, 202 while stopping."""
         plan = await self.transact(
-            lambda s: servers.plan_stop(s, user, server_name, remove, self.limits, self.lease)
+            lambda s: servers.plan_stop(s, user, server_name, remove, self.limits, self.lease, self.machine)
         )
         if plan is None:
             return 204
         if not isinstance(plan, servers.StopPlan):
             return 202  # another request is stopping it
-        task = asyncio.create_task(self._stop(plan, user, server_name))
+        task = asyncio.create_task(self._stop_or_wait(plan, user, server_name))
         self.stops[plan.server_id] = task
         done, _ = await asyncio.wait({task}, timeout=self.slow_stop_timeout)
         return 204 if done else 202
+
+    async def _stop_or_wait(self, plan: servers.StopPlan, user: str, server_name: str) -> None:
+        if plan.elsewhere is None:
+            await self._stop(plan, user, server_name)
+            return
+        self.stops_elsewhere.add(plan.server_id)
+        try:
+            await self._stopped_elsewhere(plan, user, server_name)
+        finally:
+            self.stops.pop(plan.server_id, None)
+            self.stops_elsewhere.discard(plan.server_id)
+
+    async def _stopped_elsewhere(self, plan: servers.StopPlan, user: str, server_name: str) -> None:
+        """Wait while the hub processes of the server's machine stop it (they
+        take the unleased stop over), then remove it if asked to."""
+        sid = plan.server_id
+        log.info("%s runs on %s: its hub processes stop it", servers.label(user, server_name), plan.elsewhere)
+        while True:
+            now = await self.transact(lambda s: servers.stop_state(s, sid), write=False)
+            if now is None:
+                return
+            pending, has_process = now
+            if pending != "stop":
+                break
+            await asyncio.sleep(STOP_ELSEWHERE_POLL)
+        if plan.remove and pending is None and not has_process:
+            ref = ServerRef(sid, user, server_name, {})
+            await self._delete_forever(ref)
+            await self.transact(lambda s: servers.remove(s, sid))
+
+    async def _elsewhere(self) -> set[int]:
+        """The servers only another machine's hub processes may poll or stop."""
+        if self.machine is None:
+            return set()
+        machine = self.machine
+        found: set[int] = await self.transact(lambda s: servers.pinned_elsewhere(s, machine), write=False)
+        return found
 
     async def _stop(self, plan: servers.StopPlan, user: str, server_name: str) -> None:
         sid = plan.server_id
@@ -289,10 +350,11 @@ class Lifecycle:
         """Poll the ready servers (this process's share of them, see ``poll_share``);
         forget the ones whose process is gone."""
         index, count = self.poll_share
+        elsewhere = await self._elsewhere()
         running = [
             ServerRef(sid, user, name, state, url)
             for sid, user, name, state, pending, url in await self.transact(servers.active, write=False)
-            if pending is None and url is not None and sid % count == index
+            if pending is None and url is not None and sid % count == index and sid not in elsewhere
         ]
         if not running:
             return
@@ -322,8 +384,9 @@ class Lifecycle:
         (or a dead process) left, adopt running servers, fix routes. Another
         live process's starts and stops are left to it."""
         await self.take_over(predecessor=True)
+        elsewhere = await self._elsewhere()
         for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
-            if pending is not None or sid in self.spawns or sid in self.stops:
+            if pending is not None or sid in self.spawns or sid in self.stops or sid in elsewhere:
                 continue
             ref = ServerRef(sid, user, name, state, url)
             try:
@@ -346,11 +409,27 @@ class Lifecycle:
         taken: list[asyncio.Task[None]] = []
         for orphan in found:
             sid = orphan.server_id
-            if sid in self.spawns or sid in self.stops:
+            if (sid in self.stops and sid not in self.stops_elsewhere) or (
+                sid in self.spawns and orphan.pending == "spawn"
+            ):
                 continue
+            pinned = self.machine is not None and orphan.machine not in (None, self.machine)
+            if pinned and (self.live_machines is None or orphan.machine in self.live_machines):
+                continue  # its machine's hub processes take it
             if not await self.transact(lambda s, o=orphan: leases.claim(s, o, self.lease, now, predecessor)):
                 continue  # another process was quicker
             label = servers.label(orphan.user, orphan.server_name)
+            if pinned:
+                # no hub process is left on its machine: what ran there cannot be
+                # reached from here, so the record ends (the process, if it still
+                # runs there, is left as it is)
+                reason = f"no hub process is left on {orphan.machine}, where it runs"
+                log.warning("Marking %s stopped: %s", label, reason)
+                error = reason if orphan.pending == "spawn" else None
+                with contextlib.suppress(Exception):
+                    await self.proxy.delete_route(self.urls.prefix(orphan.user, orphan.server_name))
+                await self.transact(lambda s, i=sid, e=error: servers.stopped(s, i, error=e))
+                continue
             if orphan.pending == "stop":
                 log.warning("Finishing the stop of %s, which another hub process began", label)
                 plan = servers.StopPlan(sid, orphan.state, None, False)
@@ -393,7 +472,8 @@ class Lifecycle:
                 with contextlib.suppress(Exception):
                     await self.proxy.delete_route(prefix)
         except asyncio.CancelledError:
-            await self._abandon(ref, SPAWN_CANCELLED)
+            if not self._handing_over:
+                await self._abandon(ref, SPAWN_CANCELLED)
             raise
         except Exception as e:
             reason = _failure_reason(e, ADOPT_WITHIN)
@@ -417,7 +497,42 @@ class Lifecycle:
                 log.exception("Renewing or taking over leases failed")
 
     async def reconcile(self) -> None:
-        """Make the proxy's table match the database."""
+        """Make the proxy's table match the database, one hub process at a time
+        (the proxy-sync duty): two processes syncing at once could each undo
+        what the other just did."""
+        async with self._proxy_sync():
+            await self._reconcile()
+
+    @contextlib.asynccontextmanager
+    async def _proxy_sync(self) -> AsyncIterator[None]:
+        owner = self.lease.owner
+
+        def take(session: Session) -> bool:
+            now = utcnow()
+            return duties.acquire(session, duties.PROXY_SYNC, owner, self.lease.until(now), now)
+
+        waited = False
+        while not await self.transact(take):
+            if not waited:
+                log.info("Another hub process is syncing the proxy; waiting for it")
+                waited = True
+            await asyncio.sleep(PROXY_SYNC_WAIT)
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self.lease.duration.total_seconds() / 3)
+                await self.transact(take)
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await self.transact(lambda s: duties.release(s, duties.PROXY_SYNC, owner, utcnow()))
+
+    async def _reconcile(self) -> None:
         expected = {"/": (self.urls.hub_target, {"hub": True})} if self.urls.base_url == "/" else {}
         if self.urls.base_url != "/":
             expected[self.urls.hub_prefix] = (self.urls.hub_target, {"hub": True})
@@ -487,14 +602,18 @@ class Lifecycle:
                 await self.stops[sid]
                 continue
             plan = await self.transact(
-                lambda s, n=name: servers.plan_stop(s, user, n, False, _ALL_NAMED, self.lease)
+                lambda s, n=name: servers.plan_stop(s, user, n, False, _ALL_NAMED, self.lease, self.machine)
             )
             if isinstance(plan, servers.StopPlan):
-                await self._stop(plan, user, name)
+                await self._stop_or_wait(plan, user, name)
 
     async def stop_all(self) -> None:
-        """Stop every server (at shutdown, with ``JupyterHub.cleanup_servers``)."""
+        """Stop every server (at shutdown, with ``JupyterHub.cleanup_servers``)
+        this process can reach (not those of another machine)."""
+        elsewhere = await self._elsewhere()
         for sid, user, name, state, _pending, url in await self.transact(servers.active, write=False):
+            if sid in elsewhere:
+                continue
             spawn = self.spawns.get(sid)
             if spawn is not None:
                 spawn.cancel()
@@ -505,20 +624,36 @@ class Lifecycle:
                 await self.spawner.stop(ServerRef(sid, user, name, state, url))
             await self._gone(sid, user, name)
 
-    async def close(self) -> None:
+    async def close(self, hand_over: bool = False) -> None:
         """Stop watching; end this worker's spawns and stops in progress.
+
+        With ``hand_over`` (other hub processes carry on: the servers are not
+        cleaned up), the starts and stops are left as they are and their leases
+        given up, so that another process takes them over at once (a start
+        whose server answers is adopted); else a start in progress is ended as
+        cancelled, its server stopped.
 
         Each task is awaited after it is cancelled: a poll or a stop may be in
         a database transaction on a worker thread, which must end (and give its
         connection back) before the hub closes the database."""
+        mine = [*self.spawns, *self.stops]
         tasks = [*self.spawns.values(), *self.stops.values()]
         for loop in (self._poller, self._leaser):
             if loop is not None:
                 tasks.append(loop)
         self._poller = self._leaser = None
+        self._handing_over = hand_over
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if hand_over and mine:
+            owner, ids = self.lease.owner, mine
+            try:
+                await self.transact(lambda s: leases.renew(s, owner, ids, utcnow()))
+            except Exception:
+                log.warning("Giving up this process's leases failed; they run out", exc_info=True)
+            else:
+                log.info("Handed %d start(s) and stop(s) over to the other hub processes", len(ids))
 
 
 def _ready_event(prefix: str) -> dict[str, Any]:

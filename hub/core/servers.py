@@ -150,11 +150,14 @@ def plan_start(
     base_url: str = "/",
     client_scopes: tuple[str, ...] = (),
     lease: Lease | None = None,
+    machine: str | None = None,
 ) -> SpawnPlan | str:
     """Grant a start, or say why none is needed.
 
     Returns the plan, or ``"pending"`` when that server is already starting
     and ``"running"`` when it is ready (the caller checks it is alive).
+    ``machine``: the server will run on this machine, and only its hub
+    processes may act on it.
     """
     user = _user(session, user_name)
     display_name, options = parse_request(body)
@@ -186,6 +189,7 @@ def plan_start(
     server.progress = [REQUESTED]
     server.spawn_error = None
     server.reported_port = None
+    server.machine = machine
     user.last_activity = now
     prefix = server_prefix(base_url, user.name, server_name)
     access = f"access:servers!server={user.name}/{server_name}"
@@ -282,6 +286,7 @@ def stopped(session: Session, server_id: int, error: str | None = None) -> None:
     server.started = None
     server.state = {}
     server.reported_port = None
+    server.machine = None
     if server.token_id is not None:
         session.execute(delete(APIToken).where(APIToken.id == server.token_id))
         server.token_id = None
@@ -295,6 +300,8 @@ class StopPlan:
     state: dict[str, Any]
     was_pending: str | None
     remove: bool
+    #: the machine whose hub processes carry the stop out (not this one's)
+    elsewhere: str | None = None
 
 
 def owner_if_stoppable(session: Session, user_name: str, server_name: str | None) -> int | None:
@@ -323,9 +330,14 @@ def plan_stop(
     remove: bool,
     limits: Limits,
     lease: Lease | None = None,
+    machine: str | None = None,
 ) -> StopPlan | str | None:
     """Mark a server stopping; None when there is nothing to stop or remove,
-    ``"stopping"`` when a stop is already under way (JupyterHub answers 202)."""
+    ``"stopping"`` when a stop is already under way (JupyterHub answers 202).
+
+    With ``machine`` (this process's, for a spawner whose servers only mean
+    something on their own machine), a server running on another machine is
+    left unleased, for that machine's hub processes to stop (``elsewhere``)."""
     user = _user(session, user_name)
     if server_name and not limits.allow_named_servers:
         raise BadRequest("Named servers are not enabled.")
@@ -346,6 +358,9 @@ def plan_stop(
             session.delete(server)
         return None
     server.pending = "stop"
+    if machine is not None and server.machine not in (None, machine):
+        server.lease_owner = server.lease_expires = None  # theirs to take at once
+        return StopPlan(server.id, dict(server.state or {}), was, remove, elsewhere=server.machine)
     _hold(server, lease, utcnow())
     return StopPlan(server.id, dict(server.state or {}), was, remove)
 
@@ -401,6 +416,22 @@ def modify_stopped(
         server.user_options = body["user_options"]
     session.flush()
     return server
+
+
+def pinned_elsewhere(session: Session, machine: str) -> set[int]:
+    """The servers with a process or a pending action that run on another machine."""
+    query = select(Server.id).where(
+        Server.machine.is_not(None),
+        Server.machine != machine,
+        or_(Server.pending.is_not(None), Server.url.is_not(None)),
+    )
+    return set(session.execute(query).scalars())
+
+
+def stop_state(session: Session, server_id: int) -> tuple[str | None, bool] | None:
+    """(pending action, has a process) of a server; None when it is gone."""
+    row = session.execute(select(Server.pending, Server.url).where(Server.id == server_id)).one_or_none()
+    return None if row is None else (row[0], row[1] is not None)
 
 
 def active(

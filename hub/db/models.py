@@ -162,6 +162,9 @@ class Server(Base):
     lease_expires: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     #: where a start's process listens, recorded before it is ready (for a takeover)
     spawn_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the machine the server's process runs on, when the spawner's state only
+    #: means something there (a pid): only hub processes on it poll or stop it
+    machine: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="servers", lazy="raise")
 
@@ -257,7 +260,8 @@ class ShareCode(Base):
 
 class Duty(Base):
     """Work one hub process at a time does for all (running the managed
-    services, purging expired tokens): who holds it, and until when."""
+    services, purging expired tokens, syncing the proxy): who holds it, and
+    until when."""
 
     __tablename__ = "duties"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -132,6 +132,11 @@ class HostedSpawner(Spawner):
             (getattr(c, "__module__", "") or "").split(".")[0] in PORT_REPORTING_PACKAGES
             for c in plugin_cls.__mro__
         )
+        #: JupyterHub's LocalProcessSpawner (and SudoSpawner, ...) keep a process id
+        self.pinned_to_machine = any(
+            c.__module__ == "jupyterhub.spawner" and c.__name__ == "LocalProcessSpawner"
+            for c in plugin_cls.__mro__
+        )
         #: whether the class's ``progress()`` is JupyterHub's own, which yields one
         #: event ("Spawning server...") and ends: then it runs to its end before
         #: ``start()``, rather than as a task beside it

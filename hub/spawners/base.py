@@ -132,6 +132,9 @@ class Spawner(LoggingConfigurable):
 
     #: whether the spawner writes its own progress events (else the hub adds one when started)
     reports_progress = False
+    #: whether a server's state only means something on the machine that started it
+    #: (a process id): then only that machine's hub processes poll and stop it
+    pinned_to_machine = False
     #: whether :meth:`delete_forever` does anything (the hub then calls it for
     #: every server of a user it deletes)
     forgets_servers = False

@@ -46,6 +46,8 @@ def _exited(pid: int) -> bool:
 class NativeSpawner(Spawner):
     """Runs each server as a local process of the hub's OS user (``c.NativeSpawner``)."""
 
+    pinned_to_machine = True  # its state is a process id
+
     home_dir_template = Unicode(
         "/tmp/{username}", help="Working directory of each user's servers (created if missing)."
     ).tag(config=True)

@@ -3,18 +3,20 @@
 No cluster is needed: every object is validated against Kubernetes' own
 schemas (kubernetes-validate), the references between objects are resolved,
 the Role is compared with the API calls KubeSpawner's source makes, the
-configuration is loaded by the hub's own loader with the environment the hub
-container gets, and KubeSpawner builds a user pod from it.
+configuration is loaded by the hub's own loader with the environment each hub
+replica's container gets, and KubeSpawner builds a user pod from it.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import tomllib
@@ -86,7 +88,8 @@ def _flag(args: list[str], name: str) -> str:
 
 HUB = _one("Deployment", "hub")
 HUB_CONTAINER = _container(HUB, "hub")
-PROXY_CONTAINER = _container(HUB, "proxy")
+PROXY = _one("Deployment", "proxy")
+PROXY_CONTAINER = _container(PROXY, "proxy")
 CONFIG_PATH = HUB_CONTAINER["args"][HUB_CONTAINER["args"].index("-f") + 1]
 
 
@@ -134,19 +137,21 @@ def test_kustomize_renders_what_these_tests_read():
         "hub-config-"
     )  # the hash suffix: a change replaces the pod
     assert config_map["data"] == _one("ConfigMap", "hub-config")["data"]
-    (hub,) = [o for o in rendered if o["kind"] == "Deployment"]
-    volumes = hub["spec"]["template"]["spec"]["volumes"]
+    deployments = {o["metadata"]["name"]: o for o in rendered if o["kind"] == "Deployment"}
+    assert set(deployments) == {"hub", "proxy"}
+    volumes = deployments["hub"]["spec"]["template"]["spec"]["volumes"]
     assert {"name": "config", "configMap": {"name": config_map["metadata"]["name"]}} in volumes
     (image,) = KUSTOMIZATION["images"]
-    for container in hub["spec"]["template"]["spec"]["containers"]:
-        assert container["image"] == f"{image['newName']}:{image['newTag']}"
+    for deployment in deployments.values():
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            assert container["image"] == f"{image['newName']}:{image['newTag']}"
 
 
 # --- references between objects ------------------------------------------------------
 
 
 def test_workload_selectors_match_their_pod_labels():
-    assert {w["metadata"]["name"] for w in _workloads()} == {"hub", "postgres"}
+    assert {w["metadata"]["name"] for w in _workloads()} == {"hub", "proxy", "postgres"}
     for workload in _workloads():
         selector = workload["spec"]["selector"]["matchLabels"]
         assert selector
@@ -167,7 +172,7 @@ def _pod_ports(workload: dict[str, Any]) -> dict[str | int, int]:
 
 def test_services_select_one_workload_and_target_its_ports():
     services = [o for o in OBJECTS if o["kind"] == "Service"]
-    assert {s["metadata"]["name"] for s in services} == {"hub", "proxy-public", "postgres"}
+    assert {s["metadata"]["name"] for s in services} == {"hub", "proxy-api", "proxy-public", "postgres"}
     for service in services:
         selected = [
             w
@@ -180,12 +185,37 @@ def test_services_select_one_workload_and_target_its_ports():
             assert port.get("targetPort", port["port"]) in ports, (service["metadata"]["name"], port)
 
 
-def test_proxy_public_service_reaches_the_proxy_and_the_hub_service_the_hub():
-    public = _one("Service", "proxy-public")["spec"]["ports"]
-    assert [p["targetPort"] for p in public] == [PROXY_CONTAINER["ports"][0]["name"]]
-    assert PROXY_CONTAINER["ports"][0]["containerPort"] == int(_flag(PROXY_CONTAINER["args"], "port"))
-    hub_ports = _one("Service", "hub")["spec"]["ports"]
-    assert [p["targetPort"] for p in hub_ports] == [HUB_CONTAINER["ports"][0]["name"]]
+def _selects(service: dict[str, Any]) -> dict[str, Any]:
+    """The one workload whose pods ``service`` selects."""
+    (workload,) = [
+        w
+        for w in _workloads()
+        if _matches(service["spec"]["selector"], w["spec"]["template"]["metadata"]["labels"])
+    ]
+    return workload
+
+
+def _container_port(container: dict[str, Any], name: str) -> int:
+    (port,) = [p["containerPort"] for p in container["ports"] if p["name"] == name]
+    return port
+
+
+def test_proxy_services_reach_the_proxy_and_the_hub_service_the_hub():
+    public = _one("Service", "proxy-public")
+    assert _selects(public) is PROXY
+    (port,) = public["spec"]["ports"]
+    assert _container_port(PROXY_CONTAINER, port["targetPort"]) == int(_flag(PROXY_CONTAINER["args"], "port"))
+    api = _one("Service", "proxy-api")
+    assert _selects(api) is PROXY and api["spec"]["type"] == "ClusterIP"  # never exposed outside
+    (port,) = api["spec"]["ports"]
+    assert _container_port(PROXY_CONTAINER, port["targetPort"]) == int(
+        _flag(PROXY_CONTAINER["args"], "api-port")
+    )
+    # the API listens on the pod's network, where the hub pods reach it
+    assert _flag(PROXY_CONTAINER["args"], "api-ip") == "0.0.0.0"
+    hub = _one("Service", "hub")
+    assert _selects(hub) is HUB
+    assert [p["targetPort"] for p in hub["spec"]["ports"]] == [HUB_CONTAINER["ports"][0]["name"]]
 
 
 def test_referenced_objects_and_keys_exist():
@@ -239,10 +269,80 @@ def test_images_are_pinned_or_set_by_the_kustomization():
             assert not image.endswith(":latest"), image
 
 
-def test_hub_runs_once_and_is_never_doubled_during_a_rollout():
-    # the server lifecycle is not ready for several hub processes (README, "Several hub processes")
-    assert HUB["spec"]["replicas"] == 1
-    assert HUB["spec"]["strategy"]["type"] == "Recreate"
+# --- two hub replicas, one proxy ----------------------------------------------------
+
+
+def _pods_of(selector: dict[str, str]) -> list[str]:
+    """The workloads whose pods ``selector`` matches."""
+    return [
+        w["metadata"]["name"]
+        for w in _workloads()
+        if _matches(selector, w["spec"]["template"]["metadata"]["labels"])
+    ]
+
+
+def _scaled(value: int | str, replicas: int, round_up: bool) -> int:
+    """A rolling update's maxSurge (rounded up) or maxUnavailable (rounded down), as Kubernetes reads them."""
+    if isinstance(value, int):
+        return value
+    percent = int(value.rstrip("%"))
+    return -(-replicas * percent // 100) if round_up else replicas * percent // 100
+
+
+def test_two_hub_replicas_serve_behind_the_hub_service():
+    assert HUB["spec"]["replicas"] == 2
+    assert _pods_of(_one("Service", "hub")["spec"]["selector"]) == ["hub"]
+
+
+def test_a_rollout_keeps_both_hubs_ready_until_the_new_one_is():
+    replicas = HUB["spec"]["replicas"]
+    strategy = HUB["spec"]["strategy"]
+    assert strategy["type"] == "RollingUpdate"
+    rolling = strategy.get("rollingUpdate", {})
+    surge = _scaled(rolling.get("maxSurge", "25%"), replicas, round_up=True)
+    unavailable = _scaled(rolling.get("maxUnavailable", "25%"), replicas, round_up=False)
+    # an old pod stops only once its replacement is ready: never fewer ready hubs than replicas
+    assert unavailable == 0 and surge >= 1
+    assert replicas - unavailable >= 1
+    # a replica that is not ready is not sent requests: the hub Service and the rollout both see it
+    assert HUB_CONTAINER["readinessProbe"]["httpGet"]["port"] == HUB_CONTAINER["ports"][0]["name"]
+
+
+def test_the_disruption_budget_keeps_one_hub_through_a_drain():
+    budget = _one("PodDisruptionBudget", "hub")["spec"]
+    assert _pods_of(budget["selector"]["matchLabels"]) == ["hub"]
+    assert budget["minAvailable"] == 1 and "maxUnavailable" not in budget
+    # below the replicas: a drain can still evict one hub at a time
+    assert budget["minAvailable"] < HUB["spec"]["replicas"]
+
+
+def test_hub_replicas_prefer_different_nodes():
+    anti = HUB["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"]
+    # preferred, not required: the rollout's extra pod and a one-node cluster still schedule
+    assert "requiredDuringSchedulingIgnoredDuringExecution" not in anti
+    (term,) = anti["preferredDuringSchedulingIgnoredDuringExecution"]
+    assert term["podAffinityTerm"]["topologyKey"] == "kubernetes.io/hostname"
+    assert _pods_of(term["podAffinityTerm"]["labelSelector"]["matchLabels"]) == ["hub"]
+
+
+def test_one_proxy_holds_the_routes_for_every_hub_replica():
+    # configurable-http-proxy keeps its routes in memory: a second copy would have a table of its own
+    assert PROXY["spec"]["replicas"] == 1
+    assert PROXY["spec"]["strategy"]["type"] == "Recreate"
+    assert not [
+        c for c in HUB["spec"]["template"]["spec"]["containers"] if "configurable-http-proxy" in c["args"]
+    ]
+    # the API answers the hub pods only; the public port answers anyone
+    policy = _one("NetworkPolicy", "proxy")["spec"]
+    assert _pods_of(policy["podSelector"]["matchLabels"]) == ["proxy"]
+    rules = {tuple(p["port"] for p in rule["ports"]): rule.get("from") for rule in policy["ingress"]}
+    ports = {p["containerPort"]: p["name"] for p in PROXY_CONTAINER["ports"]}
+    public = ports[int(_flag(PROXY_CONTAINER["args"], "port"))]
+    api = ports[int(_flag(PROXY_CONTAINER["args"], "api-port"))]
+    assert set(rules) == {(public,), (api,)}
+    assert rules[(public,)] is None
+    (peer,) = rules[(api,)]
+    assert _pods_of(peer["podSelector"]["matchLabels"]) == ["hub"]
 
 
 # --- the Role and what KubeSpawner calls ---------------------------------------------
@@ -313,16 +413,27 @@ def test_the_role_grants_exactly_what_kubespawner_calls():
 # --- the hub's configuration ---------------------------------------------------------
 
 
-def container_env(container: dict[str, Any]) -> dict[str, str]:
-    """The container's environment, secrets replaced by stand-ins."""
+#: the addresses two hub pods might get (the downward API's status.podIP)
+POD_IPS = ["10.42.0.17", "10.42.1.23"]
+
+
+def secret_value(key: str) -> str:
+    """A stand-in for the value an operator puts under ``key`` in the Secret:
+    32 bytes of hex, as the hub wants its cookie secret and crypt key, one per
+    key; a slash and an @ in the passwords to show that they are quoted into the URL."""
+    return "p@ss/w:rd" if key.endswith("password") else hashlib.sha256(key.encode()).hexdigest()
+
+
+def container_env(container: dict[str, Any], pod_ip: str = POD_IPS[0]) -> dict[str, str]:
+    """The container's environment in a pod at ``pod_ip``, secrets replaced by stand-ins."""
     env = {}
     for var in container["env"]:
         if "value" in var:
             env[var["name"]] = var["value"]
-        elif var["valueFrom"].get("secretKeyRef"):
-            # hex, as the hub wants its cookie secret and crypt key; a slash and
-            # an @ to show that the password is quoted into the URL
-            env[var["name"]] = "ab" * 32 if "PASSWORD" not in var["name"] else "p@ss/w:rd"
+        elif ref := var["valueFrom"].get("secretKeyRef"):
+            env[var["name"]] = secret_value(ref["key"])
+        elif var["valueFrom"].get("fieldRef", {}).get("fieldPath") == "status.podIP":
+            env[var["name"]] = pod_ip
         else:
             env[var["name"]] = "from-the-downward-api"
     return env
@@ -397,21 +508,30 @@ def test_config_reads_nothing_but_the_hub_containers_environment(config_file):
 def test_config_agrees_with_the_manifests(hub_env, config_file):
     config = load_config(str(config_file))
     hub = JupyterHub(config=config)
-    # the hub listens on every interface of the pod, on its container port
+    # the hub listens on every address of the pod, on its container port (the probes and the
+    # Service use it), and is reached by the proxy at the pod's own address
     host, port = hub.hub_address()
     assert host == "0.0.0.0" and port == HUB_CONTAINER["ports"][0]["containerPort"]
+    assert hub.hub_connect_host() == f"http://{hub_env['POD_IP']}:{port}"
     # user pods call the hub through the hub Service
     connect = urlparse(config.KubeSpawner.hub_connect_url)
     service = _one("Service", connect.hostname)
     assert [p["port"] for p in service["spec"]["ports"]] == [connect.port]
-    # the proxy is the sidecar, whose API the hub reaches on the pod's loopback
+    # the proxy is started apart; the hub reaches its API through the proxy-api Service
     assert config.ConfigurableHTTPProxy.should_start is False
     api = urlparse(config.ConfigurableHTTPProxy.api_url)
-    assert api.hostname == _flag(PROXY_CONTAINER["args"], "api-ip") == "127.0.0.1"
-    assert api.port == int(_flag(PROXY_CONTAINER["args"], "api-port"))
+    api_service = _one("Service", api.hostname)
+    assert _selects(api_service) is PROXY
+    (api_port,) = api_service["spec"]["ports"]
+    assert api.port == api_port["port"]
+    assert _container_port(PROXY_CONTAINER, api_port["targetPort"]) == int(
+        _flag(PROXY_CONTAINER["args"], "api-port")
+    )
     proxy_env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in PROXY_CONTAINER["env"]}
     hub_secrets = {
-        e["name"]: e["valueFrom"]["secretKeyRef"] for e in HUB_CONTAINER["env"] if "valueFrom" in e
+        e["name"]: e["valueFrom"]["secretKeyRef"]
+        for e in HUB_CONTAINER["env"]
+        if "secretKeyRef" in e.get("valueFrom", {})
     }
     assert proxy_env["CONFIGPROXY_AUTH_TOKEN"] == hub_secrets["CONFIGPROXY_AUTH_TOKEN"]
     # the database: the postgres Service, the user and database PostgreSQL creates
@@ -427,6 +547,98 @@ def test_config_agrees_with_the_manifests(hub_env, config_file):
     )
     # the cookie secret comes from the Secret (one per deployment, not a file per pod)
     assert "JPY_COOKIE_SECRET" in hub_secrets and "cookie_secret" not in config.JupyterHub
+
+
+#: two hub pods: their names (the pods' host names) and addresses
+REPLICAS = [("hub-7c9f8d6b5-x2kqp", POD_IPS[0]), ("hub-7c9f8d6b5-m4tzn", POD_IPS[1])]
+
+
+def _replica_env(monkeypatch, pod: str, pod_ip: str) -> None:
+    """The environment and host name of the hub container in pod ``pod``."""
+    for name, value in container_env(HUB_CONTAINER, pod_ip).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(socket, "gethostname", lambda: pod)
+
+
+def test_the_pod_address_comes_from_the_downward_api():
+    (var,) = [v for v in HUB_CONTAINER["env"] if v["name"] == "POD_IP"]
+    assert var["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
+
+
+async def test_each_replica_routes_the_hub_to_its_own_pod(hub_env, config_file, monkeypatch):
+    from hub import runtime
+
+    seen = {}
+    for pod, pod_ip in REPLICAS:
+        _replica_env(monkeypatch, pod, pod_ip)
+        hub = runtime.Hub(load_config(str(config_file)))
+        try:
+            port = HUB_CONTAINER["ports"][0]["containerPort"]
+            # what this replica puts in the proxy's "/" route: its pod, where the proxy's pod reaches it
+            assert hub.lifecycle.urls.hub_target == f"http://{pod_ip}:{port}"
+            assert hub.settings.hub_address() == ("0.0.0.0", port)  # listening on every address
+            seen[pod] = (hub.lifecycle.lease.owner, hub.proxy.api_url)
+
+            # the replica the route names has gone (a rollout, a drain): this one takes the route
+            routes = {"/": {"target": f"http://10.42.9.9:{port}", "hub": True}}
+            added = []
+
+            async def get_all_routes(routes=routes):
+                return routes
+
+            async def add_route(spec, target, data, added=added):
+                added.append((spec, target, data))
+
+            async def answers(target, spec):
+                return False
+
+            monkeypatch.setattr(hub.proxy, "get_all_routes", get_all_routes)
+            monkeypatch.setattr(hub.proxy, "add_route", add_route)
+            monkeypatch.setattr(runtime, "_answers", answers)
+            assert await hub.keep_hub_route() is True
+            assert added == [("/", f"http://{pod_ip}:{port}", {"hub": True})]
+            # and a replica leaves the route alone while it names this replica
+            routes["/"]["target"] = hub.lifecycle.urls.hub_target
+            assert await hub.keep_hub_route() is False
+        finally:
+            hub.stop()
+    # each replica holds its leases under its own pod's name, and all drive the one proxy
+    owners = {owner for owner, _ in seen.values()}
+    assert owners == {f"{pod}:{HUB_CONTAINER['ports'][0]['containerPort']}" for pod, _ in REPLICAS}
+    assert len({api for _, api in seen.values()}) == 1
+
+
+def test_every_replica_uses_the_secrets_cookie_secret_and_crypt_key(config_file, monkeypatch, tmp_path):
+    from hub.auth import cookies
+    from hub.auth.crypto import Crypter
+    from hub.web.sessions import LOGIN_COOKIE
+
+    refs = {
+        e["name"]: e["valueFrom"]["secretKeyRef"]
+        for e in HUB_CONTAINER["env"]
+        if "secretKeyRef" in e.get("valueFrom", {})
+    }
+    assert refs["JPY_COOKIE_SECRET"] == {"name": "hub-secrets", "key": "cookie-secret"}
+    assert refs["JUPYTERHUB_CRYPT_KEY"] == {"name": "hub-secrets", "key": "crypt-key"}
+    signed, encrypted = None, None
+    for pod, pod_ip in REPLICAS:
+        _replica_env(monkeypatch, pod, pod_ip)
+        workdir = tmp_path / pod  # each pod's own emptyDir
+        workdir.mkdir()
+        monkeypatch.chdir(workdir)
+        settings = JupyterHub(config=load_config(str(config_file)))
+        assert settings.cookie_secret == ""  # not in the file: from the Secret, through the environment
+        secret = cookies.load_secret(settings.cookie_secret, settings.cookie_secret_file)
+        assert secret == bytes.fromhex(secret_value("cookie-secret"))
+        assert not list(workdir.iterdir())  # no secret of the pod's own written beside it
+        crypter = Crypter.from_env()
+        if signed is None:
+            signed = cookies.sign(secret, LOGIN_COOKIE, "cookie-id")
+            encrypted = crypter.encrypt({"access_token": "t"})
+        else:
+            # a login made through the first replica holds on the second; so does auth_state
+            assert cookies.unsign(secret, LOGIN_COOKIE, signed, 60) == "cookie-id"
+            assert crypter.decrypt(encrypted) == {"access_token": "t"}
 
 
 def test_probes_hit_the_hubs_health_route(hub_env, config_file):
@@ -478,20 +690,29 @@ async def test_kubespawner_builds_the_user_pod_the_manifests_expect(hub_env, con
             kubernetes_validate.validate(obj, version, strict=True)
     (container,) = pod["spec"]["containers"]
     env = {e["name"]: e["value"] for e in container["env"]}
+    # whichever replica started it, the server calls the hub through the hub Service
     assert env["JUPYTERHUB_API_URL"] == "http://hub:8081/hub/api"
+    assert _selects(_one("Service", urlparse(env["JUPYTERHUB_API_URL"]).hostname)) is HUB
+    hub_urls = {k: v for k, v in env.items() if v.startswith("http") and "/hub/" in v}
+    assert hub_urls and all(urlparse(v).netloc == "hub:8081" for v in hub_urls.values()), hub_urls
+    # never the address of the pod that happened to start it, which goes away with that pod
+    assert not [v for v in env.values() if hub_env["POD_IP"] in v or "127.0.0.1" in v]
     assert container["image"] == config.KubeSpawner.image
     assert container["resources"]["limits"]["cpu"] == 4  # the "large" profile
     # the user's claim is the one the pod mounts
     claims = [v["persistentVolumeClaim"]["claimName"] for v in pod["spec"]["volumes"]]
     assert claims == [pvc["metadata"]["name"]]
-    # the singleuser NetworkPolicy selects this pod and opens its port, to the hub's pod only
+    # the singleuser NetworkPolicy selects this pod and opens its port, to the proxy and the hub pods only
     policy = _one("NetworkPolicy", "singleuser")["spec"]
     assert _matches(policy["podSelector"]["matchLabels"], pod["metadata"]["labels"])
     assert [p["port"] for p in policy["ingress"][0]["ports"]] == [
         c["containerPort"] for c in container["ports"]
     ]
-    (peer,) = policy["ingress"][0]["from"]
-    assert _matches(peer["podSelector"]["matchLabels"], HUB["spec"]["template"]["metadata"]["labels"])
+    peers = policy["ingress"][0]["from"]
+    assert sorted(name for peer in peers for name in _pods_of(peer["podSelector"]["matchLabels"])) == [
+        "hub",
+        "proxy",
+    ]
 
 
 def test_postgres_network_policy_admits_the_hub_only():
@@ -557,7 +778,8 @@ def test_image_runs_the_hubs_entry_point_with_the_config_path_as_a_non_root_user
     assert json.loads(stage["ENTRYPOINT"]) == ["tini", "--"]
     user = stage["USER"].split(":")[0]
     assert user not in ("0", "root")
-    assert int(user) == HUB["spec"]["template"]["spec"]["securityContext"]["runAsUser"]
+    for workload in (HUB, PROXY):
+        assert int(user) == workload["spec"]["template"]["spec"]["securityContext"]["runAsUser"]
     # the proxy container runs the same image's configurable-http-proxy, the version package-lock pins
     assert PROXY_CONTAINER["image"] == HUB_CONTAINER["image"]
     assert PROXY_CONTAINER["args"][0] == "configurable-http-proxy"

@@ -2,21 +2,26 @@
 # the hub-config ConfigMap, mounted at /etc/jupyterhub/. Every key means what it
 # means in JupyterHub. Secrets come from the hub-secrets Secret, through the
 # environment (see hub.yaml): JPY_COOKIE_SECRET, JUPYTERHUB_CRYPT_KEY and
-# CONFIGPROXY_AUTH_TOKEN are read by the hub itself.
+# CONFIGPROXY_AUTH_TOKEN are read by the hub itself. Every hub replica reads
+# this same file; only $POD_IP differs between them.
 import os
 from urllib.parse import quote
 
 c = get_config()  # noqa: F821
 
-# --- the hub's own server: every interface of the pod, port 8081
+# --- the hub's own server: every address of the pod, port 8081. The hub gives
+# the proxy its pod's own address (from the downward API) as the target of its
+# route, so the route names this replica, not the hub Service.
 c.JupyterHub.hub_ip = "0.0.0.0"
+c.JupyterHub.hub_connect_ip = os.environ["POD_IP"]
 c.JupyterHub.hub_port = 8081
 
-# --- the proxy: configurable-http-proxy runs beside the hub in the same pod
-# (the "proxy" container), so the hub reaches its API and the proxy reaches the
-# hub on 127.0.0.1. The token is $CONFIGPROXY_AUTH_TOKEN in both containers.
+# --- the proxy: one configurable-http-proxy for all the replicas (proxy.yaml),
+# started apart from them. Every replica checks the hub's route every 5 seconds
+# and points it at itself when the replica it names no longer answers. The
+# token is $CONFIGPROXY_AUTH_TOKEN in the hub and proxy containers.
 c.ConfigurableHTTPProxy.should_start = False
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:8001"
+c.ConfigurableHTTPProxy.api_url = "http://proxy-api:8001"
 
 # --- database: the postgres StatefulSet (postgres.yaml), or a managed server
 # (the POSTGRES_* variables are set in hub.yaml: change them there for another server)
@@ -36,7 +41,8 @@ c.Authenticator.admin_users = {"admin"}
 
 # --- user servers: one pod each, in the hub's namespace
 c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
-# user pods reach the hub through its Service (hub.yaml), not 127.0.0.1
+# user pods reach the hub through its Service (hub.yaml), whichever replica
+# started them: not this pod's address, which goes away with the pod
 c.KubeSpawner.hub_connect_url = "http://hub:8081"
 # the image must provide jupyterhub-singleuser from jupyterhub 6.1.x (see README.md)
 c.KubeSpawner.image = "hub-singleuser:6.1.1"
@@ -77,5 +83,6 @@ c.KubeSpawner.profile_list = [
     },
 ]
 
-# --- servers outlive a hub restart; the restarted hub adopts them
+# --- servers outlive any one hub replica: a replica that stops (a rollout, a
+# drain) leaves them to the others, and a restarted one adopts them
 c.JupyterHub.cleanup_servers = False

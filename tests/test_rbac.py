@@ -191,6 +191,18 @@ MATRIX = [
         {"admin": 201, "user": 403, "reduced": 403, "service": 403},
     ),
     ("DELETE", "/services/runtime", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    # roles at run time: read:roles to read, admin:roles to change (both the admin role's)
+    ("GET", "/roles", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("GET", "/roles/runtime-role", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("POST", "/roles", {"name": "fresh-role"}, {"admin": 201, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "PATCH",
+        "/roles/runtime-role",
+        {"description": "changed"},
+        {"admin": 200, "user": 403, "reduced": 403, "service": 403},
+    ),
+    ("PATCH", "/roles/dash", {"users": []}, {"admin": 405, "user": 403, "reduced": 403, "service": 403}),
+    ("DELETE", "/roles/runtime-role", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
     # shares: users see and leave shares of and to themselves (self), only admins grant (shares);
     # the fixture shares bob's default server with alice and alice's gpu with the group staff
     ("GET", "/shares/alice", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),
@@ -248,6 +260,7 @@ def _seed(api):
     api.post("/users", json={"usernames": ["alice"]})
     api.put("/users/alice/servers/gpu")
     api.post("/services/runtime", json={"info": {"created": "over the API"}})
+    api.post("/roles", json={"name": "runtime-role", "scopes": ["read:hub"]})
     bob = api.post("/users/bob/tokens").json()
     alice = api.post("/users/alice/tokens", json={"note": "spare"}).json()
     assert api.post("/shares/bob/", json={"user": "alice"}).status_code == 200

@@ -45,6 +45,11 @@ SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Read role assignments.",
         ("read:roles:users", "read:roles:services", "read:roles:groups"),
     ),
+    "admin:roles": (
+        "Create, change and delete roles at run time, granting only scopes the requester holds "
+        "(this hub's own scope).",
+        ("read:roles",),
+    ),
     "read:roles:users": ("Read users' roles.", ()),
     "read:roles:services": ("Read services' roles.", ()),
     "read:roles:groups": ("Read groups' roles.", ()),
@@ -122,6 +127,7 @@ ADMIN_SCOPES = (
     "access:services",
     "access:servers",
     "read:roles",
+    "admin:roles",
     "read:metrics",
     "shares",
 )

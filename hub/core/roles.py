@@ -1,16 +1,27 @@
-"""Roles: named sets of scopes, given to users, groups and services."""
+"""Roles: named sets of scopes, given to users, groups and services.
+
+Roles come from four places, and only those made over the API may be
+changed over it: the hub's own (``user``, ``admin``, ``server``,
+``token``), ``load_roles`` (changed in the configuration), the
+authenticator's (``manage_roles``) and the API's. This module uses
+:mod:`hub.core.users` (members are users); users are given their default
+roles through :mod:`hub.core.grants`, which knows nothing of roles' rules.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, delete, insert, literal, or_, select
+from sqlalchemy import Connection, String, bindparam, delete, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from hub.auth import scopes as sc
+from hub.auth.identity import Identity
 from hub.core import groups as groups_core
+from hub.core import users as users_core
 from hub.db import raw
 from hub.db.models import (
     Group,
@@ -24,6 +35,7 @@ from hub.db.models import (
     user_group_map,
     user_role_map,
 )
+from hub.errors import BadRequest, Conflict, Forbidden, MethodNotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -37,52 +49,15 @@ def by_name(session: Session, name: str) -> Role | None:
 
 
 def ensure_defaults(session: Session) -> None:
-    """Create the default roles that do not exist yet."""
-    existing = set((session.execute(select(Role.name))).scalars())
+    """Create the default roles that do not exist yet, and give ``admin`` this
+    release's admin scopes (a database made by an older one lacks new ones)."""
+    existing = {r.name: r for r in session.execute(select(Role)).scalars()}
     for name, (description, scopes) in sc.DEFAULT_ROLES.items():
         if name not in existing:
             session.add(Role(name=name, description=description, scopes=list(scopes)))
+        elif name == "admin" and set(existing[name].scopes or []) != set(scopes):
+            existing[name].scopes = list(scopes)
     session.flush()
-
-
-def give(session: Session, role: str, user_ids: Iterable[int]) -> None:
-    """Give ``role`` to users who do not have it yet."""
-    role_id = (session.execute(select(Role.id).where(Role.name == role))).scalar_one()
-    ids = set(user_ids)
-    if not ids:
-        return
-    have = set(
-        (
-            session.execute(
-                select(user_role_map.c.user_id).where(
-                    user_role_map.c.role_id == role_id, user_role_map.c.user_id.in_(ids)
-                )
-            )
-        ).scalars()
-    )
-    rows = [{"user_id": uid, "role_id": role_id} for uid in sorted(ids - have)]
-    if rows:
-        session.execute(insert(user_role_map), rows)
-
-
-def take(session: Session, role: str, user_ids: Iterable[int]) -> None:
-    role_id = (session.execute(select(Role.id).where(Role.name == role))).scalar_one()
-    session.execute(
-        delete(user_role_map).where(
-            user_role_map.c.role_id == role_id, user_role_map.c.user_id.in_(list(user_ids))
-        )
-    )
-
-
-def set_service_admin(session: Session, service: Service, admin: bool) -> None:
-    role_id = (session.execute(select(Role.id).where(Role.name == "admin"))).scalar_one()
-    session.execute(
-        delete(service_role_map).where(
-            service_role_map.c.service_id == service.id, service_role_map.c.role_id == role_id
-        )
-    )
-    if admin:
-        session.execute(insert(service_role_map).values(service_id=service.id, role_id=role_id))
 
 
 _USER_ID: Any = bindparam("user_id")
@@ -157,8 +132,6 @@ def service_role_scopes(conn: Connection, service_id: int) -> set[str]:
 
 def apply_config(session: Session, load_roles: Sequence[dict[str, Any]]) -> None:
     """Make the roles table match ``JupyterHub.load_roles``."""
-    from hub.core import users as users_core
-
     ensure_defaults(session)
     listed: set[str] = set()
     for spec in load_roles:
@@ -192,7 +165,7 @@ def apply_config(session: Session, load_roles: Sequence[dict[str, Any]]) -> None
             role.description = spec["description"]
         role.from_config = name not in sc.DEFAULT_ROLES
         session.flush()
-        _set_members(session, role, spec, users_core)
+        _set_members(session, role, spec)
     stale = (
         session.execute(select(Role).where(Role.from_config.is_(True), Role.name.not_in(listed)))
     ).scalars()
@@ -202,7 +175,7 @@ def apply_config(session: Session, load_roles: Sequence[dict[str, Any]]) -> None
     session.flush()
 
 
-def _set_members(session: Session, role: Role, spec: dict[str, Any], users_core: Any) -> None:
+def _set_members(session: Session, role: Role, spec: dict[str, Any]) -> None:
     # member lists, when given, are the exact membership; the `user` role's
     # users are left alone when omitted (every user has it)
     if "users" in spec or role.name != "user":
@@ -358,8 +331,6 @@ def load_managed(session: Session, specs: Sequence[Any], reset: bool = False) ->
     authenticator created that are no longer returned are deleted, and so
     are the grants it made of roles that are not returned. Returns the
     names of the returned roles."""
-    from hub.core import users as users_core
-
     names: set[str] = set()
     for spec in specs:
         checked = _managed_spec(spec)
@@ -412,3 +383,195 @@ def _reset_managed(session: Session, returned: set[str]) -> None:
     session.execute(delete(user_role_map).where(*stale))
     if stale_grants:
         log.info("Deleted %d grants the authenticator made of roles it no longer returns", stale_grants)
+
+
+# --- roles at run time (the /roles API) ---------------------------------------------------
+
+#: where a role comes from; only ``api`` roles are changed over the API
+SOURCES = ("hub", "config", "authenticator", "api")
+_EDITABLE_FIELDS = ("description", "scopes", "users", "groups", "services")
+
+
+@dataclass(frozen=True)
+class RoleView:
+    name: str
+    description: str
+    scopes: list[str]
+    users: list[str]
+    groups: list[str]
+    services: list[str]
+    source: str
+
+    @property
+    def read_only(self) -> bool:
+        return self.source != "api"
+
+
+def source_of(role: Role) -> str:
+    if role.name in sc.DEFAULT_ROLES:
+        return "hub"
+    if role.from_config:
+        return "config"
+    if role.managed_by_auth:
+        return "authenticator"
+    return "api"
+
+
+def _holders(session: Session, role_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """(users, groups, services) holding each role directly, by name, sorted."""
+    out: dict[int, tuple[list[str], list[str], list[str]]] = {rid: ([], [], []) for rid in role_ids}
+    if not role_ids:
+        return out
+    kinds: tuple[tuple[Any, Any, Any], ...] = (
+        (user_role_map, User, user_role_map.c.user_id),
+        (group_role_map, Group, group_role_map.c.group_id),
+        (service_role_map, Service, service_role_map.c.service_id),
+    )
+    for index, (table, model, column) in enumerate(kinds):
+        rows = session.execute(
+            select(table.c.role_id, model.name)
+            .join(model, model.id == column)
+            .where(table.c.role_id.in_(list(role_ids)))
+            .order_by(model.name)
+        )
+        for role_id, name in rows:
+            out[role_id][index].append(name)
+    return out
+
+
+def _views(session: Session, rows: Sequence[Role]) -> list[RoleView]:
+    holders = _holders(session, [r.id for r in rows])
+    return [
+        RoleView(r.name, r.description or "", list(r.scopes or []), *holders[r.id], source=source_of(r))
+        for r in rows
+    ]
+
+
+def page_of_roles(session: Session, offset: int, limit: int) -> tuple[int, list[RoleView]]:
+    """(how many roles, the page of them by name)."""
+    total = session.execute(select(func.count(Role.id))).scalar_one()
+    rows = session.execute(select(Role).order_by(Role.name).offset(offset).limit(limit)).scalars().all()
+    return total, _views(session, rows)
+
+
+def view(session: Session, name: str) -> RoleView:
+    role = by_name(session, name)
+    if role is None:
+        raise NotFound(f"No such role: {name}")
+    return _views(session, [role])[0]
+
+
+def _check_scopes(scopes: Sequence[str], requester: Identity) -> None:
+    """Every scope is valid (400) and held by the requester (403): nobody
+    gives others more than they have."""
+    for scope in scopes:
+        try:
+            sc.validate(scope)
+        except sc.ScopeError as e:
+            raise BadRequest(str(e)) from None
+    if not scopes:
+        return
+    wanted = sc.expand(scopes, requester.owner)
+    groups = {requester.name: requester.groups} if requester.kind == "user" else None
+    missing = wanted - sc.intersect(wanted, requester.scopes.strings, groups)
+    if missing:
+        kind = "User" if requester.kind == "user" else "Service"
+        raise Forbidden(
+            f"Not granting scopes not held by {kind} {requester.name}: {', '.join(sorted(missing))}"
+        )
+
+
+def _named(session: Session, model: Any, names: Sequence[str], what: str) -> list[Any]:
+    """The rows of these names (400 naming the missing ones)."""
+    wanted = list(dict.fromkeys(names))
+    if not wanted:
+        return []
+    found = {row.name: row for row in session.execute(select(model).where(model.name.in_(wanted))).scalars()}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise BadRequest(f"No such {what}: {', '.join(missing)}")
+    return [found[n] for n in wanted]
+
+
+def _set_holders(session: Session, role: Role, fields: dict[str, Any]) -> None:
+    """Give the role to exactly the users, groups and services listed (each list given)."""
+    for key, model, table, column in (
+        ("users", User, user_role_map, "user_id"),
+        ("groups", Group, group_role_map, "group_id"),
+        ("services", Service, service_role_map, "service_id"),
+    ):
+        if key not in fields:
+            continue
+        rows = _named(session, model, fields[key], key.rstrip("s"))
+        session.execute(delete(table).where(table.c.role_id == role.id))
+        if rows:
+            session.execute(insert(table), [{column: r.id, "role_id": role.id} for r in rows])
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    description = fields.get("description", "")
+    if not isinstance(description, str):
+        raise BadRequest("description must be a string")
+    for key in ("scopes", "users", "groups", "services"):
+        value = fields.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadRequest(f"{key} must be a list of names")
+
+
+def create(session: Session, body: dict[str, Any], requester: Identity) -> RoleView:
+    """A role made over the API (``POST /roles``)."""
+    name = body.get("name")
+    if not isinstance(name, str) or not sc.ROLE_NAME_RE.match(name):
+        raise BadRequest(
+            f"Invalid role name: {name!r} (3 to 255 of a-z, 0-9 and -_~., starting with a letter, "
+            "ending with a letter or a digit)"
+        )
+    fields = {k: body[k] for k in _EDITABLE_FIELDS if k in body}
+    _check_fields(fields)
+    if by_name(session, name) is not None:
+        raise Conflict(f"Role {name} already exists")
+    _check_scopes(fields.get("scopes", []), requester)
+    role = Role(name=name, description=fields.get("description", ""), scopes=list(fields.get("scopes", [])))
+    session.add(role)
+    session.flush()
+    _set_holders(session, role, {k: fields.get(k, []) for k in ("users", "groups", "services")})
+    session.flush()
+    return view(session, name)
+
+
+def _editable(session: Session, name: str) -> Role:
+    role = by_name(session, name)
+    if role is None:
+        raise NotFound(f"No such role: {name}")
+    where = {
+        "hub": "is one of the hub's own roles",
+        "config": "comes from load_roles in the configuration; change it there",
+        "authenticator": "is managed by the authenticator",
+    }.get(source_of(role))
+    if where is not None:
+        raise MethodNotAllowed(f"Role {name} {where}")
+    return role
+
+
+def update(session: Session, name: str, body: dict[str, Any], requester: Identity) -> RoleView:
+    """``PATCH /roles/{name}``: the fields given replace the role's."""
+    fields = {k: body[k] for k in _EDITABLE_FIELDS if k in body}
+    _check_fields(fields)
+    role = _editable(session, name)
+    scopes = list(fields["scopes"]) if "scopes" in fields else list(role.scopes or [])
+    if "scopes" in fields or any(k in fields for k in ("users", "groups", "services")):
+        # giving a role to someone is giving its scopes
+        _check_scopes(scopes, requester)
+    if "description" in fields:
+        role.description = fields["description"]
+    if "scopes" in fields:
+        role.scopes = scopes
+    _set_holders(session, role, fields)
+    session.flush()
+    return view(session, name)
+
+
+def delete_role(session: Session, name: str) -> None:
+    """``DELETE /roles/{name}``: the role and every grant of it."""
+    session.delete(_editable(session, name))
+    session.flush()

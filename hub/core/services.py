@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from hub.auth import hashing
 from hub.auth import scopes as sc
 from hub.auth.identity import Identity
-from hub.core import oauth, roles, tokens
+from hub.core import grants, oauth, tokens
 from hub.db.models import APIToken, Service, service_role_map
 from hub.errors import BadRequest, Conflict, MethodNotAllowed, NotFound
 from hub.names import service_prefix, valid_name, valid_service_name
@@ -168,7 +168,7 @@ def apply_config(session: Session, specs: list[dict[str, Any]], token_owners: se
         service.admin = bool(spec.get("admin", False))
         service.from_config = True
         session.flush()
-        roles.set_service_admin(session, service, service.admin)
+        grants.set_service_admin(session, service, service.admin)
     stale = (
         session.execute(select(Service).where(Service.from_config.is_(True), Service.name.not_in(listed)))
     ).scalars()
@@ -313,7 +313,7 @@ def create(
     session.add(service)
     session.flush()
     if service.admin:
-        roles.set_service_admin(session, service, True)
+        grants.set_service_admin(session, service, True)
     rounds = supplied_rounds if supplied is not None else hashing.GENERATED_ROUNDS
     _, value = tokens.issue(
         session, service_id=service.id, note=API_TOKEN_NOTE, value=supplied, rounds=rounds

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hub.auth import hashing
 from hub.auth.authenticators import Authenticator
 from hub.config import JupyterHub
-from hub.core import groups, roles, services, tokens, users
+from hub.core import grants, groups, roles, services, tokens, users
 from hub.db.models import APIToken
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def apply(session: Session, settings: JupyterHub, authenticator: Authenticator) 
     admins = users.get_or_create_many(session, admin_names)
     for user in admins:
         user.admin = True
-    roles.give(session, "admin", [u.id for u in admins])
+    grants.give(session, "admin", [u.id for u in admins])
     allowed = [authenticator.normalize_username(n) for n in authenticator.allowed_users]
     users.get_or_create_many(session, allowed)
 

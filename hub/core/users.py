@@ -13,7 +13,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
-from hub.core import roles
+from hub.core import grants
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, Forbidden, NotFound
 from hub.timeutil import parse_timestamp, utcnow
@@ -43,9 +43,9 @@ def _insert(session: Session, names: Sequence[str], admin: bool) -> list[User]:
     ids = [u.id for u in users]
     # every user has a (stopped) default server record from the start
     session.execute(insert(Server), [{"user_id": uid, "name": "", "display_name": ""} for uid in ids])
-    roles.give(session, "user", ids)
+    grants.give(session, "user", ids)
     if admin:
-        roles.give(session, "admin", ids)
+        grants.give(session, "admin", ids)
     return users
 
 
@@ -122,9 +122,9 @@ def modify(
     if admin is not None and admin != user.admin:
         user.admin = admin
         if admin:
-            roles.give(session, "admin", [user.id])
+            grants.give(session, "admin", [user.id])
         else:
-            roles.take(session, "admin", [user.id])
+            grants.take(session, "admin", [user.id])
     session.flush()
     return user
 
@@ -245,7 +245,7 @@ def log_in(
         user.encrypted_auth_state = encrypted_auth_state
     if admin is not None and admin != user.admin:
         user.admin = admin
-        (roles.give if admin else roles.take)(session, "admin", [user.id])
+        (grants.give if admin else grants.take)(session, "admin", [user.id])
     now = utcnow()
     if activity:
         user.last_activity = now

@@ -50,6 +50,11 @@ from .request_identity import RequestIdentity
 from .request_identity_auth_state_type_0 import RequestIdentityAuthStateType0
 from .request_identity_info_type_0 import RequestIdentityInfoType0
 from .request_identity_kind import RequestIdentityKind
+from .role import Role
+from .role_create_request import RoleCreateRequest
+from .role_page import RolePage
+from .role_patch_request import RolePatchRequest
+from .role_source import RoleSource
 from .route_page import RoutePage
 from .route_table import RouteTable
 from .server import Server
@@ -147,6 +152,11 @@ __all__ = (
     "RequestIdentityAuthStateType0",
     "RequestIdentityInfoType0",
     "RequestIdentityKind",
+    "Role",
+    "RoleCreateRequest",
+    "RolePage",
+    "RolePatchRequest",
+    "RoleSource",
     "RoutePage",
     "RouteTable",
     "Server",

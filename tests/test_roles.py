@@ -136,3 +136,20 @@ def test_roles_page(api):
     assert len(first["items"]) == 2 and first["_pagination"]["next"] is not None
     names = [r["name"] for r in first["items"]]
     assert names == sorted(names)
+
+
+def test_a_hub_upgraded_from_an_older_release_gives_admins_the_new_scope(make_hub, db_url):
+    import sqlalchemy
+
+    from hub.db.models import Role
+
+    make_hub()
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.begin() as conn:  # the admin role as an older release stored it
+        conn.execute(
+            sqlalchemy.update(Role).where(Role.name == "admin").values(scopes=["admin:users", "read:roles"])
+        )
+    engine.dispose()
+    api = make_hub()
+    assert "admin:roles" in api.get("/roles/admin").json()["scopes"]
+    assert api.post("/roles", json={"name": "after-upgrade"}).status_code == 201

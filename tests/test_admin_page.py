@@ -90,13 +90,20 @@ def test_a_failed_start_is_explained_and_counted(make_live_hub):
     assert api.post("/users/broken/server").status_code == 500
     assert api.post("/users/fine/server").status_code == 201
     error = server_of(api, "broken")["last_error"]
-    assert "exited with status 1" in error
+    assert error["reason"] == "error" and "exited with status 1" in error["message"]
     assert server_of(api, "fine")["last_error"] is None
     counts = api.get("/server-counts").json()
     assert (counts["active"], counts["ready"], counts["failed_last_hour"]) == (1, 1, 1)
-    # a new start clears the error while it is under way; its failure sets it again
+    # the error stays until a start succeeds: another failure replaces it
     assert api.post("/users/broken/server").status_code == 500
+    again = server_of(api, "broken")["last_error"]
+    assert again["at"] >= error["at"] and again["reason"] == "error"
     assert api.get("/server-counts").json()["failed_last_hour"] == 1
+    # (renamed, the user's server starts: the command fails only for "broken")
+    assert api.patch("/users/broken", json={"name": "mended"}).status_code == 200
+    assert api.post("/users/mended/server").status_code == 201
+    assert server_of(api, "mended")["last_error"] is None
+    assert api.delete("/users/mended/server").status_code == 204
     assert api.delete("/users/fine/server").status_code == 204
     assert api.get("/server-counts").json()["active"] == 0
 
@@ -174,9 +181,9 @@ def test_admin_page_manages_users_and_servers(make_live_hub, proxy, browser, tmp
     search(page, "broken")
     row(page, "broken").locator("[data-action=start]").click()
     reason = row(page, "broken").locator("[data-role=last-error]")
-    expect(reason).to_contain_text("Last start failed: ", timeout=30000)
+    expect(reason).to_contain_text("Last start failed (just now): ", timeout=30000)
     expect(reason).to_contain_text("exited with status 1")
-    assert server_of(api, "broken")["last_error"] in reason.inner_text()
+    assert server_of(api, "broken")["last_error"]["message"] in reason.inner_text()
     expect(page.locator("#overview-failed")).to_have_text("1")
 
     # a group: add it, its members, its properties

@@ -164,6 +164,10 @@ def test_a_server_that_never_answers_times_out_and_is_killed(make_live_hub, tmp_
     assert r.status_code == 500
     assert "did not answer HTTP within 1 seconds" in r.json()["message"]
     assert not pid_alive(int(pidfile.read_text()))
+    error = api.get("/users/alice", params={"include_stopped_servers": "1"}).json()["servers"][""][
+        "last_error"
+    ]
+    assert error["reason"] == "timeout" and "did not answer HTTP within 1 seconds" in error["message"]
 
 
 def test_a_start_that_a_stop_cancels_answers_409(make_live_hub, tmp_path):
@@ -189,6 +193,10 @@ def test_a_start_that_a_stop_cancels_answers_409(make_live_hub, tmp_path):
     assert (r.status_code, r.json()["message"]) == (409, "The start of alice was cancelled by a stop request")
     assert not pid_alive(int(pidfile.read_text()))
     assert api.get("/users/alice").json()["server"] is None
+    error = api.get("/users/alice", params={"include_stopped_servers": "1"}).json()["servers"][""][
+        "last_error"
+    ]
+    assert error["reason"] == "cancelled"
 
 
 def test_a_server_killed_behind_the_hubs_back_is_reported_stopped(make_live_hub, proxy):

@@ -124,7 +124,9 @@ def test_a_start_whose_process_and_server_die_ends_as_a_clean_failure(group, db_
     wait_for(lambda: server(b, "bob").get("pending", "spawn") is None, LEASE + 30, message="the start to end")
     model = server(b, "bob")
     assert model["stopped"] is True and model["ready"] is False
-    assert "stopped" in (model.get("last_error") or "") or "exited" in (model.get("last_error") or "")
+    error = model["last_error"]
+    assert error["reason"] == "hub_process_lost"
+    assert "stopped" in error["message"] or "exited" in error["message"]
     # and it can start again, on the process that is left
     assert b.api.post("/users/bob/server").status_code == 202
     wait_for(lambda: ready(b, "bob"), SLOW + 30, message="the new start")

@@ -107,10 +107,7 @@ class Shaper:
             "started": isoformat(server.started),
             "last_activity": isoformat(server.last_activity),
             "user_options": server.user_options,
-            # a start under way has no error yet, whatever the last one was
-            "last_error": None
-            if server.spawn_error is None or server.pending == "spawn"
-            else server.spawn_error.replace("\x00", ""),
+            "last_error": server.last_error or None,
         }
         if with_state:
             model["state"] = server.state or {}

@@ -30,7 +30,7 @@ from hub.core import duties, leases, oauth, servers, services
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
-from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError
+from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError, SpawnTimeout
 from hub.timeutil import utcnow
 
 #: servers polled at once by the periodic check
@@ -219,17 +219,20 @@ class Lifecycle:
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
             if not self._handing_over:
-                await self._abandon(ref, SPAWN_CANCELLED)
+                await self._abandon(ref, SPAWN_CANCELLED, "cancelled")
             raise
         except Exception as e:  # the spawn failed: leave nothing behind
             reason = _failure_reason(e, self.spawner.start_timeout)
             log.warning("Spawn of %s failed: %s", servers.label(plan.user, plan.server_name), reason)
-            await self._abandon(ref, reason)
+            timed_out = isinstance(e, TimeoutError | SpawnTimeout)
+            await self._abandon(ref, reason, "timeout" if timed_out else "error")
         finally:
             self.spawns.pop(sid, None)
             self.spawner.spawn_ended(sid)
 
-    async def _abandon(self, ref: ServerRef, reason: str) -> None:
+    async def _abandon(self, ref: ServerRef, message: str, reason: str) -> None:
+        """End a start that failed (``message``, for ``reason``: see
+        :data:`hub.core.servers.FAILURE_REASONS`), leaving nothing running."""
         try:
             await self.spawner.stop(ref)
         except Exception:
@@ -237,7 +240,9 @@ class Lifecycle:
                 "Cleaning up the failed start of %s failed", servers.label(ref.user, ref.name), exc_info=True
             )
         await self._after_stop(ref)
-        await asyncio.shield(self.transact(lambda s: servers.stopped(s, ref.id, error=reason)))
+        await asyncio.shield(
+            self.transact(lambda s: servers.stopped(s, ref.id, error=message, reason=reason))
+        )
 
     # --- stop --------------------------------------------------------------------
 
@@ -428,7 +433,9 @@ class Lifecycle:
                 error = reason if orphan.pending == "spawn" else None
                 with contextlib.suppress(Exception):
                     await self.proxy.delete_route(self.urls.prefix(orphan.user, orphan.server_name))
-                await self.transact(lambda s, i=sid, e=error: servers.stopped(s, i, error=e))
+                await self.transact(
+                    lambda s, i=sid, e=error: servers.stopped(s, i, error=e, reason="machine_lost")
+                )
                 continue
             if orphan.pending == "stop":
                 log.warning("Finishing the stop of %s, which another hub process began", label)
@@ -473,12 +480,12 @@ class Lifecycle:
                     await self.proxy.delete_route(prefix)
         except asyncio.CancelledError:
             if not self._handing_over:
-                await self._abandon(ref, SPAWN_CANCELLED)
+                await self._abandon(ref, SPAWN_CANCELLED, "cancelled")
             raise
         except Exception as e:
             reason = _failure_reason(e, ADOPT_WITHIN)
             log.warning("The start of %s ends: %s", servers.label(user, name), reason)
-            await self._abandon(ref, reason)
+            await self._abandon(ref, reason, "hub_process_lost")
         finally:
             self.spawns.pop(sid, None)
 

@@ -22,7 +22,7 @@ from hub.core.leases import Lease
 from hub.db.models import APIToken, Server, User
 from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
 from hub.names import server_prefix, valid_server_name
-from hub.timeutil import utcnow
+from hub.timeutil import isoformat, utcnow
 
 REQUESTED = {"progress": 0, "message": "Server requested"}
 
@@ -227,6 +227,7 @@ def spawned(
     server.url = url
     server.state = state
     server.pending = None
+    server.last_error = None
     _release(server)
     server.progress = [*(server.progress or []), ready_event]
     return True
@@ -269,12 +270,20 @@ def save_state(session: Session, server_id: int, state: dict[str, Any], url: str
             server.spawn_url = url
 
 
-def stopped(session: Session, server_id: int, error: str | None = None) -> None:
-    """The server is gone: forget its process and revoke its token."""
+#: why a start failed, as ``last_error.reason`` names it
+FAILURE_REASONS = ("timeout", "error", "cancelled", "hub_process_lost", "machine_lost")
+
+
+def stopped(session: Session, server_id: int, error: str | None = None, reason: str = "error") -> None:
+    """The server is gone: forget its process and revoke its token. With
+    ``error``, its start failed, for ``reason`` (one of :data:`FAILURE_REASONS`)."""
     server = session.get(Server, server_id)
     if server is None:
         return
     if error is not None:
+        now = utcnow()
+        message = error.replace("\x00", "")
+        server.last_error = {"reason": reason, "message": message, "at": isoformat(now)}
         server.spawn_error = error
         server.progress = [
             *(server.progress or []),

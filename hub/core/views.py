@@ -41,8 +41,10 @@ class ServerView:
     last_activity: datetime | None
     user_options: dict[str, Any] | None
     state: dict[str, Any] | None
-    #: why the last start failed (None when it did not)
+    #: why the last start failed (None when it did not, or a start is under way)
     spawn_error: str | None = None
+    #: the last failed start (``{"reason", "message", "at"}``), until a start succeeds
+    last_error: dict[str, Any] | None = None
 
 
 @dataclass
@@ -81,6 +83,7 @@ _SERVERS = select(
     Server.user_options,
     Server.state,
     Server.spawn_error,
+    Server.last_error,
 ).where(Server.user_id.in_(_IDS))
 _USER_DECODERS = (None, None, raw.boolean, raw.timestamp, raw.timestamp, raw.json_value)
 _BY_NAME = raw.RawQuery(select(*USER_COLUMNS).where(User.name == bindparam("name")), _USER_DECODERS)
@@ -107,6 +110,7 @@ _SERVER_DECODERS = (
     raw.json_value,
     raw.json_value,
     None,
+    raw.json_value,
 )
 _SERVERS_ONE = raw.RawQuery(
     select(*_SERVERS.selected_columns[1:]).where(Server.user_id == _ID), _SERVER_DECODERS

@@ -165,6 +165,8 @@ class Server(Base):
     #: the machine the server's process runs on, when the spawner's state only
     #: means something there (a pid): only hub processes on it poll or stop it
     machine: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: the last failed start: ``{"reason", "message", "at"}``, until a start succeeds
+    last_error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="servers", lazy="raise")
 

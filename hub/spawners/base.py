@@ -70,6 +70,10 @@ class SpawnError(Exception):
     """A server could not be started; the message says why."""
 
 
+class SpawnTimeout(SpawnError):
+    """The server did not start or answer in time."""
+
+
 class Spawner(LoggingConfigurable):
     """Base class: configuration every spawner reads."""
 
@@ -182,5 +186,5 @@ async def answering(url: str, poll: Callable[[], Awaitable[int | None]], timeout
                 if response.status_code < 500:
                     return
             if loop.time() > deadline:
-                raise SpawnError(f"the server did not answer HTTP within {timeout:g} seconds")
+                raise SpawnTimeout(f"the server did not answer HTTP within {timeout:g} seconds")
             await asyncio.sleep(0.1)

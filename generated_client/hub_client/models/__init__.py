@@ -61,6 +61,8 @@ from .server import Server
 from .server_activity import ServerActivity
 from .server_counts import ServerCounts
 from .server_delete_request import ServerDeleteRequest
+from .server_last_error_type_0 import ServerLastErrorType0
+from .server_last_error_type_0_reason import ServerLastErrorType0Reason
 from .server_map import ServerMap
 from .server_patch_request import ServerPatchRequest
 from .server_patch_request_user_options import ServerPatchRequestUserOptions
@@ -163,6 +165,8 @@ __all__ = (
     "ServerActivity",
     "ServerCounts",
     "ServerDeleteRequest",
+    "ServerLastErrorType0",
+    "ServerLastErrorType0Reason",
     "ServerMap",
     "ServerPatchRequest",
     "ServerPatchRequestUserOptions",

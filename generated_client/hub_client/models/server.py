@@ -14,6 +14,7 @@ from typing import cast
 import datetime
 
 if TYPE_CHECKING:
+    from ..models.server_last_error_type_0 import ServerLastErrorType0
     from ..models.server_state_type_0 import ServerStateType0
     from ..models.server_user_options_type_0 import ServerUserOptionsType0
 
@@ -46,8 +47,12 @@ class Server:
         full_progress_url (None | str | Unset): The absolute progress URL when the hub knows its public URL.
         user_options (None | ServerUserOptionsType0 | Unset): Options of the last start.
         state (None | ServerStateType0 | Unset): The spawner's state.
-        last_error (None | str | Unset): Why the server's last start failed, or null when it did not (or
-            it is starting again). Not part of JupyterHub's model.
+        last_error (None | ServerLastErrorType0 | Unset): The server's last failed start, kept until a start succeeds (a
+            start
+            under way leaves it); null when the last start succeeded or none
+            failed. Not part of JupyterHub's model.
+             Example: {'reason': 'timeout', 'message': 'server did not start within 60 seconds', 'at':
+            '2026-11-29T01:52:00.000000Z'}.
     """
 
     name: str
@@ -64,9 +69,10 @@ class Server:
     full_progress_url: None | str | Unset = UNSET
     user_options: None | ServerUserOptionsType0 | Unset = UNSET
     state: None | ServerStateType0 | Unset = UNSET
-    last_error: None | str | Unset = UNSET
+    last_error: None | ServerLastErrorType0 | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.server_last_error_type_0 import ServerLastErrorType0  # noqa: PLC0415
         from ..models.server_state_type_0 import ServerStateType0  # noqa: PLC0415
         from ..models.server_user_options_type_0 import ServerUserOptionsType0  # noqa: PLC0415
 
@@ -130,9 +136,11 @@ class Server:
         else:
             state = self.state
 
-        last_error: None | str | Unset
+        last_error: dict[str, Any] | None | Unset
         if isinstance(self.last_error, Unset):
             last_error = UNSET
+        elif isinstance(self.last_error, ServerLastErrorType0):
+            last_error = self.last_error.to_dict()
         else:
             last_error = self.last_error
 
@@ -169,6 +177,7 @@ class Server:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.server_last_error_type_0 import ServerLastErrorType0  # noqa: PLC0415
         from ..models.server_state_type_0 import ServerStateType0  # noqa: PLC0415
         from ..models.server_user_options_type_0 import ServerUserOptionsType0  # noqa: PLC0415
 
@@ -284,12 +293,20 @@ class Server:
 
         state = _parse_state(d.pop("state", UNSET))
 
-        def _parse_last_error(data: object) -> None | str | Unset:
+        def _parse_last_error(data: object) -> None | ServerLastErrorType0 | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_server_last_error_type_0 = ServerLastErrorType0.from_dict(data)
+
+                return componentsschemas_server_last_error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ServerLastErrorType0 | Unset, data)
 
         last_error = _parse_last_error(d.pop("last_error", UNSET))
 

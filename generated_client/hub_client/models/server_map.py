@@ -44,6 +44,7 @@ class ServerMap:
         d = dict(src_dict)
         server_map = cls()
 
+        from ..models.server_last_error_type_0 import ServerLastErrorType0  # noqa: PLC0415
         from ..models.server_state_type_0 import ServerStateType0  # noqa: PLC0415
         from ..models.server_user_options_type_0 import ServerUserOptionsType0  # noqa: PLC0415
 

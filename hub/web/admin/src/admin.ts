@@ -195,7 +195,11 @@ function serverItem(user: User, server: Server): HTMLElement {
         )
       : null,
     server.last_error
-      ? h("p", { class: "last-error", "data-role": "last-error" }, `Last start failed: ${server.last_error}`)
+      ? h(
+          "p",
+          { class: "last-error", "data-role": "last-error", title: server.last_error.at },
+          `Last start failed (${ago(server.last_error.at)}): ${server.last_error.message}`,
+        )
       : null,
   );
 }

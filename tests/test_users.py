@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 PAGED = {"Accept": "application/jupyterhub-pagination+json"}
 
 
@@ -134,6 +136,54 @@ def test_pagination_envelope_and_next_url(api):
         seen += names(r.json()["items"])
         url = (r.json()["_pagination"]["next"] or {}).get("url")
     assert seen == ["admin"] + [f"user{i}" for i in range(5)]
+
+
+def follow(api, url):
+    """Every page of a listing, following next.url verbatim; yields each page's names."""
+    while url:
+        r = api.client.get(url, headers={**PAGED, "Authorization": "token admin-secret-token"})
+        assert r.status_code == 200, r.text
+        yield names(r.json()["items"])
+        url = (r.json()["_pagination"]["next"] or {}).get("url")
+
+
+@pytest.mark.parametrize("sort", ["id", "-id", "name", "-name", "last_activity", "-last_activity"])
+def test_next_url_seeks_after_the_last_item_and_skips_no_one(api, sort):
+    everyone = [f"user{i:02d}" for i in range(12)]
+    api.post("/users", json={"usernames": everyone})
+    for i, name in enumerate(everyone[:6]):  # half of them active, some at the same moment
+        api.post(f"/users/{name}/activity", json={"last_activity": f"2026-11-0{1 + i % 3}T10:00:00Z"})
+    full = names(api.get("/users", params={"sort": sort}).json())
+    first = api.get("/users", params={"sort": sort, "limit": 5}, headers=PAGED).json()
+    assert names(first["items"]) == full[:5]
+    nxt = first["_pagination"]["next"]
+    assert nxt["offset"] == 5 and "after=" in nxt["url"], "the next URL carries its position"
+
+    # a user of the first page is deleted before the next page is read: with
+    # offsets alone, the next page would start one user late and skip one
+    gone = next(n for n in full[:5] if n != "admin")
+    assert api.delete(f"/users/{gone}").status_code == 204
+    rest = [n for page in follow(api, nxt["url"]) for n in page]
+    assert rest == full[5:]
+
+
+def test_an_after_that_names_no_one_falls_back_to_the_offset(api):
+    api.post("/users", json={"usernames": [f"user{i}" for i in range(5)]})
+    r = api.get("/users", params={"offset": 2, "limit": 2, "after": 999999}, headers=PAGED).json()
+    assert names(r["items"]) == ["user1", "user2"]
+    groups = [f"g{i}" for i in range(5)]
+    api.post("/groups", json={"groups": groups})
+    page = api.get("/groups", params={"limit": 2}, headers=PAGED).json()
+    assert "after=" in page["_pagination"]["next"]["url"]
+    assert [g["name"] for g in page["items"]] == ["g0", "g1"]
+    api.delete("/groups/g0")
+    seen = []
+    url = page["_pagination"]["next"]["url"]
+    while url:
+        r = api.client.get(url, headers={**PAGED, "Authorization": "token admin-secret-token"}).json()
+        seen += [g["name"] for g in r["items"]]
+        url = (r["_pagination"]["next"] or {}).get("url")
+    assert seen == ["g2", "g3", "g4"]
 
 
 def test_pagination_defaults(api):

@@ -42,11 +42,14 @@ def current_page(offset: int | None, limit: int | None) -> Page:
     )
 
 
-def paged(items: Any, p: Page, total: int) -> Any:
-    """The reply of a list operation: bare, or enveloped when the client asked."""
+def paged(items: Any, p: Page, total: int, after: int | None = None, more: bool | None = None) -> Any:
+    """The reply of a list operation: bare, or enveloped when the client asked
+    (``after``: the id of the page's last row, for a keyset next URL; ``more``:
+    whether a next page exists, when the list read one row beyond the page)."""
     if not p.envelope:
         return items, 200, {"Content-Type": JSON}
-    return wrap(items, p, total, ctx().request.url), 200, {"Content-Type": PAGINATION_MEDIA_TYPE}
+    envelope = wrap(items, p, total, ctx().request.url, after, more)
+    return envelope, 200, {"Content-Type": PAGINATION_MEDIA_TYPE}
 
 
 def flag(value: str | None) -> bool:

@@ -13,7 +13,7 @@ from hub.db.models import Group
 from hub.errors import BadRequest, Forbidden, NotFound
 
 
-def get_groups(offset: int | None = None, limit: int | None = None) -> Any:
+def get_groups(offset: int | None = None, limit: int | None = None, after: int | None = None) -> Any:
     c = ctx()
     p = current_page(offset, limit)
     conditions = []
@@ -23,14 +23,19 @@ def get_groups(offset: int | None = None, limit: int | None = None) -> Any:
             raise Forbidden("list:groups can only be narrowed by group filters")
         conditions.append(Group.name.in_([v for _, v in filters]))
     total = (c.session.execute(select(func.count(Group.id)).where(*conditions))).scalar_one()
+    # after a group's id (the next URL's keyset position): a seek, not a skip
+    position = [Group.id > after] if after is not None else []
+    skip = 0 if after is not None else p.offset
     rows = (
         c.session.execute(
-            groups_query().where(*conditions).order_by(Group.id).offset(p.offset).limit(p.limit)
+            groups_query().where(*conditions, *position).order_by(Group.id).offset(skip).limit(p.limit + 1)
         )
     ).scalars()
+    groups = list(rows)
+    more, groups = len(groups) > p.limit, groups[: p.limit]
     s = shaper()
-    items = [m for m in (s.group(g) for g in rows) if m is not None]
-    return paged(items, p, total)
+    items = [m for m in (s.group(g) for g in groups) if m is not None]
+    return paged(items, p, total, groups[-1].id if groups else None, more)
 
 
 def _model(name: str) -> dict[str, Any]:

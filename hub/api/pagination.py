@@ -30,16 +30,24 @@ def page(
     return Page(offset=offset or 0, limit=max(1, min(limit, max_limit)), envelope=envelope)
 
 
-def wrap(items: Any, p: Page, total: int, url: Any) -> dict[str, Any]:
-    """The envelope; ``url`` is the request's URL (a Starlette ``URL``)."""
+def wrap(
+    items: Any, p: Page, total: int, url: Any, after: int | None = None, more: bool | None = None
+) -> dict[str, Any]:
+    """The envelope; ``url`` is the request's URL (a Starlette ``URL``).
+
+    ``after`` (the id of the page's last item, for lists that support it)
+    goes into the next page's URL beside its offset: following ``next.url``
+    then seeks to the next page, at the same cost however deep it is, while
+    a client that builds URLs from ``next.offset`` keeps working. ``more``:
+    whether a next page exists, for a list that knows (it read one row more
+    than the page); else there is one while the offsets say so."""
     next_page = None
-    if p.offset + p.limit < total:
+    if more if more is not None else p.offset + p.limit < total:
         nxt = p.offset + p.limit
-        next_page = {
-            "offset": nxt,
-            "limit": p.limit,
-            "url": str(url.include_query_params(offset=nxt, limit=p.limit)),
-        }
+        params: dict[str, Any] = {"offset": nxt, "limit": p.limit}
+        if after is not None:
+            params["after"] = after
+        next_page = {"offset": nxt, "limit": p.limit, "url": str(url.include_query_params(**params))}
     return {
         "items": items,
         "_pagination": {"offset": p.offset, "limit": p.limit, "total": total, "next": next_page},

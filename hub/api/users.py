@@ -33,6 +33,7 @@ def get_users(
     include_stopped_servers: str | None = None,
     offset: int | None = None,
     limit: int | None = None,
+    after: int | None = None,
 ) -> Any:
     c = ctx()
     p = current_page(offset, limit)
@@ -44,11 +45,13 @@ def get_users(
         names=narrowing[0] if narrowing else None,
         groups=narrowing[1] if narrowing else None,
     )
-    total, rows = views.list_users(c.conn, query, p.offset, p.limit)
+    # one row more than the page: whether a next page exists, whatever was deleted meanwhile
+    total, rows = views.list_users(c.conn, query, p.offset, p.limit + 1, after)
+    more, rows = len(rows) > p.limit, rows[: p.limit]
     s = shaper()
     include = flag(include_stopped_servers)
     items = [m for m in (s.user(u, include_stopped=include) for u in rows) if m is not None]
-    return paged(items, p, total)
+    return paged(items, p, total, rows[-1].id if rows else None, more)
 
 
 def post_users(body: dict[str, Any]) -> Any:

@@ -19,12 +19,14 @@ from sqlalchemy import (
     Connection,
     Integer,
     String,
+    and_,
     bindparam,
     exists,
     func,
     literal,
     or_,
     select,
+    tuple_,
 )
 
 from hub.db import raw
@@ -217,8 +219,48 @@ def _conditions(f: UserFilter) -> list[ColumnElement[bool]]:
 
 def _order(sort: str) -> tuple[Any, ...]:
     column = SORT_COLUMNS[sort.lstrip("-")]
-    key = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_first()
-    return (key, User.id)
+    descending = sort.startswith("-")
+    if column is User.last_activity:  # the one that may be null: never-active users first
+        key = column.desc().nulls_last() if descending else column.asc().nulls_first()
+    else:  # never null: as the index is ordered (PostgreSQL's cannot serve NULLS FIRST)
+        key = column.desc() if descending else column.asc()
+    return (key,) if column is User.id else (key, User.id)
+
+
+#: the anchor of a keyset page: the user it starts after (its sort value is
+#: read by the database itself, so it compares exactly as stored)
+_AFTER_ID: Any = bindparam("after_id", type_=Integer)
+
+
+def _after(sort: str, anchor_is_null: bool) -> ColumnElement[bool]:
+    """The users after the anchor in ``_order(sort)``: a seek on the index
+    rather than skipping ``offset`` rows, so a deep page costs what the first does."""
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    if column is User.id:
+        by_id: ColumnElement[bool] = User.id < _AFTER_ID if sort.startswith("-") else User.id > _AFTER_ID
+        return by_id
+    anchor_alias = User.__table__.alias("anchor")
+    value = select(anchor_alias.c[column.key]).where(anchor_alias.c.id == _AFTER_ID).scalar_subquery()
+    if column is User.name:  # unique and never null: one range on its index
+        by_name: ColumnElement[bool] = column < value if sort.startswith("-") else column > value
+        return by_name
+    tie = and_(column == value, User.id > _AFTER_ID)
+    if sort.startswith("-"):  # descending, nulls last
+        if anchor_is_null:
+            return and_(column.is_(None), User.id > _AFTER_ID)
+        return or_(column < value, tie, column.is_(None))
+    # ascending, nulls first
+    if anchor_is_null:
+        return or_(and_(column.is_(None), User.id > _AFTER_ID), column.is_not(None))
+    return tuple_(column, User.id) > tuple_(value, _AFTER_ID)
+
+
+def anchor(conn: Connection, sort: str, user_id: int) -> tuple[Any, int] | None:
+    """(sort value, id) of the user a keyset page starts after; None when that
+    user is gone (the page then falls back to its offset)."""
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    row = conn.execute(select(column).where(User.id == user_id)).first()
+    return None if row is None else (row[0], user_id)
 
 
 @dataclass(frozen=True)
@@ -232,13 +274,17 @@ class _PageQueries:
 _PAGE_QUERIES: dict[tuple[Any, ...], _PageQueries] = {}
 
 
-def _page_queries(f: UserFilter) -> _PageQueries:
-    """The four statements of one kind of listing, built once per kind."""
-    key = (f.state, f.name_filter is not None, f.sort)
+def _page_queries(f: UserFilter, keyset: tuple[bool] | None = None) -> _PageQueries:
+    """The four statements of one kind of listing, built once per kind
+    (``keyset``: a page after an anchor, whose sort value is null or not)."""
+    key = (f.state, f.name_filter is not None, f.sort, keyset)
     cached = _PAGE_QUERIES.get(key)
     if cached is not None:
         return cached
     conditions = _conditions(f)
+    count = raw.RawQuery(select(func.count(User.id)).where(*conditions))
+    if keyset is not None:
+        conditions.append(_after(f.sort, keyset[0]))
     order = _order(f.sort)
     page = (
         select(User.id)
@@ -265,7 +311,7 @@ def _page_queries(f: UserFilter) -> _PageQueries:
         )
     )
     queries = _PageQueries(
-        count=raw.RawQuery(select(func.count(User.id)).where(*conditions)),
+        count=count,
         users=raw.RawQuery(users, _USER_DECODERS),
         memberships=raw.RawQuery(members),
         servers=raw.RawQuery(
@@ -282,19 +328,30 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_users(conn: Connection, f: UserFilter, offset: int, limit: int) -> tuple[int, list[UserView]]:
-    """One page of users and the number of users in all pages."""
+def list_users(
+    conn: Connection, f: UserFilter, offset: int, limit: int, after: int | None = None
+) -> tuple[int, list[UserView]]:
+    """One page of users and the number of users in all pages: the page at
+    ``offset``, or (``after``, a user's id, from the previous page's next URL)
+    the page that follows that user, found by a seek however deep it is."""
+    start = anchor(conn, f.sort, after) if after is not None else None
+    keyset_bind: dict[str, Any] = {}
+    if start is not None:
+        offset = 0
+        keyset_bind = {"after_id": start[1]}
     if f.names is not None or f.groups is not None:
         # a narrowed list binds lists of names: built per request
         conditions = _conditions(f)
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = dict(keyset_bind)
         if f.name_filter is not None:
             params["pattern"] = like_pattern(f.name_filter)
         total = conn.execute(select(func.count(User.id)).where(*conditions), params).scalar_one()
+        if start is not None:
+            conditions.append(_after(f.sort, start[0] is None))
         query = select(*USER_COLUMNS).where(*conditions).order_by(*_order(f.sort)).offset(offset).limit(limit)
         return total, _complete(conn, [UserView(*row) for row in conn.execute(query, params)])
-    q = _page_queries(f)
-    bind: dict[str, Any] = {"offset": offset, "limit": limit}
+    q = _page_queries(f, None if start is None else (start[0] is None,))
+    bind: dict[str, Any] = {"offset": offset, "limit": limit, **keyset_bind}
     if f.name_filter is not None:
         bind["pattern"] = like_pattern(f.name_filter)
     total = q.count.first(conn, bind)[0]

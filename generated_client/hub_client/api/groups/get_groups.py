@@ -17,12 +17,15 @@ from typing import cast
 def _get_kwargs(
     *,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["offset"] = offset
+
+    params["after"] = after
 
     params["limit"] = limit
 
@@ -77,6 +80,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[Error | list[Group]]:
     """List groups
@@ -85,6 +89,7 @@ def sync_detailed(
 
     Args:
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -97,6 +102,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         offset=offset,
+        after=after,
         limit=limit,
     )
 
@@ -111,6 +117,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Error | list[Group] | None:
     """List groups
@@ -119,6 +126,7 @@ def sync(
 
     Args:
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -132,6 +140,7 @@ def sync(
     return sync_detailed(
         client=client,
         offset=offset,
+        after=after,
         limit=limit,
     ).parsed
 
@@ -140,6 +149,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[Error | list[Group]]:
     """List groups
@@ -148,6 +158,7 @@ async def asyncio_detailed(
 
     Args:
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -160,6 +171,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         offset=offset,
+        after=after,
         limit=limit,
     )
 
@@ -172,6 +184,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Error | list[Group] | None:
     """List groups
@@ -180,6 +193,7 @@ async def asyncio(
 
     Args:
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -194,6 +208,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             offset=offset,
+            after=after,
             limit=limit,
         )
     ).parsed

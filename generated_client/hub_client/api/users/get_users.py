@@ -23,6 +23,7 @@ def _get_kwargs(
     sort: GetUsersSort | Unset = GetUsersSort.ID,
     include_stopped_servers: str | Unset = UNSET,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -45,6 +46,8 @@ def _get_kwargs(
     params["include_stopped_servers"] = include_stopped_servers
 
     params["offset"] = offset
+
+    params["after"] = after
 
     params["limit"] = limit
 
@@ -103,6 +106,7 @@ def sync_detailed(
     sort: GetUsersSort | Unset = GetUsersSort.ID,
     include_stopped_servers: str | Unset = UNSET,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[Error | list[User]]:
     """List users
@@ -117,6 +121,7 @@ def sync_detailed(
         sort (GetUsersSort | Unset):  Default: GetUsersSort.ID.
         include_stopped_servers (str | Unset):
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -133,6 +138,7 @@ def sync_detailed(
         sort=sort,
         include_stopped_servers=include_stopped_servers,
         offset=offset,
+        after=after,
         limit=limit,
     )
 
@@ -151,6 +157,7 @@ def sync(
     sort: GetUsersSort | Unset = GetUsersSort.ID,
     include_stopped_servers: str | Unset = UNSET,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Error | list[User] | None:
     """List users
@@ -165,6 +172,7 @@ def sync(
         sort (GetUsersSort | Unset):  Default: GetUsersSort.ID.
         include_stopped_servers (str | Unset):
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -182,6 +190,7 @@ def sync(
         sort=sort,
         include_stopped_servers=include_stopped_servers,
         offset=offset,
+        after=after,
         limit=limit,
     ).parsed
 
@@ -194,6 +203,7 @@ async def asyncio_detailed(
     sort: GetUsersSort | Unset = GetUsersSort.ID,
     include_stopped_servers: str | Unset = UNSET,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[Error | list[User]]:
     """List users
@@ -208,6 +218,7 @@ async def asyncio_detailed(
         sort (GetUsersSort | Unset):  Default: GetUsersSort.ID.
         include_stopped_servers (str | Unset):
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -224,6 +235,7 @@ async def asyncio_detailed(
         sort=sort,
         include_stopped_servers=include_stopped_servers,
         offset=offset,
+        after=after,
         limit=limit,
     )
 
@@ -240,6 +252,7 @@ async def asyncio(
     sort: GetUsersSort | Unset = GetUsersSort.ID,
     include_stopped_servers: str | Unset = UNSET,
     offset: int | Unset = 0,
+    after: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Error | list[User] | None:
     """List users
@@ -254,6 +267,7 @@ async def asyncio(
         sort (GetUsersSort | Unset):  Default: GetUsersSort.ID.
         include_stopped_servers (str | Unset):
         offset (int | Unset):  Default: 0.
+        after (int | Unset):
         limit (int | Unset):
 
     Raises:
@@ -272,6 +286,7 @@ async def asyncio(
             sort=sort,
             include_stopped_servers=include_stopped_servers,
             offset=offset,
+            after=after,
             limit=limit,
         )
     ).parsed

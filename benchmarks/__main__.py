@@ -2,6 +2,17 @@
 
     python -m benchmarks --url http://127.0.0.1:8081/hub/api --token TOKEN
 
+Several hub processes on one PostgreSQL database (throughput with 1, 2 and 3
+processes, and the takeover of a dead process's start), see
+``benchmarks/several_processes.py``::
+
+    python -m benchmarks processes --duration 10 --processes 1,2,3
+
+The first and the last page of ``GET /users`` at 1,000 and 100,000 users
+(``benchmarks/pagination.py``)::
+
+    python -m benchmarks pagination --users 1000,100000
+
 To compare this hub with JupyterHub side by side, see ``benchmarks/side_by_side.py``.
 """
 
@@ -10,12 +21,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 
 from benchmarks.harness import Bench, report
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["processes"]:
+        from benchmarks import several_processes
+
+        several_processes.main(argv[1:])
+        return
+    if argv[:1] == ["pagination"]:
+        from benchmarks import pagination
+
+        pagination.main(argv[1:])
+        return
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--url", required=True, help="the hub's API URL, e.g. http://127.0.0.1:8081/hub/api")
     parser.add_argument(
         "--token", required=True, help="an admin token (ideally from the hub's configuration)"
@@ -29,7 +56,7 @@ def main() -> None:
     )
     parser.add_argument("--label", default="hub")
     parser.add_argument("--json", help="also write the results here")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     bench = Bench(
         args.url, args.token, args.users, args.requests, args.concurrency, args.prefix, args.servers
     )

@@ -110,6 +110,7 @@ class Hub:
                 f"{s.machine_name or socket.gethostname()}:{s.hub_address()[1]}",
                 timedelta(seconds=s.lease_seconds),
             ),
+            changes=self.changes,
         )
         self.oauth_token_expires_in = s.oauth_token_expires_in or int(s.cookie_max_age_days * 86400)
         self.service_processes = ServiceProcesses(
@@ -136,20 +137,20 @@ class Hub:
         from hub.proxy.chp import SHORT_NAMES as PROXIES
 
         cls = resolve_class(self.settings.proxy_class, "proxy", PROXIES)
-        if is_jupyterhub_plugin(cls, "proxy") and (cls.__module__, cls.__name__) != (
-            "jupyterhub.proxy",
-            "ConfigurableHTTPProxy",
-        ):
-            from hub.plugins.proxies import HostedProxy
-
-            return HostedProxy(cls, self.config, self.settings.bind_url)
-        if cls is not ConfigurableHTTPProxy and not is_jupyterhub_plugin(cls, "proxy"):
+        # JupyterHub's own ConfigurableHTTPProxy is this hub's: the same c.ConfigurableHTTPProxy keys
+        jupyterhubs_chp = (cls.__module__, cls.__name__) == ("jupyterhub.proxy", "ConfigurableHTTPProxy")
+        if cls is ConfigurableHTTPProxy or jupyterhubs_chp:
+            return ConfigurableHTTPProxy(
+                public_url=self.settings.bind_url, hub_url=hub_url, config=self.config
+            )
+        if not is_jupyterhub_plugin(cls, "proxy"):
             raise PluginLoadError(
                 f"c.JupyterHub.proxy_class = {cls.__module__}.{cls.__qualname__} is not a Proxy "
                 "(neither jupyterhub.proxy.Proxy nor this hub's configurable-http-proxy)"
             )
-        # JupyterHub's own ConfigurableHTTPProxy is this hub's: the same c.ConfigurableHTTPProxy keys
-        return ConfigurableHTTPProxy(public_url=self.settings.bind_url, hub_url=hub_url, config=self.config)
+        from hub.plugins.proxies import HostedProxy
+
+        return HostedProxy(cls, self.config, self.settings.bind_url)
 
     def _make_spawner(self, hub_url: str) -> Spawner:
         cls = self.spawner_class

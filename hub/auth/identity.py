@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +42,19 @@ class Identity:
         assert isinstance(flt, frozenset)
         lookup = (lambda _user: user_groups) if kind in ("user", "server") else None
         return any(sc.filter_matches(f, kind, name, lookup) for f in flt)
+
+    def unheld(self, requested: Iterable[str]) -> frozenset[str]:
+        """The scopes ``requested`` stands for (expanded, shorthand filters
+        meaning this requester) that this requester does not hold: what it may
+        not give anyone else."""
+        wanted = sc.expand(requested, self.owner)
+        groups = {self.name: self.groups} if self.kind == "user" else None
+        return wanted - sc.intersect(wanted, self.scopes.strings, groups)
+
+    @property
+    def label(self) -> str:
+        """``User alice`` or ``Service culler``, as messages name a requester."""
+        return f"{'User' if self.kind == 'user' else 'Service'} {self.name}"
 
 
 def identify_scopes(owner: sc.Owner) -> frozenset[str]:

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.core import duties, leases, oauth, servers, services
+from hub.db.changes import ServerChanges
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, HubError
 from hub.names import server_prefix, service_prefix
@@ -39,8 +40,6 @@ POLL_CONCURRENCY = 16
 ADOPT_WITHIN = 5
 #: seconds between tries for the proxy-sync duty while another process holds it
 PROXY_SYNC_WAIT = 0.2
-#: seconds between looks at a server another machine's hub processes are stopping
-STOP_ELSEWHERE_POLL = 0.25
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -101,8 +100,11 @@ class Lifecycle:
         slow_stop_timeout: float = 10,
         hooks: SpawnHooks | None = None,
         lease: leases.Lease | None = None,
+        changes: ServerChanges | None = None,
     ) -> None:
         self.transact = transact
+        #: notices of server rows changed by any hub process
+        self.changes = changes if changes is not None else ServerChanges(None)
         #: this process's name and how long its claim on a start or stop lasts unrenewed
         self.lease = lease or leases.Lease(f"{socket.gethostname()}:{os.getpid()}", timedelta(seconds=30))
         self.hooks = hooks
@@ -276,14 +278,15 @@ class Lifecycle:
         take the unleased stop over), then remove it if asked to."""
         sid = plan.server_id
         log.info("%s runs on %s: its hub processes stop it", servers.label(user, server_name), plan.elsewhere)
-        while True:
-            now = await self.transact(lambda s: servers.stop_state(s, sid), write=False)
-            if now is None:
-                return
-            pending, has_process = now
-            if pending != "stop":
-                break
-            await asyncio.sleep(STOP_ELSEWHERE_POLL)
+        with self.changes.watch(sid) as watch:
+            while True:
+                now = await self.transact(lambda s: servers.stop_state(s, sid), write=False)
+                if now is None:
+                    return
+                pending, has_process = now
+                if pending != "stop":
+                    break
+                await watch.changed()
         if plan.remove and pending is None and not has_process:
             ref = ServerRef(sid, user, server_name, {})
             await self._delete_forever(ref)

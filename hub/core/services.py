@@ -256,15 +256,10 @@ def _check_scopes(body: dict[str, Any], requester: Identity) -> None:
             sc.validate(scope)
         except sc.ScopeError as e:
             raise BadRequest(str(e)) from None
-    if not requested:
-        return
-    wanted = sc.expand(requested, requester.owner)
-    groups = {requester.name: requester.groups} if requester.kind == "user" else None
-    missing = wanted - sc.intersect(wanted, requester.scopes.strings, groups)
+    missing = requester.unheld(requested) if requested else frozenset()
     if missing:
-        kind = "User" if requester.kind == "user" else "Service"
         raise BadRequest(
-            f"Not assigning requested scopes {','.join(sorted(missing))} not held by {kind} {requester.name}"
+            f"Not assigning requested scopes {','.join(sorted(missing))} not held by {requester.label}"
         )
 
 

@@ -255,12 +255,12 @@ def _after(sort: str, anchor_is_null: bool) -> ColumnElement[bool]:
     return tuple_(column, User.id) > tuple_(value, _AFTER_ID)
 
 
-def anchor(conn: Connection, sort: str, user_id: int) -> tuple[Any, int] | None:
-    """(sort value, id) of the user a keyset page starts after; None when that
-    user is gone (the page then falls back to its offset)."""
+def anchor_is_null(conn: Connection, sort: str, user_id: int) -> bool | None:
+    """Whether the sort value of the user a keyset page starts after is null;
+    None when that user is gone (the page then falls back to its offset)."""
     column = SORT_COLUMNS[sort.lstrip("-")]
     row = conn.execute(select(column).where(User.id == user_id)).first()
-    return None if row is None else (row[0], user_id)
+    return None if row is None else row[0] is None
 
 
 @dataclass(frozen=True)
@@ -274,17 +274,17 @@ class _PageQueries:
 _PAGE_QUERIES: dict[tuple[Any, ...], _PageQueries] = {}
 
 
-def _page_queries(f: UserFilter, keyset: tuple[bool] | None = None) -> _PageQueries:
+def _page_queries(f: UserFilter, after_null: bool | None = None) -> _PageQueries:
     """The four statements of one kind of listing, built once per kind
-    (``keyset``: a page after an anchor, whose sort value is null or not)."""
-    key = (f.state, f.name_filter is not None, f.sort, keyset)
+    (``after_null``: a page after an anchor, whose sort value is null or not)."""
+    key = (f.state, f.name_filter is not None, f.sort, after_null)
     cached = _PAGE_QUERIES.get(key)
     if cached is not None:
         return cached
     conditions = _conditions(f)
     count = raw.RawQuery(select(func.count(User.id)).where(*conditions))
-    if keyset is not None:
-        conditions.append(_after(f.sort, keyset[0]))
+    if after_null is not None:
+        conditions.append(_after(f.sort, after_null))
     order = _order(f.sort)
     page = (
         select(User.id)
@@ -334,11 +334,11 @@ def list_users(
     """One page of users and the number of users in all pages: the page at
     ``offset``, or (``after``, a user's id, from the previous page's next URL)
     the page that follows that user, found by a seek however deep it is."""
-    start = anchor(conn, f.sort, after) if after is not None else None
+    after_null = anchor_is_null(conn, f.sort, after) if after is not None else None
     keyset_bind: dict[str, Any] = {}
-    if start is not None:
+    if after_null is not None:
         offset = 0
-        keyset_bind = {"after_id": start[1]}
+        keyset_bind = {"after_id": after}
     if f.names is not None or f.groups is not None:
         # a narrowed list binds lists of names: built per request
         conditions = _conditions(f)
@@ -346,11 +346,11 @@ def list_users(
         if f.name_filter is not None:
             params["pattern"] = like_pattern(f.name_filter)
         total = conn.execute(select(func.count(User.id)).where(*conditions), params).scalar_one()
-        if start is not None:
-            conditions.append(_after(f.sort, start[0] is None))
+        if after_null is not None:
+            conditions.append(_after(f.sort, after_null))
         query = select(*USER_COLUMNS).where(*conditions).order_by(*_order(f.sort)).offset(offset).limit(limit)
         return total, _complete(conn, [UserView(*row) for row in conn.execute(query, params)])
-    q = _page_queries(f, None if start is None else (start[0] is None,))
+    q = _page_queries(f, after_null)
     bind: dict[str, Any] = {"offset": offset, "limit": limit, **keyset_bind}
     if f.name_filter is not None:
         bind["pattern"] = like_pattern(f.name_filter)

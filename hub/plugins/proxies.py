@@ -120,9 +120,12 @@ class HostedProxy:
         await self._close_clients()
 
     async def _close_clients(self) -> None:
-        """Close the connections a plugin keeps to its store (JupyterHub simply
-        exits; a hub that stops in-process, as tests do, closes them)."""
-        for name in ("redis", "kv_client"):
+        """Close the connection a plugin keeps to its store (JupyterHub simply
+        exits; a hub that stops in-process, as tests do, closes it): the
+        attribute jupyterhub-traefik-proxy's key-value proxies keep it in."""
+        for name in ("redis", "etcd", "consul"):
+            if name not in self.plugin.trait_names():
+                continue
             client = getattr(self.plugin, name, None)
             close = getattr(client, "aclose", None) or getattr(client, "close", None)
             if callable(close):

@@ -13,6 +13,11 @@ The first and the last page of ``GET /users`` at 1,000 and 100,000 users
 
     python -m benchmarks pagination --users 1000,100000
 
+How soon 100 change-stream subscribers receive a change
+(``benchmarks/event_stream.py``)::
+
+    python -m benchmarks events --subscribers 100 --changes 50
+
 To compare this hub with JupyterHub side by side, see ``benchmarks/side_by_side.py``.
 """
 
@@ -32,6 +37,11 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks import several_processes
 
         several_processes.main(argv[1:])
+        return
+    if argv[:1] == ["events"]:
+        from benchmarks import event_stream
+
+        event_stream.main(argv[1:])
         return
     if argv[:1] == ["pagination"]:
         from benchmarks import pagination

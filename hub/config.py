@@ -207,6 +207,13 @@ class JupyterHub(LoggingConfigurable):
         "received no notice of a change (notices come at once from every hub process; this is the safety "
         "net). (This hub's own key.)",
     ).tag(config=True)
+    event_history_seconds = Float(
+        86400,
+        min=60,
+        help="Seconds of events the change stream (GET /hub/api/events) keeps for clients that resume: "
+        "older ones are deleted hourly, and a client resuming from before them is told to list again "
+        "(410). (This hub's own key.)",
+    ).tag(config=True)
     cleanup_servers = Bool(True, help="Stop the servers when the hub shuts down.").tag(config=True)
     cleanup_proxy = Bool(True, help="Stop the proxy the hub started when it shuts down.").tag(config=True)
     admin_access = Bool(False, help="Deprecated: let admins access users' servers.").tag(config=True)

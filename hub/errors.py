@@ -46,6 +46,10 @@ class Conflict(HubError):
     status = 409
 
 
+class Gone(HubError):
+    status = 410
+
+
 class TooManyRequests(HubError):
     status = 429
 

@@ -24,12 +24,13 @@ from traitlets.config import Config
 from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
-from hub.core import duties, oauth, servers, shares, startup, tokens
+from hub.core import duties, events, oauth, servers, shares, startup, tokens
+from hub.core.event_feed import EventFeed, Row
 from hub.core.leases import Lease, machine_of
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.logins import Logins
 from hub.core.service_processes import ServiceProcesses
-from hub.db.changes import ServerChanges, listen_url
+from hub.db.changes import POLL_SECONDS, ServerChanges, listen_url
 from hub.db.engine import Database
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
@@ -74,6 +75,12 @@ class Hub:
         self.db = Database(self.settings.db_url)
         #: notices of server rows changed by any hub process (PostgreSQL)
         self.changes = ServerChanges(listen_url(self.db.url), self.settings.change_poll_interval)
+        # every transaction writes the events it noted just before it commits
+        self.db.before_commit = events.write
+        #: new events for this process's change-stream subscribers
+        self.event_feed = EventFeed(self._events_after, self._newest_event, self._event_poll_seconds)
+        self.db.after_commit = self.event_feed.poke
+        self.changes.on_events = self.event_feed.poke
         self.verified_tokens = tokens.VerifiedTokens()
         #: (stop servers, stop the proxy) when the hub stops
         self._cleanup = (self.settings.cleanup_servers, self.settings.cleanup_proxy)
@@ -190,6 +197,16 @@ class Hub:
         run = partial(self.db.run, lambda tx: fn(tx.session), write, serializable=serializable)
         return await anyio.to_thread.run_sync(run)
 
+    async def _events_after(self, after: int, limit: int) -> list[Row]:
+        return await self.transact(lambda s: events.after(s.connection(), after, limit), write=False)
+
+    async def _newest_event(self) -> int:
+        return await self.transact(lambda s: events.horizon(s.connection()).last, write=False)
+
+    def _event_poll_seconds(self) -> float:
+        # notices wake the feed at once when they can; else it reads often
+        return self.changes.fallback if self.changes.listening else POLL_SECONDS
+
     async def start_services(self) -> None:
         """The proxy, the servers found again, and the poller (after :meth:`start`)."""
         await self.changes.start()
@@ -302,6 +319,7 @@ class Hub:
         # servers left running are the other processes' (or the next run's) to look after
         await self.lifecycle.close(hand_over=not cleanup_servers)
         await self.proxy.stop(stop_process=cleanup_proxy)
+        await self.event_feed.stop()
         await self.changes.stop()
 
     def shutdown(self, servers: bool | None = None, proxy: bool | None = None) -> None:
@@ -340,6 +358,7 @@ class Hub:
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
             shares.purge_expired_codes(session)
+            events.trim(session, timedelta(seconds=self.settings.event_history_seconds))
             return tokens.purge_expired(session)
 
     def stop(self) -> None:

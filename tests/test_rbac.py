@@ -192,6 +192,8 @@ MATRIX = [
     ),
     ("DELETE", "/services/runtime", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
     # roles at run time: read:roles to read, admin:roles to change (both the admin role's)
+    # any credential may follow the change stream; each sees the events it may read
+    ("GET", "/events", None, {"admin": 200, "user": 200, "reduced": 200, "service": 200}),
     ("GET", "/roles", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
     ("GET", "/roles/runtime-role", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
     ("POST", "/roles", {"name": "fresh-role"}, {"admin": 201, "user": 403, "reduced": 403, "service": 403}),

@@ -10,7 +10,7 @@ from hub.api import models
 from hub.api.context import ctx
 from hub.auth import scopes as sc
 from hub.auth.identity import credential_scopes, owner_scopes
-from hub.core import roles
+from hub.core import events, roles
 from hub.core import tokens as tokens_core
 from hub.core import users as users_core
 from hub.db.models import Role, User
@@ -89,6 +89,7 @@ def post_user_tokens(name: str, body: dict[str, Any] | None = None) -> Any:
     row, value = tokens_core.issue(
         c.session, user_id=user.id, scopes=requested, expires_in=expires_in, note=note
     )
+    events.note(c.session, "token.created", row.id)
     effective = credential_scopes(role_scopes, owner, groups, frozenset(row.scopes)).strings
     model = models.token(row, "user", user.name, effective)
     model["token"] = value
@@ -108,5 +109,6 @@ def delete_user_token(name: str, token_id: str) -> Any:
     c = ctx()
     user = users_core.require(c.session, name)
     row = tokens_core.user_token(c.session, user, token_id)
+    events.removed(c.session, "token.deleted", [row.id])
     tokens_core.revoke(c.session, row)
     return None, 204

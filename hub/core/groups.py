@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
+from hub.core import events
 from hub.db.models import Group, User, user_group_map
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.names import valid_name
@@ -78,7 +79,16 @@ def create(
     rows = [{"user_id": u.id, "group_id": g.id} for g in groups for u in users]
     if rows:
         session.execute(insert(user_group_map), rows)
+    for group in groups:
+        events.note(session, "group.created", group.id)
+    _members_changed(session, [u.id for u in users])
     return groups
+
+
+def _members_changed(session: Session, user_ids: Sequence[int]) -> None:
+    """The users whose groups changed: their models list their groups."""
+    for user_id in user_ids:
+        events.note(session, "user.updated", user_id)
 
 
 def add_members(session: Session, group: Group, names: Sequence[str], authenticator: Authenticator) -> None:
@@ -91,6 +101,8 @@ def add_members(session: Session, group: Group, names: Sequence[str], authentica
     rows = [{"user_id": u.id, "group_id": group.id} for u in users if u.id not in have]
     if rows:
         session.execute(insert(user_group_map), rows)
+        events.note(session, "group.updated", group.id)
+        _members_changed(session, [r["user_id"] for r in rows])
 
 
 def remove_members(
@@ -98,20 +110,28 @@ def remove_members(
 ) -> None:
     users = _users(session, names, authenticator)
     if users:
-        session.execute(
+        gone = session.execute(
             delete(user_group_map).where(
                 user_group_map.c.group_id == group.id,
                 user_group_map.c.user_id.in_([u.id for u in users]),
             )
         )
+        if gone.rowcount:  # type: ignore[attr-defined]
+            events.note(session, "group.updated", group.id)
+            _members_changed(session, [u.id for u in users])
 
 
 def set_properties(session: Session, group: Group, properties: dict[str, Any]) -> None:
+    if group.properties != properties:
+        events.note(session, "group.updated", group.id)
     group.properties = dict(properties)
     session.flush()
 
 
 def delete_group(session: Session, group: Group) -> None:
+    events.removed(session, "group.deleted", [group.id])
+    members = select(user_group_map.c.user_id).where(user_group_map.c.group_id == group.id)
+    _members_changed(session, events.keys_of(session, members))
     session.delete(group)
     session.flush()
 
@@ -128,8 +148,9 @@ def apply_config(session: Session, load_groups: dict[str, Any], authenticator: A
             group = Group(name=name, properties={})
             session.add(group)
             session.flush()
+            events.note(session, "group.created", group.id)
         if "properties" in spec:
-            group.properties = dict(spec["properties"])
+            set_properties(session, group, spec["properties"])
         members = [authenticator.normalize_username(n) for n in spec.get("users", [])]
         users_core.get_or_create_many(session, members)
         add_members(session, group, members, authenticator)
@@ -140,12 +161,12 @@ def sync_member(session: Session, user_id: int, names: Sequence[str]) -> None:
     authenticators that manage groups."""
     wanted = [n for n in dict.fromkeys(names) if valid_name(n)]
     existing = {g.name: g for g in session.execute(select(Group).where(Group.name.in_(wanted))).scalars()}
-    for name in wanted:
-        if name not in existing:
-            group = Group(name=name, properties={})
-            session.add(group)
-            existing[name] = group
+    made = [Group(name=n, properties={}) for n in wanted if n not in existing]
+    session.add_all(made)
+    existing.update({g.name: g for g in made})
     session.flush()
+    for group in made:
+        events.note(session, "group.created", group.id)
     wanted_ids = {existing[n].id for n in wanted}
     current = set(
         session.execute(
@@ -153,6 +174,10 @@ def sync_member(session: Session, user_id: int, names: Sequence[str]) -> None:
         ).scalars()
     )
     gone = current - wanted_ids
+    for group_id in gone | (wanted_ids - current):
+        events.note(session, "group.updated", group_id)
+    if gone or wanted_ids - current:
+        events.note(session, "user.updated", user_id)
     if gone:
         session.execute(
             delete(user_group_map).where(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from hub.auth import scopes as sc
 from hub.auth.identity import Identity
+from hub.core import events
 from hub.core import groups as groups_core
 from hub.core import users as users_core
 from hub.db import raw
@@ -518,7 +519,16 @@ def create(session: Session, body: dict[str, Any], requester: Identity) -> RoleV
     session.flush()
     _set_holders(session, role, {k: fields.get(k, []) for k in ("users", "groups", "services")})
     session.flush()
+    events.note(session, "role.created", role.id)
+    _holders_changed(session, role.id)
     return view(session, name)
+
+
+def _holders_changed(session: Session, role_id: int) -> None:
+    """The users holding a role directly: their models list their roles."""
+    holders = select(user_role_map.c.user_id).where(user_role_map.c.role_id == role_id)
+    for user_id in events.keys_of(session, holders):
+        events.note(session, "user.updated", user_id)
 
 
 def _editable(session: Session, name: str) -> Role:
@@ -547,12 +557,18 @@ def update(session: Session, name: str, body: dict[str, Any], requester: Identit
         role.description = fields["description"]
     if "scopes" in fields:
         role.scopes = scopes
+    _holders_changed(session, role.id)  # those who lose it
     _set_holders(session, role, fields)
     session.flush()
+    events.note(session, "role.updated", role.id)
+    _holders_changed(session, role.id)
     return view(session, name)
 
 
 def delete_role(session: Session, name: str) -> None:
     """``DELETE /roles/{name}``: the role and every grant of it."""
-    session.delete(_editable(session, name))
+    role = _editable(session, name)
+    events.removed(session, "role.deleted", [role.id])
+    _holders_changed(session, role.id)
+    session.delete(role)
     session.flush()

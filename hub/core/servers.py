@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from hub import names
-from hub.core import oauth, tokens
+from hub.core import events, oauth, tokens
 from hub.core.leases import Lease
 from hub.db.models import APIToken, Server, User
 from hub.errors import BadRequest, Conflict, NotFound, TooManyRequests
@@ -171,6 +171,7 @@ def plan_start(
         if server.url is not None:
             return "running"
     _throttle(session, limits)
+    created = server is None
     if server is None:
         server = Server(user_id=user.id, name=server_name, display_name=display_name or server_name)
         session.add(server)
@@ -207,6 +208,9 @@ def plan_start(
         [*client_scopes, access],
     )
     session.flush()
+    if created:
+        events.note(session, "server.created", server.id)
+    events.note(session, "server.starting", server.id)
     return SpawnPlan(server.id, user.name, server_name, value, dict(server.user_options or {}))
 
 
@@ -230,6 +234,7 @@ def spawned(
     server.last_error = None
     _release(server)
     server.progress = [*(server.progress or []), ready_event]
+    events.note(session, "server.ready", server_id)
     return True
 
 
@@ -280,6 +285,7 @@ def stopped(session: Session, server_id: int, error: str | None = None, reason: 
     server = session.get(Server, server_id)
     if server is None:
         return
+    events.note(session, "server.stopped" if error is None else "server.failed", server_id)
     if error is not None:
         now = utcnow()
         message = error.replace("\x00", "")
@@ -364,9 +370,11 @@ def plan_stop(
     was = server.pending
     if server.url is None and was is None:
         if remove:
+            events.removed(session, "server.deleted", [server.id])
             session.delete(server)
         return None
     server.pending = "stop"
+    events.note(session, "server.stopping", server.id)
     if machine is not None and server.machine not in (None, machine):
         server.lease_owner = server.lease_expires = None  # theirs to take at once
         return StopPlan(server.id, dict(server.state or {}), was, remove, elsewhere=server.machine)
@@ -377,6 +385,7 @@ def plan_stop(
 def remove(session: Session, server_id: int) -> None:
     server = session.get(Server, server_id)
     if server is not None:
+        events.removed(session, "server.deleted", [server_id])
         session.delete(server)
 
 
@@ -397,6 +406,7 @@ def create_stopped(session: Session, user_name: str, server_name: str, body: Any
     )
     session.add(server)
     session.flush()
+    events.note(session, "server.created", server.id)
     return server
 
 
@@ -423,6 +433,7 @@ def modify_stopped(
         server.display_name = new_display_name
     if "user_options" in body:
         server.user_options = body["user_options"]
+    events.note(session, "server.updated", server.id)
     session.flush()
     return server
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from hub.auth import hashing
 from hub.auth import scopes as sc
 from hub.auth.identity import Identity
-from hub.core import grants, oauth, tokens
+from hub.core import events, grants, oauth, tokens
 from hub.db.models import APIToken, Service, service_role_map
 from hub.errors import BadRequest, Conflict, MethodNotAllowed, NotFound
 from hub.names import service_prefix, valid_name, valid_service_name
@@ -315,6 +315,7 @@ def create(
     )
     if oauth_wanted:
         register_oauth_client(session, spec, value, base_url, rounds)
+    events.note(session, "service.created", service.id)
     log.info("Created service %s at run time", name)
     return Created(service, None if supplied is not None else value)
 
@@ -332,6 +333,7 @@ def remove(session: Session, name: str) -> Service:
     if had_client:
         # only its own: without OAuth settings, service-NAME may be another service's custom id
         oauth.remove(session, oauth_client_id({"name": name, "oauth_client_id": service.oauth_client_id}))
+    events.removed(session, "service.deleted", [service.id])
     session.execute(delete(APIToken).where(APIToken.service_id == service.id))
     session.execute(delete(service_role_map).where(service_role_map.c.service_id == service.id))
     session.execute(delete(Service).where(Service.id == service.id))

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, Connection, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.auth import hashing
 from hub.auth import scopes as sc
+from hub.core import events
 from hub.db.models import Group, Server, Share, ShareCode, User, user_group_map
 from hub.errors import BadRequest, Forbidden, NotFound
 from hub.timeutil import utcnow
@@ -155,7 +156,7 @@ _SHARE_COLUMNS = (
 
 
 def _shares(
-    session: Session, conditions: Sequence[ColumnElement[bool]], offset: int, limit: int | None
+    session: Session | Connection, conditions: Sequence[ColumnElement[bool]], offset: int, limit: int | None
 ) -> list[ShareView]:
     query = (
         select(*_SHARE_COLUMNS)
@@ -175,6 +176,11 @@ def _shares(
         ref = ServerRef(server_id, owner, name, url, pending)
         out.append(ShareView(share_id, ref, sc.on_server(scopes, owner, name), user, group, created))
     return out
+
+
+def views_where(where: Session | Connection, conditions: Sequence[ColumnElement[bool]]) -> list[ShareView]:
+    """Every share matching ``conditions``, in the order they were made."""
+    return _shares(where, conditions, 0, None)
 
 
 def _count(session: Session, model: Any, conditions: Sequence[ColumnElement[bool]]) -> int:
@@ -257,9 +263,12 @@ def grant(
             share.group_id = receiver_id
         session.add(share)
         log.info("Sharing %s with %s %s: %s", ref.full_name, kind, receiver, names)
+        session.flush()
+        events.note(session, "share.created", share.id)
     elif not set(names) <= set(share.scopes):
         share.scopes = sorted(set(share.scopes) | set(names))
         log.info("Sharing more of %s with %s %s: %s", ref.full_name, kind, receiver, names)
+        events.note(session, "share.updated", share.id)
     session.flush()
     return _view(session, share.id)
 
@@ -276,6 +285,7 @@ def revoke(
         return None
     remaining = [] if names is None else [s for s in share.scopes if s not in names]
     if not remaining:
+        events.removed(session, "share.deleted", [share.id])
         session.delete(share)
         session.flush()
         log.info("Revoked all of %s from %s %s", ref.full_name, kind, receiver)
@@ -283,11 +293,15 @@ def revoke(
     if remaining != share.scopes:
         share.scopes = remaining
         session.flush()
+        events.note(session, "share.updated", share.id)
         log.info("Revoked %s on %s from %s %s", names, ref.full_name, kind, receiver)
     return _view(session, share.id)
 
 
 def revoke_all(session: Session, ref: ServerRef) -> None:
+    events.removed(
+        session, "share.deleted", events.keys_of(session, select(Share.id).where(Share.server_id == ref.id))
+    )
     session.execute(delete(Share).where(Share.server_id == ref.id))
     log.info("Revoked every share of %s", ref.full_name)
 
@@ -312,7 +326,9 @@ def received_view(session: Session, kind: str, receiver: str, owner: str, server
 
 
 def leave(session: Session, kind: str, receiver: str, owner: str, server_name: str) -> None:
-    session.delete(received(session, kind, receiver, owner, server_name))
+    share = received(session, kind, receiver, owner, server_name)
+    events.removed(session, "share.deleted", [share.id])
+    session.delete(share)
     session.flush()
 
 
@@ -503,8 +519,11 @@ def accept_code(session: Session, value: str, visitor: str) -> ShareView:
     if share is None:
         share = Share(server_id=ref.id, user_id=visitor_id, scopes=sorted(code.scopes), created_at=utcnow())
         session.add(share)
+        session.flush()
+        events.note(session, "share.created", share.id)
     elif not set(code.scopes) <= set(share.scopes):
         share.scopes = sorted(set(share.scopes) | set(code.scopes))
+        events.note(session, "share.updated", share.id)
     code.exchange_count += 1
     code.last_exchanged_at = utcnow()
     session.flush()

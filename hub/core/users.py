@@ -13,7 +13,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticator
-from hub.core import grants
+from hub.core import events, grants
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, Forbidden, NotFound
 from hub.timeutil import parse_timestamp, utcnow
@@ -46,6 +46,8 @@ def _insert(session: Session, names: Sequence[str], admin: bool) -> list[User]:
     grants.give(session, "user", ids)
     if admin:
         grants.give(session, "admin", ids)
+    for user_id in ids:
+        events.note(session, "user.created", user_id)
     return users
 
 
@@ -113,6 +115,7 @@ def modify(
         raise Forbidden(
             "Only admins can modify other admins" if user.admin else "Only admins can grant admin permissions"
         )
+    before = (user.name, user.admin)
     if name is not None and name != user.name:
         if not authenticator.validate_username(name):
             raise BadRequest(f"Invalid username: {name}")
@@ -125,6 +128,8 @@ def modify(
             grants.give(session, "admin", [user.id])
         else:
             grants.take(session, "admin", [user.id])
+    if (user.name, user.admin) != before:
+        events.note(session, "user.updated", user.id)
     session.flush()
     return user
 
@@ -158,6 +163,7 @@ def has_servers(conn: Connection, user_id: int) -> bool:
 def delete(conn: Connection, user_id: int) -> None:
     """Delete a user; the database deletes their tokens, servers, memberships
     and role grants with them (ON DELETE CASCADE)."""
+    events.removed(conn, "user.deleted", [user_id])
     conn.execute(_DELETE, {"id": user_id})
 
 
@@ -239,13 +245,15 @@ def log_in(
     (unless ``activity`` is false), the login confirmed now; the
     authenticator's ``user_info`` and encrypted ``auth_state`` when given."""
     (user,) = get_or_create_many(session, [name])
-    if user_info is not None:
+    if user_info is not None and user_info != user.user_info:
         user.user_info = user_info
+        events.note(session, "user.updated", user.id)
     if encrypted_auth_state is not KEEP:
         user.encrypted_auth_state = encrypted_auth_state
     if admin is not None and admin != user.admin:
         user.admin = admin
         (grants.give if admin else grants.take)(session, "admin", [user.id])
+        events.note(session, "user.updated", user.id)
     now = utcnow()
     if activity:
         user.last_activity = now

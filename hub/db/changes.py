@@ -8,6 +8,10 @@ transaction commits. Each hub process keeps one connection listening, and
 wakes the readers watching that server: a progress stream in process B sends
 the events a start in process A records as soon as they are committed.
 
+The same connection listens on ``hub_events``, which a transaction that
+wrote events notifies (:mod:`hub.core.events`): it wakes this process's
+change-stream feed.
+
 Readers still read the row now and then without a notice (every few seconds),
 so a notice lost with a dropped connection delays nothing for long; while the
 listening connection is down, and on SQLite (which has no notices and serves
@@ -30,13 +34,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "hub_servers"
+#: events committed (:mod:`hub.core.events`), by any hub process
+EVENTS_CHANNEL = "hub_events"
 #: how often readers read without notices (SQLite, or the listener is down)
 POLL_SECONDS = 0.2
 #: how often readers read all the same while notices arrive
@@ -95,6 +101,8 @@ class ServerChanges:
         self._watches: dict[int, set[Watch]] = {}
         self._task: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
+        #: called when another process may have committed events (channel hub_events)
+        self.on_events: Callable[[], None] = lambda: None
 
     async def start(self) -> None:
         """Begin listening (PostgreSQL); returns once listening, or after a short wait for it."""
@@ -142,11 +150,16 @@ class ServerChanges:
             try:
                 async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    await conn.execute(f"LISTEN {EVENTS_CHANNEL}")
                     self.listening = True
                     self._connected.set()
                     pause = 0.1
                     self._wake_all()  # whatever changed while nobody listened
+                    self.on_events()
                     async for notice in conn.notifies():
+                        if notice.channel == EVENTS_CHANNEL:
+                            self.on_events()
+                            continue
                         with contextlib.suppress(ValueError):
                             self._wake(int(notice.payload))
             except asyncio.CancelledError:

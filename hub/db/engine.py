@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "hub_write"
+#: in a connection's ``info``: what the current transaction noted for the
+#: change stream (:mod:`hub.core.events`); cleared as each transaction begins
+NOTES = "hub_notes"
 POOL_SIZE = 20
 
 T = TypeVar("T")
@@ -155,6 +158,10 @@ class Database:
             else self.engine.execution_options(**{WRITE: True, "isolation_level": "SERIALIZABLE"})
         )
         self._held: dict[bool, Connection] = {}
+        #: called just before each transaction commits; True: it wrote events
+        self.before_commit: Callable[[Connection], bool] | None = None
+        #: called after a transaction that wrote events committed
+        self.after_commit: Callable[[], None] | None = None
         #: set by dispose(); work that outlives it must not leave a connection open
         self._closed = False
 
@@ -264,13 +271,19 @@ class Database:
 
     @contextmanager
     def _run(self, conn: Connection) -> Iterator[Transaction]:
+        conn.info.pop(NOTES, None)  # a failed transaction's, on a reused connection
+        wrote = False
         with conn.begin():
             tx = Transaction(conn)
             try:
                 yield tx
                 tx.flush()
+                if self.before_commit is not None and NOTES in conn.info:
+                    wrote = self.before_commit(conn)
             finally:
                 tx.close()
+        if wrote and self.after_commit is not None:
+            self.after_commit()
 
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -269,3 +270,31 @@ class Duty(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     owner: Mapped[str] = mapped_column(String(255))
     expires: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Event(Base):
+    """One change to a resource, as the change stream (``GET /hub/api/events``)
+    and webhooks send it.
+
+    Written in the transaction that makes the change, with ids drawn so that
+    they commit in increasing order: a reader that has seen id N has seen
+    every event before it (see :mod:`hub.core.events`).
+    """
+
+    __tablename__ = "events"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused once trimmed
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    #: ``user.created``, ``server.ready``, ...
+    type: Mapped[str] = mapped_column(String(64))
+    #: the resource as it was once the change was made (removed ones: just before)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class EventLog(Base):
+    """One row (id 1, made at the first trim): the newest event id deleted
+    with old history (a reader resuming from before it has missed events)."""
+
+    __tablename__ = "event_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trimmed_through: Mapped[int] = mapped_column(BigInteger, default=0)

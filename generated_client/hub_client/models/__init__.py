@@ -11,6 +11,10 @@ from .created_service_kind import CreatedServiceKind
 from .default_server_delete_request import DefaultServerDeleteRequest
 from .empty import Empty
 from .error import Error
+from .event import Event
+from .event_page import EventPage
+from .event_resource import EventResource
+from .event_type import EventType
 from .get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
 from .get_users_sort import GetUsersSort
 from .get_users_state import GetUsersState
@@ -115,6 +119,10 @@ __all__ = (
     "DefaultServerDeleteRequest",
     "Empty",
     "Error",
+    "Event",
+    "EventPage",
+    "EventResource",
+    "EventType",
     "GetOauthAuthorizeCodeChallengeMethod",
     "GetUsersSort",
     "GetUsersState",

@@ -27,6 +27,7 @@ from starlette.responses import Response
 
 import hub as hub_package
 from hub.access_log import AccessLog
+from hub.api import webhook_delivery
 from hub.api.bodies import RequestLimits
 from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
@@ -259,12 +260,13 @@ def create_app(hub: Hub) -> AsyncApp:
             raise
         purger = asyncio.create_task(_purge_hourly(hub))
         watcher = asyncio.create_task(_watch_proxy(hub))
+        sender = asyncio.create_task(webhook_delivery.deliver_forever(hub))
         try:
             yield
         finally:
-            purger.cancel()
-            watcher.cancel()
-            await asyncio.gather(purger, watcher, return_exceptions=True)
+            for task in (purger, watcher, sender):
+                task.cancel()
+            await asyncio.gather(purger, watcher, sender, return_exceptions=True)
             await hub.stop_services()
             hub.stop()
 

@@ -214,6 +214,15 @@ class JupyterHub(LoggingConfigurable):
         "older ones are deleted hourly, and a client resuming from before them is told to list again "
         "(410). (This hub's own key.)",
     ).tag(config=True)
+    webhook_retry_seconds = Float(
+        2,
+        min=0.01,
+        help="Seconds before a webhook delivery that failed is tried again; the wait doubles with each "
+        "failure, up to an hour. (This hub's own key.)",
+    ).tag(config=True)
+    webhook_max_attempts = Integer(
+        10, min=1, help="Attempts at a webhook delivery before it is given up. (This hub's own key.)"
+    ).tag(config=True)
     cleanup_servers = Bool(True, help="Stop the servers when the hub shuts down.").tag(config=True)
     cleanup_proxy = Bool(True, help="Stop the proxy the hub started when it shuts down.").tag(config=True)
     admin_access = Bool(False, help="Deprecated: let admins access users' servers.").tag(config=True)

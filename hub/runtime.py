@@ -24,7 +24,7 @@ from traitlets.config import Config
 from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
-from hub.core import duties, events, oauth, servers, shares, startup, tokens
+from hub.core import duties, events, oauth, servers, shares, startup, tokens, webhooks
 from hub.core.event_feed import EventFeed, Row
 from hub.core.leases import Lease, machine_of
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
@@ -224,7 +224,7 @@ class Hub:
         loses it (another process took over while this one did not renew)."""
         lease = self.lifecycle.lease
         now = utcnow()
-        wanted = [duties.PURGE, *([duties.SERVICES] if self.service_processes.specs else [])]
+        wanted = [duties.PURGE, duties.WEBHOOKS, *([duties.SERVICES] if self.service_processes.specs else [])]
         until = lease.until(now)
 
         def take(session: Session) -> tuple[set[str], list[str]]:
@@ -358,7 +358,9 @@ class Hub:
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
             shares.purge_expired_codes(session)
-            events.trim(session, timedelta(seconds=self.settings.event_history_seconds))
+            keep = timedelta(seconds=self.settings.event_history_seconds)
+            events.trim(session, keep)
+            webhooks.trim(session, keep)
             return tokens.purge_expired(session)
 
     def stop(self) -> None:

@@ -192,6 +192,21 @@ MATRIX = [
     ),
     ("DELETE", "/services/runtime", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
     # roles at run time: read:roles to read, admin:roles to change (both the admin role's)
+    ("GET", "/webhooks", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "POST",
+        "/webhooks",
+        {"url": "http://127.0.0.1:9/hook", "events": ["*"]},
+        {"admin": 201, "user": 403, "reduced": 403, "service": 403},
+    ),
+    ("GET", "/webhooks/{webhook}", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("DELETE", "/webhooks/{webhook}", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
+    (
+        "GET",
+        "/webhooks/{webhook}/deliveries",
+        None,
+        {"admin": 200, "user": 403, "reduced": 403, "service": 403},
+    ),
     # any credential may follow the change stream; each sees the events it may read
     ("GET", "/events", None, {"admin": 200, "user": 200, "reduced": 200, "service": 200}),
     ("GET", "/roles", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
@@ -267,7 +282,13 @@ def _seed(api):
     alice = api.post("/users/alice/tokens", json={"note": "spare"}).json()
     assert api.post("/shares/bob/", json={"user": "alice"}).status_code == 200
     assert api.post("/shares/alice/gpu", json={"group": "staff"}).status_code == 200
-    api.targets = {"bob_token_id": bob["id"], "bob_token": bob["token"], "alice_token_id": alice["id"]}
+    hook = api.post("/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["user.*"]}).json()
+    api.targets = {
+        "bob_token_id": bob["id"],
+        "bob_token": bob["token"],
+        "alice_token_id": alice["id"],
+        "webhook": hook["id"],
+    }
     return api, {
         "admin": "admin-secret-token",
         "user": api.new_token("alice"),

@@ -50,6 +50,10 @@ SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
         "(this hub's own scope).",
         ("read:roles",),
     ),
+    "admin:webhooks": (
+        "Create, read and delete webhooks and read their delivery logs (this hub's own scope).",
+        (),
+    ),
     "read:roles:users": ("Read users' roles.", ()),
     "read:roles:services": ("Read services' roles.", ()),
     "read:roles:groups": ("Read groups' roles.", ()),
@@ -128,6 +132,7 @@ ADMIN_SCOPES = (
     "access:servers",
     "read:roles",
     "admin:roles",
+    "admin:webhooks",
     "read:metrics",
     "shares",
 )

@@ -26,6 +26,8 @@ SERVICES = "managed-services"
 PURGE = "purge"
 #: bringing the proxy's routes in step with the database: one process at a time
 PROXY_SYNC = "proxy-sync"
+#: sending events to webhooks: one process at a time, so each goes out once, in order
+WEBHOOKS = "webhooks"
 #: each live process holds ``member:<its name>``: who shares the polling of servers
 MEMBER = "member:"
 #: a process gone this long is forgotten

@@ -298,3 +298,42 @@ class EventLog(Base):
     __tablename__ = "event_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     trimmed_through: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Webhook(Base):
+    """An HTTP endpoint that receives the events of some types, signed."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    #: event types, ``kind.*`` or ``*``
+    events: Mapped[list[str]] = mapped_column(default=list)
+    #: the HMAC key, encrypted (:func:`hub.core.webhooks.secret_box`)
+    encrypted_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    #: ``user:NAME`` or ``service:NAME``
+    created_by: Mapped[str] = mapped_column(String(255))
+    #: the creator's scopes when it made the webhook: what deliveries may show
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    #: the newest event already considered for this webhook
+    cursor: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+
+
+class WebhookDelivery(Base):
+    """One event to send to one webhook, and how sending it went."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(_fk("webhooks"), index=True)
+    event_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    type: Mapped[str] = mapped_column(String(64))
+    #: the exact bytes sent (the same on every attempt, so is the signature's input)
+    body: Mapped[str] = mapped_column(Text)
+    #: pending, delivered or failed
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

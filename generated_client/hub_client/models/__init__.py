@@ -106,6 +106,13 @@ from .user_kind import UserKind
 from .user_page import UserPage
 from .user_patch_request import UserPatchRequest
 from .users_create_request import UsersCreateRequest
+from .webhook import Webhook
+from .webhook_create_request import WebhookCreateRequest
+from .webhook_created import WebhookCreated
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_page import WebhookPage
 
 __all__ = (
     "ActivityRequest",
@@ -214,4 +221,11 @@ __all__ = (
     "UserPage",
     "UserPatchRequest",
     "UsersCreateRequest",
+    "Webhook",
+    "WebhookCreated",
+    "WebhookCreateRequest",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryStatus",
+    "WebhookPage",
 )

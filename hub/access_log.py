@@ -48,6 +48,22 @@ def requester(kind: str, name: str) -> None:
         slot[:] = [name if kind == "user" else f"service:{name}"]
 
 
+def client_address(scope: Any) -> str:
+    """The client's address: the peer's, or the one the proxy's
+    ``X-Forwarded-For`` names when uvicorn trusts the peer (by default only
+    a proxy on this machine; the ``FORWARDED_ALLOW_IPS`` environment
+    variable names others)."""
+    client = scope.get("client")
+    return str(client[0]) if client else ""
+
+
+def request_facts(method: str, path: str, scope: Any) -> tuple[str, str, str | None]:
+    """(method, path, client address) of a request for the audit log
+    (:mod:`hub.core.audit`), as a line shows them but without the query
+    string, which may carry a credential."""
+    return method, scrubbed(path, b""), client_address(scope) or None
+
+
 def scrubbed(path: str, query: bytes) -> str:
     """The path and query for a log line, credentials replaced."""
     for pattern in _SECRET_PATHS:
@@ -104,8 +120,7 @@ class AccessLog:
             level = logging.INFO
         if not log.isEnabledFor(level):
             return
-        client = scope.get("client")
-        address = client[0] if client else ""
+        address = client_address(scope)
         who = f"{slot[0]}@{address}" if slot else address
         target = scrubbed(path, scope.get("query_string", b""))
         log.log(level, "%d %s %s (%s) %.2fms", status, scope.get("method", ""), target, who, ms)

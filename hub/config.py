@@ -148,6 +148,12 @@ class JupyterHub(LoggingConfigurable):
     activity_resolution = Integer(
         30, help="Seconds: activity timestamps are written at most this often per token and user."
     ).tag(config=True)
+    audit_retention_days = Integer(
+        90,
+        min=0,
+        help="Days the audit log (GET /hub/api/audit) keeps a record; older ones are purged hourly. "
+        "0 keeps them forever. This hub's own key.",
+    ).tag(config=True)
 
     # --- API
     api_page_default_limit = Integer(50, help="Default page size of paginated lists.").tag(config=True)

@@ -24,7 +24,7 @@ from traitlets.config import Config
 from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
-from hub.core import duties, events, oauth, servers, shares, startup, tokens, webhooks
+from hub.core import audit, duties, events, oauth, servers, shares, startup, tokens, webhooks
 from hub.core.event_feed import EventFeed, Row
 from hub.core.leases import Lease, machine_of
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
@@ -353,14 +353,20 @@ class Hub:
         log.info("Hub ready on database %s", self.db.engine.url.render_as_string(hide_password=True))
 
     def purge_expired(self) -> int:
-        """Delete expired tokens, OAuth codes and share codes (at start-up and
-        then every hour); returns how many tokens went."""
+        """Delete expired tokens, OAuth codes and share codes, and audit records
+        older than ``audit_retention_days`` (every hour, in the process holding
+        the purge duty); returns how many tokens went."""
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
             shares.purge_expired_codes(session)
             keep = timedelta(seconds=self.settings.event_history_seconds)
             events.trim(session, keep)
             webhooks.trim(session, keep)
+            aged = audit.purge(session.connection(), self.settings.audit_retention_days, utcnow())
+            if aged:
+                log.info(
+                    "Deleted %d audit records older than %d days", aged, self.settings.audit_retention_days
+                )
             return tokens.purge_expired(session)
 
     def stop(self) -> None:

@@ -109,8 +109,9 @@ def test_whoami_of_an_admin_lists_no_scope_narrowed_to_itself(api):
     assert not [s for s in scopes if s.endswith("!user=admin")]
     some = {"admin:users", "read:users", "read:users:name", "servers", "tokens", "access:servers"}
     assert some <= set(scopes)
-    # as JupyterHub 6.1.1 lists them, and this hub's own admin:roles and admin:webhooks
-    assert {"admin:roles", "admin:webhooks"} <= set(scopes) and len(scopes) == 45 + 2
+    # as JupyterHub 6.1.1 lists them, and this hub's own admin:roles (roles at run time),
+    # admin:webhooks and read:audit (the audit log)
+    assert {"admin:roles", "admin:webhooks", "read:audit"} <= set(scopes) and len(scopes) == 45 + 3
 
 
 def test_whoami_of_a_service_lists_its_roles_scopes_once(make_hub):

@@ -126,6 +126,12 @@ def test_oidc_login_sets_the_hub_cookie_and_logout_ends_the_session(make_live_hu
         assert client.get("/hub/api/user").status_code == 403
     info = api.get("/info").json()
     assert info["authenticator"]["class"] == "oauthenticator.generic.GenericOAuthenticator"
+    # the callback's login and the plugin's logout are in the audit log
+    found = api.get("/audit", params={"resource": "user:alice", "order": "oldest"}).json()["items"]
+    assert [(r["type"], r["actor"], r["path"], r["address"]) for r in found] == [
+        ("login", "alice", "/hub/oauth_callback", "127.0.0.1"),
+        ("logout", "alice", "/hub/logout", "127.0.0.1"),
+    ]
 
 
 def test_auth_state_is_encrypted_at_rest_and_shown_with_admin_auth_state(
@@ -151,6 +157,7 @@ def test_auth_state_is_encrypted_at_rest_and_shown_with_admin_auth_state(
 
     own = api.new_token("carol")
     assert "auth_state" not in api.get("/users/carol", token=own).json(), "needs admin:auth_state"
+    assert state["access_token"] not in api.get("/audit").text, "auth_state never reaches the audit log"
 
 
 def test_a_user_the_config_does_not_allow_gets_a_clear_page_and_no_account(make_live_hub, provider):
@@ -162,6 +169,10 @@ def test_a_user_the_config_does_not_allow_gets_a_clear_page_and_no_account(make_
         assert "<html" in refused.text
         assert client.get("/hub/api/user").status_code == 403
     assert api.get("/users/mallory").status_code == 404
+    refusals = api.get("/audit", params={"type": "login.failed"}).json()["items"]
+    assert [(r["actor_kind"], r["path"], r["outcome"]) for r in refusals] == [
+        ("none", "/hub/oauth_callback", 403)
+    ]
 
 
 def test_a_callback_with_a_forged_state_or_no_code_is_a_400_page(make_live_hub, provider):

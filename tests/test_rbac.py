@@ -220,6 +220,9 @@ MATRIX = [
     ),
     ("PATCH", "/roles/dash", {"users": []}, {"admin": 405, "user": 403, "reduced": 403, "service": 403}),
     ("DELETE", "/roles/runtime-role", None, {"admin": 204, "user": 403, "reduced": 403, "service": 403}),
+    # the audit log: read:audit, the admin role's alone
+    ("GET", "/audit", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
+    ("GET", "/audit?actor=alice", None, {"admin": 200, "user": 403, "reduced": 403, "service": 403}),
     # shares: users see and leave shares of and to themselves (self), only admins grant (shares);
     # the fixture shares bob's default server with alice and alice's gpu with the group staff
     ("GET", "/shares/alice", None, {"admin": 200, "user": 200, "reduced": 403, "service": 403}),

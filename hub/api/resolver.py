@@ -5,7 +5,8 @@ The wrapper runs in one of connexion's worker threads. It opens the request's
 single database transaction, identifies the requester from the token that the
 security scheme read, checks the operation's scopes, and runs the handler;
 it commits when the handler returns and rolls back when it raises, so a
-failed request leaves nothing half-written.
+failed request leaves nothing half-written. Every operation but a ``GET``
+is recorded in the audit log (:mod:`hub.api.auditing`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from connexion.context import request as connexion_request
 from connexion.resolver import Resolution, Resolver
 
 from hub import access_log
-from hub.api import authz, identify, xsrf
+from hub.api import auditing, authz, identify, xsrf
 from hub.api.context import RequestContext, enter, leave
+from hub.core import audit
 from hub.db.engine import Transaction
 from hub.errors import Forbidden
 from hub.runtime import current
@@ -32,6 +34,9 @@ Handler = Callable[..., Any]
 MISSING_CREDENTIALS = "Missing or invalid credentials."
 #: operations that say nothing about a bad credential, as in JupyterHub
 SILENT = {"get-current-user", "get-auth-token"}
+#: writes that are not changes anyone asked for: servers reporting their
+#: activity (every few minutes each) and a starting job its port
+UNAUDITED = {"post-user-activity", "post-batchspawner"}
 
 
 def serializable(func: Handler) -> Handler:
@@ -78,7 +83,11 @@ class HubResolver(Resolver):  # type: ignore[misc]
         module = importlib.import_module(f"hub.api.{tag}")
         func = getattr(module, handler_name(operation_id))
         silent = operation_id in SILENT
-        return Resolution(endpoint(func, requirement, write=method != "get", silent=silent), operation_id)
+        audited = method != "get" and operation_id not in UNAUDITED
+        trail = auditing.Trail(operation_id, tag, requirement) if audited else None
+        return Resolution(
+            endpoint(func, requirement, write=method != "get", silent=silent, trail=trail), operation_id
+        )
 
 
 async def refresh(due: RefreshDue, silent: bool = False) -> bool:
@@ -95,17 +104,30 @@ async def refresh(due: RefreshDue, silent: bool = False) -> bool:
     return False
 
 
-def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, silent: bool) -> Handler:
+def endpoint(
+    func: Handler,
+    requirement: authz.Requirement,
+    *,
+    write: bool,
+    silent: bool,
+    trail: auditing.Trail | None = None,
+) -> Handler:
     """Wrap a handler: one transaction, the requester identified, the scopes checked.
 
     A synchronous handler runs inside that transaction. A coroutine handler
     (one that waits, e.g. for a server to start) runs after it, and opens its
     own short transactions with :meth:`hub.runtime.Hub.transact`.
+
+    With a ``trail``, the request is recorded in the audit log: a
+    synchronous handler's success in its own transaction (the change and
+    its record commit together); a refusal, whether by the handler or before
+    it (an unknown credential, a scope not held), and a coroutine handler's
+    outcome, in a transaction of their own once the answer is known.
     """
     is_async = inspect.iscoroutinefunction(func)
     strict = getattr(func, "hub_serializable", False)
 
-    def run(inline: bool, refreshed: bool | None, args: Any, kwargs: Any) -> Any:
+    def run(inline: bool, refreshed: bool | None, witness: auditing.Witness, args: Any, kwargs: Any) -> Any:
         hub = current()
         info = connexion_context.get("token_info") or {}
         credential = info.get("token")
@@ -130,6 +152,7 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
                 if found is None:
                     raise Forbidden(None if silent else MISSING_CREDENTIALS)
                 identity, activity = found
+                witness.identity = identity
                 access_log.requester(identity.kind, identity.name)
                 if identity.refresh_due and refreshed is None:
                     raise RefreshDue(identity.id, by_token=identity.token_id is not None)
@@ -138,9 +161,13 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
                 return identity, activity
             token = enter(RequestContext(hub, tx, identity, connexion_request, refreshed))
             try:
-                return func(*args, **kwargs), activity
+                result = func(*args, **kwargs)
             finally:
                 leave(token)
+            if trail is not None:
+                outcome = auditing.status_of(result)
+                audit.record(tx.conn, trail.entry(identity, kwargs, outcome, connexion_request))
+            return result, activity
 
         result, activity = hub.db.run(
             attempt, write=write and not is_async, inline=inline, serializable=strict and not is_async
@@ -149,38 +176,46 @@ def endpoint(func: Handler, requirement: authz.Requirement, *, write: bool, sile
             hub.db.run(lambda tx: identify.record(tx.conn, hub, activity), inline=inline)
         return result
 
-    async def once(refreshed: bool | None, args: Any, kwargs: Any) -> Any:
+    async def once(refreshed: bool | None, witness: auditing.Witness, args: Any, kwargs: Any) -> Any:
         if current().db.is_sqlite:
             # SQLite answers in microseconds and, with one transaction at a time
             # per process, never waits on a lock held by this process: running
             # inline avoids a thread hop and the GIL hand-offs it causes
-            return run(True, refreshed, args, kwargs)
-        return await anyio.to_thread.run_sync(run, False, refreshed, args, kwargs)
+            return run(True, refreshed, witness, args, kwargs)
+        return await anyio.to_thread.run_sync(run, False, refreshed, witness, args, kwargs)
 
-    async def in_transaction(args: Any, kwargs: Any) -> tuple[Any, bool | None]:
+    async def in_transaction(witness: auditing.Witness, args: Any, kwargs: Any) -> tuple[Any, bool | None]:
         """The result, and whether a login was refreshed first (None: no refresh ran)."""
         try:
-            return await once(None, args, kwargs), None
+            return await once(None, witness, args, kwargs), None
         except RefreshDue as due:
             refreshed = await refresh(due, silent)
-        return await once(refreshed, args, kwargs), refreshed
+        return await once(refreshed, witness, args, kwargs), refreshed
 
-    if not is_async:
-
-        @functools.wraps(func)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            result, _ = await in_transaction(args, kwargs)
+    async def answer(witness: auditing.Witness, args: Any, kwargs: Any) -> Any:
+        if not is_async:
+            result, _ = await in_transaction(witness, args, kwargs)
             return result
-
-        return wrapper
-
-    @functools.wraps(func)
-    async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-        identity, refreshed = await in_transaction(args, kwargs)
+        identity, refreshed = await in_transaction(witness, args, kwargs)
         token = enter(RequestContext(current(), None, identity, connexion_request, refreshed))
         try:
-            return await func(*args, **kwargs)
+            result = await func(*args, **kwargs)
         finally:
             leave(token)
+        if trail is not None:
+            outcome = auditing.status_of(result)
+            entry = trail.entry(identity, kwargs, outcome, connexion_request)
+            await trail.after(entry, identified=identity is not None)
+        return result
 
-    return async_wrapper
+    @functools.wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        witness = auditing.Witness()
+        try:
+            return await answer(witness, args, kwargs)
+        except Exception as e:
+            if trail is not None:
+                await trail.failed(e, witness, kwargs, connexion_request)
+            raise
+
+    return wrapper

@@ -103,6 +103,10 @@ SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "proxy": ("Read and synchronize the proxy's routing table.", ()),
     "shutdown": ("Shut the hub down.", ()),
     "read:metrics": ("Read Prometheus metrics.", ()),
+    "read:audit": (
+        "Read the audit log: who changed what, logins and logouts (this hub's own scope).",
+        (),
+    ),
 }
 
 #: The scopes that ``self`` stands for, each narrowed to the user.
@@ -135,6 +139,7 @@ ADMIN_SCOPES = (
     "admin:webhooks",
     "read:metrics",
     "shares",
+    "read:audit",
 )
 
 #: Roles every hub has. ``admin``'s scopes cannot be changed by configuration.

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from hub.auth.authenticators import Authenticated, Authenticator, NamedGroup, RefreshUser
 from hub.auth.crypto import Crypter
-from hub.core import groups, roles, servers, users
+from hub.core import audit, groups, roles, servers, users
 from hub.core.startup import ConfigError
 from hub.db.models import Group, User, user_group_map
 from hub.errors import Forbidden
@@ -56,10 +56,16 @@ class Logins:
     # --- storing a model -------------------------------------------------------------
 
     async def store(
-        self, authenticated: Authenticated, refreshing: int | None = None
+        self,
+        authenticated: Authenticated,
+        refreshing: int | None = None,
+        record: audit.Entry | None = None,
     ) -> tuple[User, bool] | None:
         """Store a login's (or, with ``refreshing`` = the user's id, a refresh's)
-        model; (the user, whether it is new), or None when the refreshed user is gone."""
+        model; (the user, whether it is new), or None when the refreshed user is gone.
+
+        ``record``: the login's audit record, written in the same transaction
+        once the user (maybe created now) is known."""
         auth = self.authenticator
         name, admin = authenticated["name"], authenticated.get("admin")
         encrypted: Any = users.KEEP
@@ -87,6 +93,9 @@ class Logins:
                 groups.sync_member(s, user.id, [str(g) for g in group_names])
             if role_specs is not None:
                 roles.sync_managed(s, user.id, list(role_specs), keep)
+            if record is not None:
+                entry = audit.as_user(record, user.name)
+                audit.record(s.connection(), entry)
             return user, new
 
         stored: tuple[User, bool] | None = await self.transact(store)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -337,3 +338,36 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created: Mapped[datetime] = mapped_column(DateTime)
     finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditRecord(Base):
+    """One state-changing request, login, logout or failed login (``hub.core.audit``).
+
+    Rows are only ever added, and deleted once older than
+    ``audit_retention_days``. Nothing refers to other tables: a record
+    outlives the user, token or server it names. Each filter of
+    ``GET /audit`` has an index that also serves the order (by id).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_actor_name_id", "actor_name", "id"),
+        Index("ix_audit_log_resource_id", "resource", "id"),
+        Index("ix_audit_log_type_id", "type", "id"),
+    )
+    #: 64-bit on PostgreSQL: a busy hub's log may outgrow 2**31 rows over the years
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    #: "user", "service" or "none" (no credential was accepted)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: the token used (no foreign key: the record outlives it); null for a browser session
+    token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the operationId, or "login", "logout", "login.failed"
+    type: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(Text)
+    resource: Mapped[str | None] = mapped_column(String(1023), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: the HTTP status of the answer
+    outcome: Mapped[int] = mapped_column(Integer)

@@ -112,15 +112,17 @@ async def _get_current_user(self: Any) -> PluginUser | None:
 
 
 async def _login_user(self: Any, data: dict[str, Any] | None = None) -> PluginUser | None:
-    from hub.web.pages import finish_login
+    from hub.web.pages import finish_login, refused_login
 
     hub = _hub()
     await hub.sync_authenticator()
     authenticated = await hub.authenticator.get_authenticated_user(data or {}, handler=self)
     if authenticated is None:
         log.warning("A login through %s was refused", type(self).__name__)
+        typed = (data or {}).get("username")
+        await refused_login(self.request.hub_request, typed if isinstance(typed, str) else None)
         return None
-    row = await finish_login(hub, authenticated)
+    row = await finish_login(hub, authenticated, self.request.hub_request)
     user = PluginUser(row.name, row.id, row.admin)
     self._hub_cookie_ids = {row.name: row.cookie_id}
     self.set_login_cookie(user)
@@ -166,16 +168,15 @@ async def _shutdown_servers(self: Any, user: Any) -> None:
 
 async def _default_handle_logout(self: Any) -> None:
     """End the hub session: revoke its tokens, stop servers if configured, clear the cookies."""
-    from hub.core import oauth
+    from hub.web.pages import end_session
 
     hub = _hub()
     user = self.current_user
     if user is not None:
         if hub.settings.shutdown_on_logout:
             await self._shutdown_servers(user)
-        session_id = hub.sessions.session_id(self.request.hub_request.cookies)
-        if session_id is not None:
-            await hub.transact(lambda s: oauth.end_session(s, user.id, session_id))
+        request = self.request.hub_request
+        await end_session(request, user.id, user.name, hub.sessions.session_id(request.cookies))
         log.info("User logged out: %s", user.name)
     self.clear_login_cookie()
 

@@ -7,6 +7,7 @@ same core functions as the API.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,13 +17,14 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from jinja2 import Template
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hub import access_log
 from hub.auth import scopes as sc
-from hub.core import oauth, servers, shares, tokens, users
+from hub.core import audit, oauth, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import progress_url, server_prefix
@@ -204,11 +206,26 @@ def _login_form(request: Request, next_url: str, code: int = 200, error: str | N
     )
 
 
-async def finish_login(hub: Hub, authenticated: dict[str, Any]) -> User:
-    """Store what a successful login brings (:meth:`hub.core.logins.Logins.store`)
-    and tell the authenticator about a new user."""
+def audit_entry(request: Request, kind: str, outcome: int) -> audit.Entry:
+    """The audit record of a login, logout or failed login (its actor is filled in later)."""
+    method, path, address = access_log.request_facts(request.method, request.url.path, request.scope)
+    return audit.Entry(type=kind, method=method, path=path, outcome=outcome, address=address)
+
+
+async def refused_login(request: Request, typed_name: str | None) -> None:
+    """Record a failed login: the name typed (never the password), from where."""
+    entry = audit_entry(request, audit.LOGIN_FAILED, 403)
+    if typed_name:
+        entry = dataclasses.replace(entry, resource=f"user:{typed_name}")
+    await current().transact(lambda s: audit.record_refusal(s.connection(), entry))
+
+
+async def finish_login(hub: Hub, authenticated: dict[str, Any], request: Request) -> User:
+    """Store what a successful login brings (:meth:`hub.core.logins.Logins.store`),
+    with its audit record, and tell the authenticator about a new user. The
+    record's outcome is the redirect into the hub that follows a login."""
     auth = hub.authenticator
-    stored = await hub.logins.store(authenticated)
+    stored = await hub.logins.store(authenticated, record=audit_entry(request, audit.LOGIN, 302))
     assert stored is not None
     user, new = stored
     if new and hasattr(auth, "user_added"):
@@ -246,8 +263,9 @@ async def login_page(request: Request) -> Response:
         log.warning("The authenticator failed: %s: %s", type(e).__name__, e)
         return _login_form(request, next_url, 503, "The login service is not available; try again later.")
     if authenticated is None:
+        await refused_login(request, data["username"])
         return _login_form(request, next_url, 403, "Invalid user name or password.")
-    user = await finish_login(hub, authenticated)
+    user = await finish_login(hub, authenticated, request)
     response = RedirectResponse(next_url or landing(request, user.name), 302)
     hub.sessions.log_in(response, request, user.cookie_id)
     return response
@@ -258,6 +276,18 @@ async def logout_refresh(request: Request, name: str) -> None:
     identifying them already refreshed the login in this request."""
     if not refreshed(request):
         await current().logins.before_stop(name, None, by_owner=True, own_session=True)
+
+
+async def end_session(request: Request, user_id: int, name: str, session_id: str | None) -> None:
+    """A logout: the session's tokens revoked, and its audit record, in one transaction."""
+    entry = audit.as_user(audit_entry(request, audit.LOGOUT, 302), name)
+
+    def end(s: Session) -> None:
+        if session_id is not None:
+            oauth.end_session(s, user_id, session_id)
+        audit.record(s.connection(), entry)
+
+    await current().transact(end)
 
 
 async def logout_page(request: Request) -> Response:
@@ -271,8 +301,7 @@ async def logout_page(request: Request) -> Response:
                 await logout_refresh(request, user.name)
             except HubError as e:
                 return error_page(request, user, e.status, e.message or "")
-        if session_id is not None:
-            await hub.transact(lambda s: oauth.end_session(s, user.id, session_id))
+        await end_session(request, user.id, user.name, session_id)
         if hub.settings.shutdown_on_logout:
             await hub.lifecycle.stop_user(user.name)
     response = RedirectResponse(f"{hub.hub_prefix}login", 302)

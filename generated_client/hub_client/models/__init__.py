@@ -3,6 +3,9 @@
 from .activity_request import ActivityRequest
 from .activity_request_servers import ActivityRequestServers
 from .api_version import ApiVersion
+from .audit_page import AuditPage
+from .audit_record import AuditRecord
+from .audit_record_actor_kind import AuditRecordActorKind
 from .batch_spawner_report import BatchSpawnerReport
 from .class_info import ClassInfo
 from .created_service import CreatedService
@@ -15,6 +18,8 @@ from .event import Event
 from .event_page import EventPage
 from .event_resource import EventResource
 from .event_type import EventType
+from .get_audit_actor_kind import GetAuditActorKind
+from .get_audit_order import GetAuditOrder
 from .get_oauth_authorize_code_challenge_method import GetOauthAuthorizeCodeChallengeMethod
 from .get_users_sort import GetUsersSort
 from .get_users_state import GetUsersState
@@ -118,6 +123,9 @@ __all__ = (
     "ActivityRequest",
     "ActivityRequestServers",
     "ApiVersion",
+    "AuditPage",
+    "AuditRecord",
+    "AuditRecordActorKind",
     "BatchSpawnerReport",
     "ClassInfo",
     "CreatedService",
@@ -130,6 +138,8 @@ __all__ = (
     "EventPage",
     "EventResource",
     "EventType",
+    "GetAuditActorKind",
+    "GetAuditOrder",
     "GetOauthAuthorizeCodeChallengeMethod",
     "GetUsersSort",
     "GetUsersState",

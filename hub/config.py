@@ -146,7 +146,8 @@ class JupyterHub(LoggingConfigurable):
         help="Accept API tokens in the URL (?token=...). Off by default: URLs end up in logs and browser history.",
     ).tag(config=True)
     activity_resolution = Integer(
-        30, help="Seconds: activity timestamps are written at most this often per token and user."
+        30,
+        help="Seconds: activity timestamps are written at most this often per token, user and login session.",
     ).tag(config=True)
     audit_retention_days = Integer(
         90,

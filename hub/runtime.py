@@ -24,7 +24,18 @@ from traitlets.config import Config
 from hub.auth import authenticators, cookies
 from hub.auth.crypto import Crypter
 from hub.config import JupyterHub
-from hub.core import audit, duties, events, oauth, servers, shares, startup, tokens, webhooks
+from hub.core import (
+    audit,
+    duties,
+    events,
+    login_sessions,
+    oauth,
+    servers,
+    shares,
+    startup,
+    tokens,
+    webhooks,
+)
 from hub.core.event_feed import EventFeed, Row
 from hub.core.leases import Lease, machine_of
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
@@ -353,11 +364,13 @@ class Hub:
         log.info("Hub ready on database %s", self.db.engine.url.render_as_string(hide_password=True))
 
     def purge_expired(self) -> int:
-        """Delete expired tokens, OAuth codes and share codes, and audit records
-        older than ``audit_retention_days`` (every hour, in the process holding
-        the purge duty); returns how many tokens went."""
+        """Delete expired tokens, OAuth codes, share codes, login sessions whose
+        cookie is too old to count, events, deliveries and audit records older
+        than they are kept (every hour, in the process holding the purge duty);
+        returns how many tokens went."""
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
+            login_sessions.purge_expired(session, timedelta(seconds=self.sessions.max_age))
             shares.purge_expired_codes(session)
             keep = timedelta(seconds=self.settings.event_history_seconds)
             events.trim(session, keep)

@@ -13,6 +13,10 @@ Expected status per requester: allowed (2xx), 403 (scope not held at all) or
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+
+from hub.core import login_sessions
+from hub.db.models import User
 
 DASH_SCOPES = [
     "list:users!group=staff",
@@ -84,6 +88,35 @@ MATRIX = [
         "/users/alice/tokens/{alice_token_id}",
         None,
         {"admin": 204, "user": 204, "reduced": 403, "service": 404},
+    ),
+    # login sessions are credentials: read:tokens to list them, tokens to end them
+    ("GET", "/users/alice/sessions", None, {"admin": 200, "user": 200, "reduced": 403, "service": 404}),
+    ("GET", "/users/bob/sessions", None, {"admin": 200, "user": 404, "reduced": 403, "service": 200}),
+    ("DELETE", "/users/alice/sessions", None, {"admin": 204, "user": 204, "reduced": 403, "service": 404}),
+    ("DELETE", "/users/bob/sessions", None, {"admin": 204, "user": 404, "reduced": 403, "service": 204}),
+    (
+        "GET",
+        "/users/alice/sessions/{alice_session_id}",
+        None,
+        {"admin": 200, "user": 200, "reduced": 403, "service": 404},
+    ),
+    (
+        "GET",
+        "/users/bob/sessions/{bob_session_id}",
+        None,
+        {"admin": 200, "user": 404, "reduced": 403, "service": 200},
+    ),
+    (
+        "DELETE",
+        "/users/alice/sessions/{alice_session_id}",
+        None,
+        {"admin": 204, "user": 204, "reduced": 403, "service": 404},
+    ),
+    (
+        "DELETE",
+        "/users/bob/sessions/{bob_session_id}",
+        None,
+        {"admin": 204, "user": 404, "reduced": 403, "service": 204},
     ),
     (
         "GET",
@@ -291,6 +324,8 @@ def _seed(api):
         "bob_token": bob["token"],
         "alice_token_id": alice["id"],
         "webhook": hook["id"],
+        "alice_session_id": _log_in(api, "alice"),
+        "bob_session_id": _log_in(api, "bob"),
     }
     return api, {
         "admin": "admin-secret-token",
@@ -298,6 +333,13 @@ def _seed(api):
         "reduced": api.new_token("alice", scopes=["read:users:name!user=alice"]),
         "service": "dash-secret-token",
     }
+
+
+def _log_in(api, name):
+    """A login session of the user, as a login starts one (without a browser's cookies)."""
+    with api.hub.db.session() as s:
+        user_id = s.execute(select(User.id).where(User.name == name)).scalar_one()
+        return login_sessions.start(s, user_id, "rbac", "127.0.0.1")
 
 
 @pytest.fixture(scope="module")
@@ -366,6 +408,7 @@ def test_refusals_changed_nothing(shared):
         "other": ["carol"],
     }
     assert len(api.get("/users/bob/tokens").json()) == 1
+    assert [len(api.get(f"/users/{u}/sessions").json()["items"]) for u in ("alice", "bob")] == [1, 1]
     assert [s["user"]["name"] for s in api.get("/shares/bob").json()["items"]] == ["alice"]
     assert api.get("/services/runtime").status_code == 200
 

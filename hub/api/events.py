@@ -216,14 +216,13 @@ def _rechecker(hub: Hub) -> Callable[[], Any]:
     info = connexion_context.get("token_info") or {}
     credential = info.get("token")
     request = ctx().request
-    cookie_id = hub.sessions.login_cookie_id(info["cookie"]) if credential is None else None
-    session_id = hub.sessions.session_id(request.cookies) if credential is None else None
+    presented = hub.sessions.read(info["cookie"], request) if credential is None else None
 
     def again(conn: Any) -> Identity | None:
         if credential is not None:
             found = identify.identify(conn, str(credential), hub)
-        elif cookie_id is not None:
-            found = identify.identify_cookie(conn, cookie_id, session_id, hub)
+        elif presented is not None:
+            found = identify.identify_cookie(conn, presented, hub)
         else:
             found = None
         return None if found is None else found[0]

@@ -1,8 +1,8 @@
 """Who is asking: turn a token into an :class:`Identity`.
 
 This runs on every authenticated request, so it is kept to two small queries
-(the token with its owner, then the owner's roles and groups) and no ORM
-objects. Activity timestamps are written at most once per
+(the token, or the login session, with its owner, then the owner's roles and
+groups) and no ORM objects. Activity timestamps are written at most once per
 ``activity_resolution``, in a transaction of their own, so that reading
 requests stay read-only.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, select
 from hub.auth import hashing
 from hub.auth import scopes as sc
 from hub.auth.identity import Identity, credential_scopes
-from hub.core import roles
+from hub.core import login_sessions, roles
 from hub.core import tokens as tokens_core
 from hub.core import users as users_core
 from hub.db import raw
@@ -73,11 +73,15 @@ def _find_row(conn: Connection, value: str, memo: tokens_core.VerifiedTokens) ->
 
 
 class Activity:
-    """Activity to record after the request, if the stored values are stale."""
+    """Activity to record after the request, if the stored values are stale
+    (``session``: the login session's, or its row to make)."""
 
-    def __init__(self, token_id: int | None, user_id: int | None) -> None:
+    def __init__(
+        self, token_id: int | None, user_id: int | None, session: login_sessions.Found | None = None
+    ) -> None:
         self.token_id = token_id
         self.user_id = user_id
+        self.session = session
 
 
 def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity | None] | None:
@@ -119,37 +123,32 @@ def identify(conn: Connection, value: str, hub: Hub) -> tuple[Identity, Activity
     return identity, activity
 
 
-_BY_COOKIE = raw.RawQuery(
-    select(User.id, User.name, User.admin, User.last_activity, User.auth_refreshed).where(
-        User.cookie_id == bindparam("cookie_id")
-    ),
-    (None, None, raw.boolean, raw.timestamp, raw.timestamp),
-)
-
-
 def identify_cookie(
-    conn: Connection, cookie_id: str, session_id: str | None, hub: Hub
+    conn: Connection, presented: login_sessions.Presented, hub: Hub
 ) -> tuple[Identity, Activity | None] | None:
-    """The user of a browser session (the login cookie's ``cookie_id``)."""
-    row = _BY_COOKIE.first(conn, {"cookie_id": cookie_id})
-    if row is None:
+    """The user of a browser's login session (None: it has ended, or never was)."""
+    found = login_sessions.find(conn, presented)
+    if found is None:
         return None
-    user_id, name, admin, last_activity, auth_refreshed = row
     now = utcnow()
-    role_scopes, _, groups = roles.user_role_scopes(conn, user_id)
-    owner = sc.Owner("user", name)
+    role_scopes, _, groups = roles.user_role_scopes(conn, found.user_id)
+    owner = sc.Owner("user", found.name)
     identity = Identity(
         kind="user",
-        id=user_id,
-        name=name,
-        admin=admin,
+        id=found.user_id,
+        name=found.name,
+        admin=found.admin,
         groups=frozenset(groups),
         scopes=credential_scopes(frozenset(role_scopes), owner, frozenset(groups), None),
-        session_id=session_id,
-        refresh_due=hub.logins.due(auth_refreshed, now),
+        session_id=presented.session_id,
+        refresh_due=hub.logins.due(found.auth_refreshed, now),
     )
-    stale = last_activity is None or now - last_activity >= hub.activity_resolution
-    return identity, Activity(None, user_id) if stale else None
+    resolution = hub.activity_resolution
+    user_stale = found.user_activity is None or now - found.user_activity >= resolution
+    session = found if found.stale(now, resolution) else None
+    if not user_stale and session is None:
+        return identity, None
+    return identity, Activity(None, found.user_id if user_stale else None, session)
 
 
 def record(conn: Connection, hub: Hub, activity: Activity) -> None:
@@ -159,3 +158,5 @@ def record(conn: Connection, hub: Hub, activity: Activity) -> None:
         tokens_core.touch(conn, activity.token_id, now, resolution)
     if activity.user_id is not None:
         users_core.touch(conn, activity.user_id, now, resolution)
+    if activity.session is not None:
+        login_sessions.record(conn, activity.session, now, resolution)

@@ -12,10 +12,9 @@ from hub.api.hub import owner_model
 from hub.api.resolver import RefreshDue
 from hub.auth.identity import identify_scopes
 from hub.auth.scopes import Owner
+from hub.core import login_sessions, roles
 from hub.core import oauth as oauth_core
-from hub.core import roles
 from hub.core import services as services_core
-from hub.core import users as users_core
 from hub.db.models import OAuthClient, User
 from hub.errors import BadRequest, Forbidden, NotFound
 from hub.web.sessions import LOGIN_COOKIE
@@ -43,11 +42,12 @@ def get_auth_token(token: str) -> Any:
 
 def get_auth_cookie(cookie_name: str, cookie_value: str) -> Any:
     c = ctx()
-    cookie_id = c.hub.sessions.login_cookie_id(unquote(cookie_value)) if cookie_name == LOGIN_COOKIE else None
-    user = users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
-    if user is None:
+    # the value alone: a legacy login cookie (no session id inside) names no one here
+    presented = c.hub.sessions.read(unquote(cookie_value)) if cookie_name == LOGIN_COOKIE else None
+    found = login_sessions.find(c.conn, presented) if presented is not None else None
+    if found is None:
         raise NotFound(None)
-    return owner_model("user", user.id, identify_scopes(Owner("user", user.name)))
+    return owner_model("user", found.user_id, identify_scopes(Owner("user", found.name)))
 
 
 # --- the OAuth 2 provider -----------------------------------------------------------
@@ -66,8 +66,9 @@ def _browser_user() -> User | None:
     """The user logged in to the hub in this browser, if any (not one whose
     login the authenticator's ``refresh_user`` no longer confirms)."""
     c = ctx()
-    cookie_id = c.hub.sessions.cookie_id(c.request.cookies)
-    user = users_core.by_cookie_id(c.session, cookie_id) if cookie_id else None
+    presented = c.hub.sessions.presented(c.request)
+    found = login_sessions.find(c.conn, presented) if presented is not None else None
+    user = c.session.get(User, found.user_id) if found is not None else None
     if user is None or c.refreshed:
         return user
     if c.refreshed is False:
@@ -75,6 +76,12 @@ def _browser_user() -> User | None:
     if c.hub.logins.due(user.auth_refreshed):
         raise RefreshDue(user.id, by_token=False, from_handler=True)
     return user
+
+
+def _browser_session() -> str | None:
+    """The browser's login session, which the tokens issued now belong to."""
+    presented = ctx().hub.sessions.presented(ctx().request)
+    return presented.session_id if presented is not None else None
 
 
 def _authorization(
@@ -110,7 +117,7 @@ def _issue(client: OAuthClient, user: User, scopes: list[str], redirect_uri: str
         user,
         scopes,
         redirect_uri,
-        c.hub.sessions.session_id(c.request.cookies),
+        _browser_session(),
         pkce.get("code_challenge"),
         pkce.get("code_challenge_method"),
     )

@@ -131,10 +131,10 @@ def endpoint(
         hub = current()
         info = connexion_context.get("token_info") or {}
         credential = info.get("token")
-        cookie_id = None
+        presented = None
         if credential is None and "cookie" in info:
-            cookie_id = hub.sessions.login_cookie_id(info["cookie"])
-            if cookie_id is None:
+            presented = hub.sessions.read(info["cookie"], connexion_request)
+            if presented is None:
                 raise Forbidden(None if silent else MISSING_CREDENTIALS)
             xsrf.check(connexion_request)
 
@@ -143,10 +143,9 @@ def endpoint(
             # (hub.db.engine.Database.run): nothing here but database work
             identity = None
             activity = None
-            if credential is not None or cookie_id is not None:
-                if cookie_id is not None:
-                    session_id = hub.sessions.session_id(connexion_request.cookies)
-                    found = identify.identify_cookie(tx.conn, cookie_id, session_id, hub)
+            if credential is not None or presented is not None:
+                if presented is not None:
+                    found = identify.identify_cookie(tx.conn, presented, hub)
                 else:
                     found = identify.identify(tx.conn, str(credential), hub)
                 if found is None:

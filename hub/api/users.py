@@ -1,4 +1,4 @@
-"""Operations tagged ``users``."""
+"""Operations tagged ``users``: accounts, their activity and their login sessions."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 
 from hub.api.common import as_object, current_page, flag, paged, shaper
 from hub.api.context import ctx
+from hub.api.pagination import wrap
+from hub.core import login_sessions, views
 from hub.core import users as users_core
-from hub.core import views
-from hub.db.models import User
+from hub.db.models import LoginSession, User
 from hub.errors import BadRequest, Forbidden, NotFound
+from hub.timeutil import isoformat
 
 
 def _narrowing() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -145,3 +147,40 @@ def post_user_activity(name: str, body: dict[str, Any]) -> Any:
     user = users_core.require(c.session, name)
     users_core.record_activity(c.session, user, body.get("last_activity"), body.get("servers"))
     return {}, 200
+
+
+# --- login sessions -----------------------------------------------------------------
+
+
+def _login_session(row: LoginSession) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "created": isoformat(row.created),
+        "last_activity": isoformat(row.last_activity),
+        "user_agent": row.user_agent,
+        "address": row.address,
+        "current": row.id == ctx().me().session_id,
+    }
+
+
+def get_user_sessions(name: str, offset: int | None = None, limit: int | None = None) -> Any:
+    c = ctx()
+    p = current_page(offset, limit)
+    total, rows = login_sessions.page(c.session, name, p.offset, p.limit)
+    return wrap([_login_session(r) for r in rows], p, total, c.request.url)
+
+
+def delete_user_sessions(name: str) -> Any:
+    login_sessions.end_all(ctx().session, name)
+    return None, 204
+
+
+def get_user_session(name: str, session_id: str) -> Any:
+    return _login_session(login_sessions.one(ctx().session, name, session_id))
+
+
+def delete_user_session(name: str, session_id: str) -> Any:
+    c = ctx()
+    row = login_sessions.one(c.session, name, session_id)
+    login_sessions.end(c.session, row.user_id, row.id)
+    return None, 204

@@ -203,11 +203,6 @@ def exchange(
     return Grant(value, expires_in, list(row.scopes))
 
 
-def end_session(session: Session, user_id: int, session_id: str) -> None:
-    """Logging out: revoke the user's tokens issued during that browser session."""
-    session.execute(delete(APIToken).where(APIToken.user_id == user_id, APIToken.session_id == session_id))
-
-
 def purge_expired_codes(session: Session) -> int:
     result = session.execute(delete(OAuthCode).where(OAuthCode.expires_at < utcnow()))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -262,9 +262,5 @@ def log_in(
     return user
 
 
-def by_cookie_id(session: Session, cookie_id: str) -> User | None:
-    return session.execute(select(User).where(User.cookie_id == cookie_id)).scalar_one_or_none()
-
-
 def all_names(session: Session) -> list[str]:
     return list(session.execute(select(User.name)).scalars())

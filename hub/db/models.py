@@ -371,3 +371,24 @@ class AuditRecord(Base):
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: the HTTP status of the answer
     outcome: Mapped[int] = mapped_column(Integer)
+
+
+class LoginSession(Base):
+    """One browser login: made when the user logs in, gone when it ends.
+
+    ``id`` is the session id the login cookie carries (signed): a cookie is
+    only a credential while its row exists, so ending a session here refuses
+    it in every hub process at once. ``legacy`` rows are made lazily for a
+    login cookie of before sessions were recorded, which carries the user's
+    ``cookie_id`` rather than a session id; ending one changes the user's
+    ``cookie_id``, which every such cookie of the user carries.
+    """
+
+    __tablename__ = "login_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime, index=True)
+    last_activity: Mapped[datetime] = mapped_column(DateTime)
+    user_agent: Mapped[str] = mapped_column(String(512), default="")
+    address: Mapped[str] = mapped_column(String(255), default="")
+    legacy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -122,28 +122,31 @@ async def _login_user(self: Any, data: dict[str, Any] | None = None) -> PluginUs
         typed = (data or {}).get("username")
         await refused_login(self.request.hub_request, typed if isinstance(typed, str) else None)
         return None
-    row = await finish_login(hub, authenticated, self.request.hub_request)
+    row, session_id = await finish_login(hub, authenticated, self.request.hub_request)
     user = PluginUser(row.name, row.id, row.admin)
-    self._hub_cookie_ids = {row.name: row.cookie_id}
+    self._hub_session_ids = {row.name: session_id}
     self.set_login_cookie(user)
     log.info("User logged in: %s", row.name)
     return user
 
 
 def _set_login_cookie(self: Any, user: Any) -> None:
+    """The login cookie of a new session of ``user`` (the one :func:`_login_user`
+    started, else one started here: a plugin may call this itself)."""
     hub = _hub()
+    request = self.request.hub_request
 
-    def set_cookie(s: Any) -> str:
-        from hub.core import users
+    def start(s: Any) -> str:
+        from hub.core import login_sessions, users
 
-        row = users.require(s, user.name)
-        return str(row.cookie_id)
+        user_agent, address = hub.sessions.client(request)
+        return login_sessions.start(s, users.require(s, user.name).id, user_agent, address)
 
-    cookie_id = getattr(self, "_hub_cookie_ids", {}).get(user.name)
-    if cookie_id is None:
-        cookie_id = hub.db.run(lambda tx: set_cookie(tx.session), False, inline=True)
+    session_id = getattr(self, "_hub_session_ids", {}).get(user.name)
+    if session_id is None:
+        session_id = hub.db.run(lambda tx: start(tx.session), inline=True)
     scratch = Response()
-    hub.sessions.log_in(scratch, self.request.hub_request, cookie_id)
+    hub.sessions.log_in(scratch, request, session_id)
     _copy_cookies(self, scratch)
     self._jupyterhub_user = user
 
@@ -167,7 +170,8 @@ async def _shutdown_servers(self: Any, user: Any) -> None:
 
 
 async def _default_handle_logout(self: Any) -> None:
-    """End the hub session: revoke its tokens, stop servers if configured, clear the cookies."""
+    """End the hub session (its row and the tokens issued in it, with its audit
+    record), stop servers if configured, clear the cookies."""
     from hub.web.pages import end_session
 
     hub = _hub()
@@ -176,7 +180,9 @@ async def _default_handle_logout(self: Any) -> None:
         if hub.settings.shutdown_on_logout:
             await self._shutdown_servers(user)
         request = self.request.hub_request
-        await end_session(request, user.id, user.name, hub.sessions.session_id(request.cookies))
+        presented = hub.sessions.presented(request)
+        session_id = presented.session_id if presented is not None else None
+        await end_session(request, user.id, user.name, session_id)
         log.info("User logged out: %s", user.name)
     self.clear_login_cookie()
 

@@ -24,11 +24,12 @@ from starlette.routing import Route
 
 from hub import access_log
 from hub.auth import scopes as sc
-from hub.core import audit, oauth, servers, shares, tokens, users
+from hub.core import audit, login_sessions, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
+from hub.timeutil import utcnow
 from hub.web.templating import TEMPLATES
 
 log = logging.getLogger("hub.web")
@@ -74,22 +75,35 @@ def local_path(next_url: str | None, default: str) -> str:
 
 
 async def logged_in(request: Request) -> User | None:
-    """The user of the login cookie; None also when the authenticator's
-    ``refresh_user`` says the login no longer holds (then they log in again)."""
+    """The user of the login cookie's session; None also when the session has
+    ended, or the authenticator's ``refresh_user`` says the login no longer
+    holds (then they log in again)."""
     hub = current()
-    cookie_id = hub.sessions.cookie_id(request.cookies)
-    if cookie_id is None:
+    presented = hub.sessions.presented(request)
+    if presented is None:
         return None
-    user = await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+    user, found = await hub.transact(lambda s: _session_user(s, presented), write=False)
+    if found is not None and found.stale(now := utcnow(), hub.activity_resolution):
+        # in a transaction of its own, as the API records activity
+        await hub.transact(
+            lambda s: login_sessions.record(s.connection(), found, now, hub.activity_resolution)
+        )
     if user is not None and hub.logins.due(user.auth_refreshed):
         if not await hub.logins.refresh(user.id):
             return None
         # refresh_user runs at most once per request (refresh_pre_spawn/_stop read this)
         request.state.refreshed = True
-        user = await hub.transact(lambda s: users.by_cookie_id(s, cookie_id), write=False)
+        user, _ = await hub.transact(lambda s: _session_user(s, presented), write=False)
     if user is not None:
         access_log.requester("user", user.name)
     return user
+
+
+def _session_user(
+    session: Any, presented: login_sessions.Presented
+) -> tuple[User | None, login_sessions.Found | None]:
+    found = login_sessions.find(session.connection(), presented)
+    return (session.get(User, found.user_id), found) if found is not None else (None, None)
 
 
 def refreshed(request: Request) -> bool:
@@ -220,17 +234,21 @@ async def refused_login(request: Request, typed_name: str | None) -> None:
     await current().transact(lambda s: audit.record_refusal(s.connection(), entry))
 
 
-async def finish_login(hub: Hub, authenticated: dict[str, Any], request: Request) -> User:
-    """Store what a successful login brings (:meth:`hub.core.logins.Logins.store`),
-    with its audit record, and tell the authenticator about a new user. The
-    record's outcome is the redirect into the hub that follows a login."""
+async def finish_login(hub: Hub, authenticated: dict[str, Any], request: Request) -> tuple[User, str]:
+    """Store what a successful login brings (:meth:`hub.core.logins.Logins.store`)
+    with its audit record (its outcome: the redirect into the hub that
+    follows), tell the authenticator about a new user, and start the
+    browser's login session; (the user, the session's id for
+    :meth:`Sessions.log_in`)."""
     auth = hub.authenticator
     stored = await hub.logins.store(authenticated, record=audit_entry(request, audit.LOGIN, 302))
     assert stored is not None
     user, new = stored
     if new and hasattr(auth, "user_added"):
         await auth.user_added(user.name)
-    return user
+    user_agent, address = hub.sessions.client(request)
+    session_id = await hub.transact(lambda s: login_sessions.start(s, user.id, user_agent, address))
+    return user, session_id
 
 
 async def login_page(request: Request) -> Response:
@@ -265,9 +283,9 @@ async def login_page(request: Request) -> Response:
     if authenticated is None:
         await refused_login(request, data["username"])
         return _login_form(request, next_url, 403, "Invalid user name or password.")
-    user = await finish_login(hub, authenticated, request)
+    user, session_id = await finish_login(hub, authenticated, request)
     response = RedirectResponse(next_url or landing(request, user.name), 302)
-    hub.sessions.log_in(response, request, user.cookie_id)
+    hub.sessions.log_in(response, request, session_id)
     return response
 
 
@@ -279,12 +297,13 @@ async def logout_refresh(request: Request, name: str) -> None:
 
 
 async def end_session(request: Request, user_id: int, name: str, session_id: str | None) -> None:
-    """A logout: the session's tokens revoked, and its audit record, in one transaction."""
+    """A logout: the login session ended (its row and the tokens issued in it)
+    and its audit record, in one transaction."""
     entry = audit.as_user(audit_entry(request, audit.LOGOUT, 302), name)
 
     def end(s: Session) -> None:
         if session_id is not None:
-            oauth.end_session(s, user_id, session_id)
+            login_sessions.end(s, user_id, session_id)
         audit.record(s.connection(), entry)
 
     await current().transact(end)
@@ -293,15 +312,15 @@ async def end_session(request: Request, user_id: int, name: str, session_id: str
 async def logout_page(request: Request) -> Response:
     hub = current()
     user = await logged_in(request)
-    session_id = hub.sessions.session_id(request.cookies)
-    if user is not None:
+    presented = hub.sessions.presented(request)
+    if user is not None and presented is not None:
         if hub.settings.shutdown_on_logout:
             # refresh_pre_stop: a failed refresh keeps the servers running and the user logged in
             try:
                 await logout_refresh(request, user.name)
             except HubError as e:
                 return error_page(request, user, e.status, e.message or "")
-        await end_session(request, user.id, user.name, session_id)
+        await end_session(request, user.id, user.name, presented.session_id)
         if hub.settings.shutdown_on_logout:
             await hub.lifecycle.stop_user(user.name)
     response = RedirectResponse(f"{hub.hub_prefix}login", 302)

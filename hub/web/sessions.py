@@ -1,9 +1,13 @@
 """Browser sessions: the login cookie, the session id and the XSRF token.
 
-The login cookie (``jupyterhub-hub-login``, path = the hub prefix) holds the
-user's ``cookie_id``, signed with the cookie secret and accepted for
-``cookie_max_age_days``. ``jupyterhub-session-id`` (path = base URL) names
-the browser session: OAuth tokens issued during it are revoked at logout.
+The login cookie (``jupyterhub-hub-login``, path = the hub prefix) holds
+``s:`` and the id of the browser's login session, signed with the cookie
+secret and accepted for ``cookie_max_age_days`` while the session's row
+exists (:mod:`hub.core.login_sessions`). ``jupyterhub-session-id`` (path =
+base URL) names the session too, as in JupyterHub; it is unsigned, so it
+only counts beside a login cookie of before sessions were recorded (which
+holds the user's ``cookie_id``). OAuth tokens issued during a session carry
+its id and are revoked when it ends.
 Forms carry ``_xsrf``, which must equal the ``_xsrf`` cookie (double submit;
 the cookie is SameSite=Lax, so other sites can neither read nor send it).
 """
@@ -18,10 +22,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.auth import cookies
+from hub.core.login_sessions import Presented
 
 LOGIN_COOKIE = "jupyterhub-hub-login"
 SESSION_COOKIE = "jupyterhub-session-id"
 XSRF_COOKIE = "_xsrf"
+#: what a login cookie's value starts with when it names a session (else: a legacy ``cookie_id``)
+SESSION_PREFIX = "s:"
 
 
 class Sessions:
@@ -49,24 +56,36 @@ class Sessions:
 
     # --- login ---------------------------------------------------------------
 
-    def cookie_id(self, cookie_map: Any) -> str | None:
-        """The signed user cookie id of a request's cookies, if valid."""
-        return self.login_cookie_id(cookie_map.get(LOGIN_COOKIE))
+    def presented(self, request: Request) -> Presented | None:
+        """What the request's login cookie presents, if it is valid (signed, not too old)."""
+        return self.read(request.cookies.get(LOGIN_COOKIE), request)
 
-    def login_cookie_id(self, value: str | None) -> str | None:
-        return cookies.unsign(self.secret, LOGIN_COOKIE, value, self.max_age)
+    def read(self, login_cookie: str | None, request: Request | None = None) -> Presented | None:
+        """What the login cookie value ``login_cookie`` presents; a legacy
+        value counts with the session id cookie of ``request`` only."""
+        value = cookies.unsign(self.secret, LOGIN_COOKIE, login_cookie, self.max_age)
+        if value is None:
+            return None
+        user_agent, address = self.client(request) if request is not None else ("", "")
+        if value.startswith(SESSION_PREFIX):
+            session_id = value[len(SESSION_PREFIX) :]
+            return Presented(session_id, None, user_agent, address) if _well_formed(session_id) else None
+        legacy_id = request.cookies.get(SESSION_COOKIE) if request is not None else None
+        if not legacy_id or not _well_formed(legacy_id):
+            return None
+        return Presented(legacy_id, value, user_agent, address)
 
-    def session_id(self, cookie_map: Any) -> str | None:
-        value = cookie_map.get(SESSION_COOKIE)
-        return value if value and len(value) <= 64 and value.isalnum() else None
+    @staticmethod
+    def client(request: Request) -> tuple[str, str]:
+        """The user agent and address a session records."""
+        return request.headers.get("user-agent", ""), request.client.host if request.client else ""
 
-    def log_in(self, response: Response, request: Request, cookie_id: str) -> str:
-        """Set the login and session cookies; returns the session id."""
-        signed = cookies.sign(self.secret, LOGIN_COOKIE, cookie_id)
+    def log_in(self, response: Response, request: Request, session_id: str) -> None:
+        """Set the login and session cookies of the session ``session_id``
+        (made by :func:`hub.core.login_sessions.start`)."""
+        signed = cookies.sign(self.secret, LOGIN_COOKIE, SESSION_PREFIX + session_id)
         self._set(response, request, LOGIN_COOKIE, signed, self.hub_prefix)
-        session_id = secrets.token_hex(16)
         self._set(response, request, SESSION_COOKIE, session_id, self.base_url)
-        return session_id
 
     def log_out(self, response: Response) -> None:
         response.delete_cookie(LOGIN_COOKIE, path=self.hub_prefix)
@@ -96,3 +115,7 @@ class Sessions:
     def xsrf_ok(cookie_map: Any, submitted: str | None) -> bool:
         expected = cookie_map.get(XSRF_COOKIE)
         return bool(expected and submitted) and hmac.compare_digest(str(expected), str(submitted))
+
+
+def _well_formed(session_id: str) -> bool:
+    return 0 < len(session_id) <= 64 and session_id.isalnum()

@@ -72,12 +72,10 @@ async def _requester(request: Request) -> Identity | None:
     """Who asks: the login cookie's user (refreshing the login when due), or a token."""
     hub = current()
     user = await pages.logged_in(request)
-    if user is not None:
-        cookie_id = hub.sessions.cookie_id(request.cookies)
-        session_id = hub.sessions.session_id(request.cookies)
-        assert cookie_id is not None
+    presented = hub.sessions.presented(request)
+    if user is not None and presented is not None:
         found = await hub.transact(
-            lambda s: identify.identify_cookie(s.connection(), cookie_id, session_id, hub), write=False
+            lambda s: identify.identify_cookie(s.connection(), presented, hub), write=False
         )
         return None if found is None else found[0]
     scheme, _, value = request.headers.get("authorization", "").partition(" ")

@@ -38,6 +38,8 @@ from .identity_kind import IdentityKind
 from .issued_share_code import IssuedShareCode
 from .issued_token import IssuedToken
 from .issued_token_kind import IssuedTokenKind
+from .login_session import LoginSession
+from .login_session_page import LoginSessionPage
 from .message import Message
 from .name_ref import NameRef
 from .o_auth_consent import OAuthConsent
@@ -158,6 +160,8 @@ __all__ = (
     "IssuedShareCode",
     "IssuedToken",
     "IssuedTokenKind",
+    "LoginSession",
+    "LoginSessionPage",
     "Message",
     "NameRef",
     "OAuthConsent",

@@ -6,6 +6,8 @@ HubError                    an answer in the shape {"status": N, "message": ...}
  ├── NotFound           404 no such resource, or the requester cannot see it
  ├── MethodNotAllowed   405 the resource cannot be changed this way
  ├── Conflict           409 the resource already exists
+ ├── PreconditionFailed 412 the resource changed since the ETag an If-Match names
+ ├── Unprocessable      422 an Idempotency-Key already used for another request
  ├── TooManyRequests    429 retry later (carries Retry-After)
  ├── Busy               503 a write kept losing to concurrent writes; retry (carries Retry-After)
  ├── DatabaseUnavailable 503 the database cannot be reached (restarting, unreachable); retry (carries Retry-After)
@@ -48,6 +50,14 @@ class Conflict(HubError):
 
 class Gone(HubError):
     status = 410
+
+
+class PreconditionFailed(HubError):
+    status = 412
+
+
+class Unprocessable(HubError):
+    status = 422
 
 
 class TooManyRequests(HubError):

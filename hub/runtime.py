@@ -28,6 +28,7 @@ from hub.core import (
     audit,
     duties,
     events,
+    idempotency,
     login_sessions,
     oauth,
     servers,
@@ -366,8 +367,8 @@ class Hub:
     def purge_expired(self) -> int:
         """Delete expired tokens, OAuth codes, share codes, login sessions whose
         cookie is too old to count, events, deliveries and audit records older
-        than they are kept (every hour, in the process holding the purge duty);
-        returns how many tokens went."""
+        than they are kept, and idempotency keys older than a day (every hour,
+        in the process holding the purge duty); returns how many tokens went."""
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
             login_sessions.purge_expired(session, timedelta(seconds=self.sessions.max_age))
@@ -380,6 +381,7 @@ class Hub:
                 log.info(
                     "Deleted %d audit records older than %d days", aged, self.settings.audit_retention_days
                 )
+            idempotency.purge_expired(session, utcnow())
             return tokens.purge_expired(session)
 
     def stop(self) -> None:

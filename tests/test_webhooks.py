@@ -185,3 +185,16 @@ def test_a_webhook_shows_only_what_its_creator_may_read(make_hub, receivers):
     time.sleep(0.5)
     names = [json.loads(body)["resource"] for _, body in receiver.received]
     assert names == [{"kind": "user", "name": "amy", "admin": False, "user_info": None}]
+
+
+def test_a_retried_create_makes_one_webhook(make_hub, monkeypatch):
+    body = {"url": "http://127.0.0.1:9/hook", "events": ["*"]}
+    key = {"Idempotency-Key": "hook-once"}
+    monkeypatch.setenv("JUPYTERHUB_CRYPT_KEY", "11" * 32)  # the answer holds the secret: kept encrypted
+    api = make_hub()
+    first = api.post("/webhooks", json=body, headers=key)
+    again = api.post("/webhooks", json=body, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()  # the same webhook, with its secret
+    assert len(api.get("/webhooks").json()["items"]) == 1
+    assert api.post("/webhooks", json={**body, "events": ["user.*"]}, headers=key).status_code == 422

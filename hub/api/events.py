@@ -260,7 +260,8 @@ async def _stream(
         checked = loop.time()
         while True:
             try:
-                batch = await asyncio.wait_for(subscriber.batches.get(), KEEPALIVE_SECONDS)
+                async with asyncio.timeout(KEEPALIVE_SECONDS):  # (see hub.api.webhook_delivery)
+                    batch = await subscriber.batches.get()
             except TimeoutError:
                 batch = []
             if batch is None:

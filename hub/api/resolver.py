@@ -14,7 +14,9 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -23,7 +25,7 @@ from connexion.context import request as connexion_request
 from connexion.resolver import Resolution, Resolver
 
 from hub import access_log
-from hub.api import auditing, authz, identify, xsrf
+from hub.api import auditing, authz, identify, safe_writes, xsrf
 from hub.api.context import RequestContext, enter, leave
 from hub.core import audit
 from hub.db.engine import Transaction
@@ -66,28 +68,86 @@ class RefreshDue(Exception):
         self.from_handler = from_handler
 
 
+@dataclass(frozen=True)
+class _Operation:
+    tag: str
+    method: str
+    path: str
+    requirement: authz.Requirement
+    #: the header parameters it declares (If-Match, If-None-Match, Idempotency-Key)
+    headers: frozenset[str]
+    #: for If-Match: the GET whose model is the resource's validator
+    etag_of: str | None
+    secret: bool
+
+
+def _header_names(spec: dict[str, Any], parameters: list[dict[str, Any]]) -> frozenset[str]:
+    found = set()
+    for p in parameters:
+        if "$ref" in p:
+            p = spec["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]
+        if p.get("in") == "header":
+            found.add(p["name"])
+    return frozenset(found)
+
+
 class HubResolver(Resolver):  # type: ignore[misc]
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__()
-        self.meta: dict[str, tuple[str, str, authz.Requirement]] = {}
-        for path_item in spec["paths"].values():
+        self.meta: dict[str, _Operation] = {}
+        for path, path_item in spec["paths"].items():
             for method, op in path_item.items():
                 if method == "parameters":
                     continue
                 requirement = authz.Requirement(tuple(op.get("x-hub-scopes", [])), op.get("x-hub-resource"))
-                self.meta[op["operationId"]] = (op["tags"][0], method, requirement)
+                params = [*path_item.get("parameters", []), *op.get("parameters", [])]
+                same_path_get = path_item.get("get", {}).get("operationId")
+                self.meta[op["operationId"]] = _Operation(
+                    op["tags"][0],
+                    method,
+                    path,
+                    requirement,
+                    _header_names(spec, params),
+                    op.get("x-hub-etag-of", same_path_get),
+                    bool(op.get("x-hub-response-secret", False)),
+                )
+
+    def handler(self, operation_id: str) -> Handler:
+        module = importlib.import_module(f"hub.api.{self.meta[operation_id].tag}")
+        func: Handler = getattr(module, handler_name(operation_id))
+        return func
+
+    def guard(self, operation_id: str) -> safe_writes.Guard:
+        """What the operation's header parameters declare (:mod:`hub.api.safe_writes`)."""
+        op = self.meta[operation_id]
+        source, source_params = None, ()
+        if safe_writes.IF_MATCH in op.headers:
+            assert op.etag_of is not None, f"{operation_id}: If-Match needs a GET to take the ETag of"
+            source = self.handler(op.etag_of)
+            source_params = tuple(re.findall(r"\{(\w+)\}", self.meta[op.etag_of].path))
+        return safe_writes.Guard(
+            operation_id,
+            tagged=safe_writes.IF_NONE_MATCH in op.headers,
+            source=source,
+            source_params=source_params,
+            idempotent=safe_writes.IDEMPOTENCY_KEY in op.headers,
+            secret=op.secret,
+        )
 
     def resolve(self, operation: Any) -> Resolution:
         operation_id = operation.operation_id
-        tag, method, requirement = self.meta[operation_id]
-        module = importlib.import_module(f"hub.api.{tag}")
-        func = getattr(module, handler_name(operation_id))
+        op = self.meta[operation_id]
         silent = operation_id in SILENT
-        audited = method != "get" and operation_id not in UNAUDITED
-        trail = auditing.Trail(operation_id, tag, requirement) if audited else None
-        return Resolution(
-            endpoint(func, requirement, write=method != "get", silent=silent, trail=trail), operation_id
+        audited = op.method != "get" and operation_id not in UNAUDITED
+        wrapped = endpoint(
+            self.handler(operation_id),
+            op.requirement,
+            write=op.method != "get",
+            silent=silent,
+            guard=self.guard(operation_id),
+            trail=auditing.Trail(operation_id, op.tag, op.requirement) if audited else None,
         )
+        return Resolution(wrapped, operation_id)
 
 
 async def refresh(due: RefreshDue, silent: bool = False) -> bool:
@@ -110,9 +170,12 @@ def endpoint(
     *,
     write: bool,
     silent: bool,
+    guard: safe_writes.Guard,
     trail: auditing.Trail | None = None,
 ) -> Handler:
-    """Wrap a handler: one transaction, the requester identified, the scopes checked.
+    """Wrap a handler: one transaction, the requester identified, the scopes
+    checked, and the operation's ETags, preconditions and idempotency key
+    weighed (``guard``).
 
     A synchronous handler runs inside that transaction. A coroutine handler
     (one that waits, e.g. for a server to start) runs after it, and opens its
@@ -156,11 +219,11 @@ def endpoint(
                 if identity.refresh_due and refreshed is None:
                     raise RefreshDue(identity.id, by_token=identity.token_id is not None)
                 authz.check(requirement, identity, kwargs, tx.conn)
-            if is_async:
-                return identity, activity
             token = enter(RequestContext(hub, tx, identity, connexion_request, refreshed))
             try:
-                result = func(*args, **kwargs)
+                if is_async:
+                    return (identity, guard.prepare(kwargs)), activity
+                result = guard.run(lambda: func(*args, **kwargs), kwargs)
             finally:
                 leave(token)
             if trail is not None:
@@ -168,8 +231,10 @@ def endpoint(
                 audit.record(tx.conn, trail.entry(identity, kwargs, outcome, connexion_request))
             return result, activity
 
+        # a coroutine handler's first transaction writes only to claim an idempotency key
+        first_writes = write and (not is_async or guard.claims(connexion_request.headers))
         result, activity = hub.db.run(
-            attempt, write=write and not is_async, inline=inline, serializable=strict and not is_async
+            attempt, write=first_writes, inline=inline, serializable=strict and not is_async
         )
         if activity is not None:
             hub.db.run(lambda tx: identify.record(tx.conn, hub, activity), inline=inline)
@@ -195,12 +260,19 @@ def endpoint(
         if not is_async:
             result, _ = await in_transaction(witness, args, kwargs)
             return result
-        identity, refreshed = await in_transaction(witness, args, kwargs)
-        token = enter(RequestContext(current(), None, identity, connexion_request, refreshed))
-        try:
-            result = await func(*args, **kwargs)
-        finally:
-            leave(token)
+        (identity, prepared), refreshed = await in_transaction(witness, args, kwargs)
+        if isinstance(prepared, safe_writes.Replay):
+            result = prepared.result  # the first request's answer: nothing runs again
+        else:
+            hub = current()
+            token = enter(RequestContext(hub, None, identity, connexion_request, refreshed))
+            result = None
+            try:
+                result = await func(*args, **kwargs)
+            finally:
+                if isinstance(prepared, safe_writes.Claim):
+                    await guard.settle(prepared, result, hub.transact)
+                leave(token)
         if trail is not None:
             outcome = auditing.status_of(result)
             entry = trail.entry(identity, kwargs, outcome, connexion_request)

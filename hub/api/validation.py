@@ -5,7 +5,9 @@ each parameter's schema and compiles a new JSON Schema validator for every
 parameter it checks. This subclass compiles each parameter's validator once
 and reuses it; the rules are unchanged. Its messages name the parameter and
 the value, without the JSON Schema dump that jsonschema's own message carries
-(``Invalid server_name: '0'``, as JupyterHub words it).
+(``Invalid server_name: '0'``, as JupyterHub words it), or the message the
+parameter's schema names in ``x-hub-error`` (a header whose value may be
+long, such as ``Idempotency-Key``).
 """
 
 from __future__ import annotations
@@ -59,14 +61,18 @@ class CachedParameterValidator(ParameterValidator):  # type: ignore[misc]
             try:
                 _validator(param).validate(value)
             except ValidationError as exception:
-                return _message(param["name"], value, exception)
+                return _message(param, value, exception)
             return None
         if param.get("required"):
             return f"Missing {parameter_type} parameter '{param['name']}'"
         return None
 
 
-def _message(name: str, value: Any, error: ValidationError) -> str:
+def _message(param: dict[str, Any], value: Any, error: ValidationError) -> str:
+    named = param.get("schema", {}).get("x-hub-error")
+    if named is not None:
+        return str(named)
+    name = param["name"]
     if error.validator in ("pattern", "minLength", "maxLength", "enum"):
         return f"Invalid {name}: {value!r}"
     return f"Invalid {name}: {error.message}"

@@ -169,7 +169,11 @@ async def deliver_forever(hub: Hub) -> None:
             except Exception as e:  # the database is away, most likely: try again soon
                 log.warning("Delivering webhooks failed: %s", e)
             try:
-                woken = await asyncio.wait_for(subscriber.batches.get(), wait)
+                # (asyncio.timeout, not wait_for: on Python 3.11 a cancellation
+                # arriving as wait_for's timeout fires can be lost, and the hub
+                # would never finish stopping)
+                async with asyncio.timeout(wait):
+                    woken = await subscriber.batches.get()
             except TimeoutError:
                 continue
             if woken is None:

@@ -131,14 +131,21 @@ class EventFeed:
     async def _run(self, started: asyncio.Future[None]) -> None:
         try:
             self._cursor = await self._newest()
-        except BaseException as e:
+        except asyncio.CancelledError:
+            started.cancel()  # (a future cannot hold a cancellation as its exception)
+            self._task = None
+            raise
+        except Exception as e:
             started.set_exception(e)
             self._task = None
             return
         started.set_result(None)
         while self._subscribers:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds())
+                async with asyncio.timeout(
+                    self._poll_seconds()
+                ):  # (not wait_for: it can lose a cancellation)
+                    await self._wake.wait()
             self._wake.clear()
             if not self._subscribers:
                 break

@@ -392,3 +392,30 @@ class LoginSession(Base):
     user_agent: Mapped[str] = mapped_column(String(512), default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     legacy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class IdempotencyKey(Base):
+    """The first answer to a create sent with an ``Idempotency-Key``: a retry
+    with the same key is answered from here instead of acting again.
+
+    ``requester`` is ``user:<id>`` or ``service:<id>``, so two requesters'
+    keys never meet. ``status`` is NULL while a coroutine handler (a server
+    start) is still running the first request. ``body_form`` says how
+    ``body`` is kept: ``sealed`` (encrypted with ``JUPYTERHUB_CRYPT_KEY``),
+    ``plain`` (JSON, when no key is set and the answer holds no secret) or
+    ``withheld`` (not kept: it held a secret and there is no key).
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("requester", "key", name="uq_idempotency_keys_requester_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    operation: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)
+    #: SHA-256 (hex) of the request body's canonical JSON
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body_form: Mapped[str] = mapped_column(String(16))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime, index=True)

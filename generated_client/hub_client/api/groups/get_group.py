@@ -10,12 +10,18 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.group import Group
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,14 +30,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Group | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Group | None:
     if response.status_code == 200:
         response_200 = Group.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -54,7 +65,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Group]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | Group]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,7 +78,8 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Group]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Group]:
     """Get a group
 
      The group's model, with only the fields the requester's scopes allow.
@@ -78,17 +90,19 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Group]
+        Response[Any | Error | Group]
     """
 
     kwargs = _get_kwargs(
         name=name,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -102,7 +116,8 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Group | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Group | None:
     """Get a group
 
      The group's model, with only the fields the requester's scopes allow.
@@ -113,18 +128,20 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Group
+        Any | Error | Group
     """
 
     return sync_detailed(
         name=name,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -132,7 +149,8 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Group]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Group]:
     """Get a group
 
      The group's model, with only the fields the requester's scopes allow.
@@ -143,17 +161,19 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Group]
+        Response[Any | Error | Group]
     """
 
     kwargs = _get_kwargs(
         name=name,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -165,7 +185,8 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Group | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Group | None:
     """Get a group
 
      The group's model, with only the fields the requester's scopes allow.
@@ -176,18 +197,20 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Group
+        Any | Error | Group
     """
 
     return (
         await asyncio_detailed(
             name=name,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -19,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: GroupCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -69,6 +72,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -89,6 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Group]:
     """Create a group
 
@@ -100,6 +109,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
 
@@ -114,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: GroupCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Group | None:
     """Create a group
 
@@ -139,6 +151,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
 
@@ -154,6 +167,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Group]:
     """Create a group
 
@@ -173,6 +188,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
 
@@ -187,6 +203,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -199,6 +216,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: GroupCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Group | None:
     """Create a group
 
@@ -210,6 +228,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (GroupCreateRequest | Unset): Members of the new group. Example: {'users': ['alice',
             'bob']}.
 
@@ -226,5 +245,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

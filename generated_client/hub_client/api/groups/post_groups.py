@@ -11,14 +11,18 @@ from ... import errors
 from ...models.error import Error
 from ...models.group import Group
 from ...models.groups_create_request import GroupsCreateRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     *,
     body: GroupsCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -64,6 +68,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -83,12 +92,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupsCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | list[Group]]:
     """Create several groups
 
      Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
             'users': ['alice']}.
 
@@ -102,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -115,12 +127,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: GroupsCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | list[Group] | None:
     """Create several groups
 
      Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
             'users': ['alice']}.
 
@@ -135,6 +149,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -142,12 +157,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupsCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | list[Group]]:
     """Create several groups
 
      Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
             'users': ['alice']}.
 
@@ -161,6 +178,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -172,12 +190,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: GroupsCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | list[Group] | None:
     """Create several groups
 
      Creates every listed group, each with the same members. If any exists, nothing is created (`409`).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupsCreateRequest): Groups to create. Example: {'groups': ['staff', 'students'],
             'users': ['alice']}.
 
@@ -193,5 +213,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error import Error
 from ...models.group import Group
 from ...models.group_properties import GroupProperties
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: GroupProperties,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -57,6 +61,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -82,6 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupProperties,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Group]:
     """Set a group's properties
 
@@ -93,6 +103,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
     Raises:
@@ -106,6 +117,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -120,6 +132,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: GroupProperties,
+    if_match: str | Unset = UNSET,
 ) -> Error | Group | None:
     """Set a group's properties
 
@@ -131,6 +144,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
     Raises:
@@ -145,6 +159,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -153,6 +168,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupProperties,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Group]:
     """Set a group's properties
 
@@ -164,6 +180,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
     Raises:
@@ -177,6 +194,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -189,6 +207,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: GroupProperties,
+    if_match: str | Unset = UNSET,
 ) -> Error | Group | None:
     """Set a group's properties
 
@@ -200,6 +219,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (GroupProperties): Free-form group properties. Example: {'course': 'physics-101'}.
 
     Raises:
@@ -215,5 +235,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

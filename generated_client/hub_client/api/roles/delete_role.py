@@ -9,12 +9,18 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
+    *,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -23,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -51,6 +58,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_405
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -70,6 +82,7 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Delete a role
 
@@ -81,6 +94,7 @@ def sync_detailed(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,6 +106,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         name=name,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -105,6 +120,7 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Delete a role
 
@@ -116,6 +132,7 @@ def sync(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,6 +145,7 @@ def sync(
     return sync_detailed(
         name=name,
         client=client,
+        if_match=if_match,
     ).parsed
 
 
@@ -135,6 +153,7 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Delete a role
 
@@ -146,6 +165,7 @@ async def asyncio_detailed(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,6 +177,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         name=name,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,6 +189,7 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Delete a role
 
@@ -179,6 +201,7 @@ async def asyncio(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,5 +215,6 @@ async def asyncio(
         await asyncio_detailed(
             name=name,
             client=client,
+            if_match=if_match,
         )
     ).parsed

@@ -10,12 +10,18 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.role import Role
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,14 +30,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Role | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Role | None:
     if response.status_code == 200:
         response_200 = Role.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -54,7 +65,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Role]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | Role]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,7 +78,8 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Role]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Role]:
     """Get a role
 
      The role, its scopes and who holds it. Not part of JupyterHub's API.
@@ -77,17 +89,19 @@ def sync_detailed(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Role]
+        Response[Any | Error | Role]
     """
 
     kwargs = _get_kwargs(
         name=name,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -101,7 +115,8 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Role | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Role | None:
     """Get a role
 
      The role, its scopes and who holds it. Not part of JupyterHub's API.
@@ -111,18 +126,20 @@ def sync(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Role
+        Any | Error | Role
     """
 
     return sync_detailed(
         name=name,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -130,7 +147,8 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Role]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Role]:
     """Get a role
 
      The role, its scopes and who holds it. Not part of JupyterHub's API.
@@ -140,17 +158,19 @@ async def asyncio_detailed(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Role]
+        Response[Any | Error | Role]
     """
 
     kwargs = _get_kwargs(
         name=name,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -162,7 +182,8 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Role | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Role | None:
     """Get a role
 
      The role, its scopes and who holds it. Not part of JupyterHub's API.
@@ -172,18 +193,20 @@ async def asyncio(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Role
+        Any | Error | Role
     """
 
     return (
         await asyncio_detailed(
             name=name,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error import Error
 from ...models.role import Role
 from ...models.role_patch_request import RolePatchRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: RolePatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -62,6 +66,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_405
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -87,6 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RolePatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Role]:
     """Change a role
 
@@ -101,6 +111,7 @@ def sync_detailed(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
         body (RolePatchRequest): The fields to replace; each list given is the new exact list.
             Example: {'users': ['alice', 'bob']}.
 
@@ -115,6 +126,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -129,6 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RolePatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | Role | None:
     """Change a role
 
@@ -143,6 +156,7 @@ def sync(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
         body (RolePatchRequest): The fields to replace; each list given is the new exact list.
             Example: {'users': ['alice', 'bob']}.
 
@@ -158,6 +172,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -166,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RolePatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Role]:
     """Change a role
 
@@ -180,6 +196,7 @@ async def asyncio_detailed(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
         body (RolePatchRequest): The fields to replace; each list given is the new exact list.
             Example: {'users': ['alice', 'bob']}.
 
@@ -194,6 +211,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RolePatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | Role | None:
     """Change a role
 
@@ -220,6 +239,7 @@ async def asyncio(
             `-_~.`, starting with a letter and ending with a letter or a digit
             (the hub's own roles are named `user`, `admin`, `server`, `token`).
              Example: course-staff.
+        if_match (str | Unset):
         body (RolePatchRequest): The fields to replace; each list given is the new exact list.
             Example: {'users': ['alice', 'bob']}.
 
@@ -236,5 +256,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

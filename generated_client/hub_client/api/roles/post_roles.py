@@ -11,14 +11,18 @@ from ... import errors
 from ...models.error import Error
 from ...models.role import Role
 from ...models.role_create_request import RoleCreateRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     *,
     body: RoleCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -59,6 +63,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -78,6 +87,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RoleCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Role]:
     """Create a role
 
@@ -86,6 +96,7 @@ def sync_detailed(
     service named must exist (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (RoleCreateRequest): A new role; lists left out are empty. Example: {'name': 'course-
             staff', 'scopes': ['admin:servers!group=course'], 'groups': ['staff']}.
 
@@ -99,6 +110,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -112,6 +124,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RoleCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Role | None:
     """Create a role
 
@@ -120,6 +133,7 @@ def sync(
     service named must exist (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (RoleCreateRequest): A new role; lists left out are empty. Example: {'name': 'course-
             staff', 'scopes': ['admin:servers!group=course'], 'groups': ['staff']}.
 
@@ -134,6 +148,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -141,6 +156,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RoleCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Role]:
     """Create a role
 
@@ -149,6 +165,7 @@ async def asyncio_detailed(
     service named must exist (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (RoleCreateRequest): A new role; lists left out are empty. Example: {'name': 'course-
             staff', 'scopes': ['admin:servers!group=course'], 'groups': ['staff']}.
 
@@ -162,6 +179,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -173,6 +191,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RoleCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Role | None:
     """Create a role
 
@@ -181,6 +200,7 @@ async def asyncio(
     service named must exist (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (RoleCreateRequest): A new role; lists left out are empty. Example: {'name': 'course-
             staff', 'scopes': ['admin:servers!group=course'], 'groups': ['staff']}.
 
@@ -196,5 +216,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

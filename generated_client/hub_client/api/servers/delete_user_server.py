@@ -18,8 +18,11 @@ def _get_kwargs(
     name: str,
     *,
     body: DefaultServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -61,6 +64,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -86,6 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DefaultServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Stop the default server
 
@@ -97,6 +106,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
             only stopped; `remove` is accepted for symmetry with named servers and
@@ -114,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DefaultServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Stop the default server
 
@@ -139,6 +151,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
             only stopped; `remove` is accepted for symmetry with named servers and
@@ -157,6 +170,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -165,6 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DefaultServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Stop the default server
 
@@ -176,6 +191,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
             only stopped; `remove` is accepted for symmetry with named servers and
@@ -193,6 +209,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -205,6 +222,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DefaultServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Stop the default server
 
@@ -216,6 +234,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (DefaultServerDeleteRequest | Unset): How to stop the default server. The default
             server cannot be removed,
             only stopped; `remove` is accepted for symmetry with named servers and
@@ -235,5 +254,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

@@ -19,8 +19,11 @@ def _get_kwargs(
     server_name: str,
     *,
     body: ServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -63,6 +66,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -89,6 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Stop (and optionally remove) a named server
 
@@ -101,6 +110,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
 
     Raises:
@@ -115,6 +125,7 @@ def sync_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Stop (and optionally remove) a named server
 
@@ -142,6 +154,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
 
     Raises:
@@ -157,6 +170,7 @@ def sync(
         server_name=server_name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -166,6 +180,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Stop (and optionally remove) a named server
 
@@ -178,6 +193,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
 
     Raises:
@@ -192,6 +208,7 @@ async def asyncio_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -205,6 +222,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServerDeleteRequest | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Stop (and optionally remove) a named server
 
@@ -217,6 +235,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerDeleteRequest | Unset): How to stop the server. Example: {'remove': True}.
 
     Raises:
@@ -233,5 +252,6 @@ async def asyncio(
             server_name=server_name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

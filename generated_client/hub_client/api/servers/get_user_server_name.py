@@ -10,13 +10,19 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.server import Server
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
     server_name: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -26,14 +32,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Server | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Server | None:
     if response.status_code == 200:
         response_200 = Server.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -56,7 +67,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Server]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Error | Server]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,7 +83,8 @@ def sync_detailed(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Server]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Server]:
     """Get a named server
 
      The server's model, running or stopped.
@@ -82,18 +96,20 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Server]
+        Response[Any | Error | Server]
     """
 
     kwargs = _get_kwargs(
         name=name,
         server_name=server_name,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -108,7 +124,8 @@ def sync(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Server | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Server | None:
     """Get a named server
 
      The server's model, running or stopped.
@@ -120,19 +137,21 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Server
+        Any | Error | Server
     """
 
     return sync_detailed(
         name=name,
         server_name=server_name,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -141,7 +160,8 @@ async def asyncio_detailed(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Server]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Server]:
     """Get a named server
 
      The server's model, running or stopped.
@@ -153,18 +173,20 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Server]
+        Response[Any | Error | Server]
     """
 
     kwargs = _get_kwargs(
         name=name,
         server_name=server_name,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,7 +199,8 @@ async def asyncio(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Server | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Server | None:
     """Get a named server
 
      The server's model, running or stopped.
@@ -189,13 +212,14 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Server
+        Any | Error | Server
     """
 
     return (
@@ -203,5 +227,6 @@ async def asyncio(
             name=name,
             server_name=server_name,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

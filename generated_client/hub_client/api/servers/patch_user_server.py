@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error import Error
 from ...models.server import Server
 from ...models.server_patch_request import ServerPatchRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -62,6 +66,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -87,6 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Server]:
     """Modify the stopped default server
 
@@ -100,6 +110,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -114,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | Server | None:
     """Modify the stopped default server
 
@@ -141,6 +154,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -156,6 +170,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -164,6 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Server]:
     """Modify the stopped default server
 
@@ -177,6 +193,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -191,6 +208,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | Server | None:
     """Modify the stopped default server
 
@@ -216,6 +235,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -232,5 +252,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error import Error
 from ...models.server import Server
 from ...models.server_patch_request import ServerPatchRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,8 +20,11 @@ def _get_kwargs(
     server_name: str,
     *,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -64,6 +68,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -90,6 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Server]:
     """Modify a stopped named server
 
@@ -102,6 +112,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -117,6 +128,7 @@ def sync_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -132,6 +144,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | Server | None:
     """Modify a stopped named server
 
@@ -144,6 +157,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -160,6 +174,7 @@ def sync(
         server_name=server_name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -169,6 +184,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | Server]:
     """Modify a stopped named server
 
@@ -181,6 +197,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -196,6 +213,7 @@ async def asyncio_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -209,6 +227,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServerPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | Server | None:
     """Modify a stopped named server
 
@@ -221,6 +240,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
         body (ServerPatchRequest): Changes to a stopped server. Example: {'display_name': 'My GPU
             server'}.
 
@@ -238,5 +258,6 @@ async def asyncio(
             server_name=server_name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

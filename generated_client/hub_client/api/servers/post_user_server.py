@@ -18,8 +18,11 @@ def _get_kwargs(
     name: str,
     *,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -71,6 +74,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -101,6 +109,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Start the default server
 
@@ -114,6 +123,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -130,6 +140,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -144,6 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Start the default server
 
@@ -157,6 +169,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -174,6 +187,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -182,6 +196,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Start the default server
 
@@ -195,6 +210,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -211,6 +227,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,6 +240,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Start the default server
 
@@ -236,6 +254,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -254,5 +273,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -19,8 +19,11 @@ def _get_kwargs(
     server_name: str,
     *,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -73,6 +76,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -104,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Start a named server
 
@@ -118,6 +127,7 @@ def sync_detailed(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -135,6 +145,7 @@ def sync_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -150,6 +161,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Start a named server
 
@@ -164,6 +176,7 @@ def sync(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -182,6 +195,7 @@ def sync(
         server_name=server_name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -191,6 +205,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Start a named server
 
@@ -205,6 +220,7 @@ async def asyncio_detailed(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -222,6 +238,7 @@ async def asyncio_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -235,6 +252,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Start a named server
 
@@ -249,6 +267,7 @@ async def asyncio(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -268,5 +287,6 @@ async def asyncio(
             server_name=server_name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -20,8 +20,11 @@ def _get_kwargs(
     server_name: str,
     *,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -71,6 +74,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -92,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Server]:
     """Create a named server without starting it
 
@@ -106,6 +115,7 @@ def sync_detailed(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -123,6 +133,7 @@ def sync_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -138,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Server | None:
     """Create a named server without starting it
 
@@ -152,6 +164,7 @@ def sync(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -170,6 +183,7 @@ def sync(
         server_name=server_name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -179,6 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Server]:
     """Create a named server without starting it
 
@@ -193,6 +208,7 @@ async def asyncio_detailed(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -210,6 +226,7 @@ async def asyncio_detailed(
         name=name,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,6 +240,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServerRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Server | None:
     """Create a named server without starting it
 
@@ -237,6 +255,7 @@ async def asyncio(
         server_name (str): The name of a named server: 1 to 30 lowercase letters, digits and
             single hyphens, starting with a letter and not ending with a hyphen.
              Example: gpu.
+        idempotency_key (str | Unset):
         body (ServerRequest | Unset): Options for starting or creating a server. A body without
             `display_name` and `user_options` is taken whole as the user options,
             as older clients send it.
@@ -256,5 +275,6 @@ async def asyncio(
             server_name=server_name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,12 +10,18 @@ from ... import errors
 
 from ...models.empty import Empty
 from ...models.error import Error
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
+    *,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -24,6 +30,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -53,6 +60,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_405
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -72,6 +84,7 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Empty | Error]:
     """Delete a service created at run time
 
@@ -81,6 +94,7 @@ def sync_detailed(
 
     Args:
         name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,6 +106,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         name=name,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -105,6 +120,7 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Empty | Error | None:
     """Delete a service created at run time
 
@@ -114,6 +130,7 @@ def sync(
 
     Args:
         name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,6 +143,7 @@ def sync(
     return sync_detailed(
         name=name,
         client=client,
+        if_match=if_match,
     ).parsed
 
 
@@ -133,6 +151,7 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Empty | Error]:
     """Delete a service created at run time
 
@@ -142,6 +161,7 @@ async def asyncio_detailed(
 
     Args:
         name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +173,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         name=name,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,6 +185,7 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Empty | Error | None:
     """Delete a service created at run time
 
@@ -173,6 +195,7 @@ async def asyncio(
 
     Args:
         name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,5 +209,6 @@ async def asyncio(
         await asyncio_detailed(
             name=name,
             client=client,
+            if_match=if_match,
         )
     ).parsed

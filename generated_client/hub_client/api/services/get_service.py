@@ -10,12 +10,18 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.service import Service
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,14 +30,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Service | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Service | None:
     if response.status_code == 200:
         response_200 = Service.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -54,7 +65,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Service]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Error | Service]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,24 +80,27 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Service]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Service]:
     """Get a service
 
      The service's model, with only the fields the requester's scopes allow.
 
     Args:
         name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Service]
+        Response[Any | Error | Service]
     """
 
     kwargs = _get_kwargs(
         name=name,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -98,25 +114,28 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Service | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Service | None:
     """Get a service
 
      The service's model, with only the fields the requester's scopes allow.
 
     Args:
         name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Service
+        Any | Error | Service
     """
 
     return sync_detailed(
         name=name,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -124,24 +143,27 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Service]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Service]:
     """Get a service
 
      The service's model, with only the fields the requester's scopes allow.
 
     Args:
         name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Service]
+        Response[Any | Error | Service]
     """
 
     kwargs = _get_kwargs(
         name=name,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -153,25 +175,28 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Service | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Service | None:
     """Get a service
 
      The service's model, with only the fields the requester's scopes allow.
 
     Args:
         name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Service
+        Any | Error | Service
     """
 
     return (
         await asyncio_detailed(
             name=name,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

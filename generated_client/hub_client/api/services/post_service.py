@@ -11,6 +11,7 @@ from ... import errors
 from ...models.created_service import CreatedService
 from ...models.error import Error
 from ...models.service_create_request import ServiceCreateRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: ServiceCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,6 +66,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -84,6 +93,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServiceCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[CreatedService | Error]:
     """Create a service at run time
 
@@ -100,6 +110,7 @@ def sync_detailed(
         name (str): The name of a service created at run time: the rule of `Name`, and, as
             in JupyterHub, not only dots and no `%`.
              Example: dashboard.
+        idempotency_key (str | Unset):
         body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
             accepts (an
             empty object is refused, as in JupyterHub). `name` is ignored (the
@@ -119,6 +130,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -133,6 +145,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ServiceCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> CreatedService | Error | None:
     """Create a service at run time
 
@@ -149,6 +162,7 @@ def sync(
         name (str): The name of a service created at run time: the rule of `Name`, and, as
             in JupyterHub, not only dots and no `%`.
              Example: dashboard.
+        idempotency_key (str | Unset):
         body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
             accepts (an
             empty object is refused, as in JupyterHub). `name` is ignored (the
@@ -169,6 +183,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -177,6 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ServiceCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[CreatedService | Error]:
     """Create a service at run time
 
@@ -193,6 +209,7 @@ async def asyncio_detailed(
         name (str): The name of a service created at run time: the rule of `Name`, and, as
             in JupyterHub, not only dots and no `%`.
              Example: dashboard.
+        idempotency_key (str | Unset):
         body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
             accepts (an
             empty object is refused, as in JupyterHub). `name` is ignored (the
@@ -212,6 +229,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -224,6 +242,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ServiceCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> CreatedService | Error | None:
     """Create a service at run time
 
@@ -240,6 +259,7 @@ async def asyncio(
         name (str): The name of a service created at run time: the rule of `Name`, and, as
             in JupyterHub, not only dots and no `%`.
              Example: dashboard.
+        idempotency_key (str | Unset):
         body (ServiceCreateRequest): An external service to register, with the keys JupyterHub
             accepts (an
             empty object is refused, as in JupyterHub). `name` is ignored (the
@@ -261,5 +281,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

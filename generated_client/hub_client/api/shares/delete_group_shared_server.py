@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -16,7 +17,12 @@ def _get_kwargs(
     name: str,
     owner: str,
     server_name: str,
+    *,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -27,6 +33,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -50,6 +57,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -71,6 +83,7 @@ def sync_detailed(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Remove a group's share of one server
 
@@ -88,6 +101,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,6 +115,7 @@ def sync_detailed(
         name=name,
         owner=owner,
         server_name=server_name,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +131,7 @@ def sync(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Remove a group's share of one server
 
@@ -133,6 +149,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,6 +164,7 @@ def sync(
         owner=owner,
         server_name=server_name,
         client=client,
+        if_match=if_match,
     ).parsed
 
 
@@ -156,6 +174,7 @@ async def asyncio_detailed(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Remove a group's share of one server
 
@@ -173,6 +192,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,6 +206,7 @@ async def asyncio_detailed(
         name=name,
         owner=owner,
         server_name=server_name,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -199,6 +220,7 @@ async def asyncio(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Remove a group's share of one server
 
@@ -216,6 +238,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,5 +254,6 @@ async def asyncio(
             owner=owner,
             server_name=server_name,
             client=client,
+            if_match=if_match,
         )
     ).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.share import Share
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,7 +18,12 @@ def _get_kwargs(
     name: str,
     owner: str,
     server_name: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -28,14 +34,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Share | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Share | None:
     if response.status_code == 200:
         response_200 = Share.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -58,7 +69,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Share]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | Share]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +84,8 @@ def sync_detailed(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Share]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Share]:
     """Get a group's share of one server
 
      The Share that gives the group's members access to `owner`'s server.
@@ -90,19 +102,21 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Share]
+        Response[Any | Error | Share]
     """
 
     kwargs = _get_kwargs(
         name=name,
         owner=owner,
         server_name=server_name,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -118,7 +132,8 @@ def sync(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Share | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Share | None:
     """Get a group's share of one server
 
      The Share that gives the group's members access to `owner`'s server.
@@ -135,13 +150,14 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Share
+        Any | Error | Share
     """
 
     return sync_detailed(
@@ -149,6 +165,7 @@ def sync(
         owner=owner,
         server_name=server_name,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -158,7 +175,8 @@ async def asyncio_detailed(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Share]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Share]:
     """Get a group's share of one server
 
      The Share that gives the group's members access to `owner`'s server.
@@ -175,19 +193,21 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Share]
+        Response[Any | Error | Share]
     """
 
     kwargs = _get_kwargs(
         name=name,
         owner=owner,
         server_name=server_name,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -201,7 +221,8 @@ async def asyncio(
     server_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Share | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Share | None:
     """Get a group's share of one server
 
      The Share that gives the group's members access to `owner`'s server.
@@ -218,13 +239,14 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Share
+        Any | Error | Share
     """
 
     return (
@@ -233,5 +255,6 @@ async def asyncio(
             owner=owner,
             server_name=server_name,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -20,8 +20,11 @@ def _get_kwargs(
     server_name: str,
     *,
     body: ShareCodeCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -63,10 +66,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
         return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -91,6 +104,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | IssuedShareCode]:
     """Issue a share code
 
@@ -106,6 +120,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
             {'expires_in': 3600}.
 
@@ -121,6 +136,7 @@ def sync_detailed(
         owner=owner,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -136,6 +152,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | IssuedShareCode | None:
     """Issue a share code
 
@@ -151,6 +168,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
             {'expires_in': 3600}.
 
@@ -167,6 +185,7 @@ def sync(
         server_name=server_name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -176,6 +195,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | IssuedShareCode]:
     """Issue a share code
 
@@ -191,6 +211,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
             {'expires_in': 3600}.
 
@@ -206,6 +227,7 @@ async def asyncio_detailed(
         owner=owner,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,6 +241,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ShareCodeCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | IssuedShareCode | None:
     """Issue a share code
 
@@ -234,6 +257,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareCodeCreateRequest | Unset): The share code's scopes and lifetime. Example:
             {'expires_in': 3600}.
 
@@ -251,5 +275,6 @@ async def asyncio(
             server_name=server_name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

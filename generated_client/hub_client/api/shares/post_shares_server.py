@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error import Error
 from ...models.share import Share
 from ...models.share_grant_request import ShareGrantRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,8 +20,11 @@ def _get_kwargs(
     server_name: str,
     *,
     body: ShareGrantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -59,10 +63,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
         return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -85,6 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareGrantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Share]:
     """Grant access to a server
 
@@ -105,6 +120,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
             and
             `group`. Scopes are bare (`access:servers`) or carry this server's
@@ -124,6 +140,7 @@ def sync_detailed(
         owner=owner,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -139,6 +156,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ShareGrantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Share | None:
     """Grant access to a server
 
@@ -159,6 +177,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
             and
             `group`. Scopes are bare (`access:servers`) or carry this server's
@@ -179,6 +198,7 @@ def sync(
         server_name=server_name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -188,6 +208,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareGrantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Share]:
     """Grant access to a server
 
@@ -208,6 +229,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
             and
             `group`. Scopes are bare (`access:servers`) or carry this server's
@@ -227,6 +249,7 @@ async def asyncio_detailed(
         owner=owner,
         server_name=server_name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -240,6 +263,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ShareGrantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Share | None:
     """Grant access to a server
 
@@ -260,6 +284,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         server_name (str):
+        idempotency_key (str | Unset):
         body (ShareGrantRequest): Whom to grant access, and which scopes. Exactly one of `user`
             and
             `group`. Scopes are bare (`access:servers`) or carry this server's
@@ -281,5 +306,6 @@ async def asyncio(
             server_name=server_name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,13 +9,19 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
     token_id: str,
+    *,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -25,6 +31,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -48,6 +55,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -68,6 +80,7 @@ def sync_detailed(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Revoke a token
 
@@ -80,6 +93,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,6 +106,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         token_id=token_id,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -106,6 +121,7 @@ def sync(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Revoke a token
 
@@ -118,6 +134,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +148,7 @@ def sync(
         name=name,
         token_id=token_id,
         client=client,
+        if_match=if_match,
     ).parsed
 
 
@@ -139,6 +157,7 @@ async def asyncio_detailed(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Revoke a token
 
@@ -151,6 +170,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +183,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         token_id=token_id,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,6 +196,7 @@ async def asyncio(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Revoke a token
 
@@ -187,6 +209,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,5 +224,6 @@ async def asyncio(
             name=name,
             token_id=token_id,
             client=client,
+            if_match=if_match,
         )
     ).parsed

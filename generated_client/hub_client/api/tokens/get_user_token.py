@@ -10,13 +10,19 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.token import Token
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
     token_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -26,14 +32,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Token | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Token | None:
     if response.status_code == 200:
         response_200 = Token.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -56,7 +67,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Token]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | Token]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,7 +81,8 @@ def sync_detailed(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Token]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Token]:
     """Get a token
 
      One token's details, without its value.
@@ -82,18 +94,20 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Token]
+        Response[Any | Error | Token]
     """
 
     kwargs = _get_kwargs(
         name=name,
         token_id=token_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -108,7 +122,8 @@ def sync(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Token | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Token | None:
     """Get a token
 
      One token's details, without its value.
@@ -120,19 +135,21 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Token
+        Any | Error | Token
     """
 
     return sync_detailed(
         name=name,
         token_id=token_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -141,7 +158,8 @@ async def asyncio_detailed(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Token]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Token]:
     """Get a token
 
      One token's details, without its value.
@@ -153,18 +171,20 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Token]
+        Response[Any | Error | Token]
     """
 
     kwargs = _get_kwargs(
         name=name,
         token_id=token_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,7 +197,8 @@ async def asyncio(
     token_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Token | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Token | None:
     """Get a token
 
      One token's details, without its value.
@@ -189,13 +210,14 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         token_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Token
+        Any | Error | Token
     """
 
     return (
@@ -203,5 +225,6 @@ async def asyncio(
             name=name,
             token_id=token_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -19,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: TokenCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -59,10 +62,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
         return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -84,6 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | IssuedToken]:
     """Create a token
 
@@ -98,6 +112,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
 
@@ -112,6 +127,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -126,6 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | IssuedToken | None:
     """Create a token
 
@@ -140,6 +157,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
 
@@ -155,6 +173,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -163,6 +182,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | IssuedToken]:
     """Create a token
 
@@ -177,6 +197,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
 
@@ -191,6 +212,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,6 +225,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | IssuedToken | None:
     """Create a token
 
@@ -217,6 +240,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (TokenCreateRequest | Unset): The new token's properties. Example: {'note': 'culler',
             'expires_in': 3600, 'scopes': ['list:users', 'read:servers']}.
 
@@ -233,5 +257,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

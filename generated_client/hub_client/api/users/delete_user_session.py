@@ -9,13 +9,19 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
     session_id: str,
+    *,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -25,6 +31,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -48,6 +55,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -68,6 +80,7 @@ def sync_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """End a login session
 
@@ -85,6 +98,7 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,6 +111,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         session_id=session_id,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -111,6 +126,7 @@ def sync(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """End a login session
 
@@ -128,6 +144,7 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,6 +158,7 @@ def sync(
         name=name,
         session_id=session_id,
         client=client,
+        if_match=if_match,
     ).parsed
 
 
@@ -149,6 +167,7 @@ async def asyncio_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """End a login session
 
@@ -166,6 +185,7 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,6 +198,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         session_id=session_id,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,6 +211,7 @@ async def asyncio(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
+    if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
     """End a login session
 
@@ -207,6 +229,7 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,5 +244,6 @@ async def asyncio(
             name=name,
             session_id=session_id,
             client=client,
+            if_match=if_match,
         )
     ).parsed

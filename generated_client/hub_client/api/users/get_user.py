@@ -18,7 +18,11 @@ def _get_kwargs(
     name: str,
     *,
     include_stopped_servers: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -34,14 +38,19 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | User | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | User | None:
     if response.status_code == 200:
         response_200 = User.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -64,7 +73,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | User]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | User]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +87,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_stopped_servers: str | Unset = UNSET,
-) -> Response[Error | User]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | User]:
     """Get a user
 
      The user's model, with only the fields the requester's scopes allow.
@@ -90,18 +100,20 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         include_stopped_servers (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | User]
+        Response[Any | Error | User]
     """
 
     kwargs = _get_kwargs(
         name=name,
         include_stopped_servers=include_stopped_servers,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -116,7 +128,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     include_stopped_servers: str | Unset = UNSET,
-) -> Error | User | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | User | None:
     """Get a user
 
      The user's model, with only the fields the requester's scopes allow.
@@ -128,19 +141,21 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         include_stopped_servers (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | User
+        Any | Error | User
     """
 
     return sync_detailed(
         name=name,
         client=client,
         include_stopped_servers=include_stopped_servers,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -149,7 +164,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_stopped_servers: str | Unset = UNSET,
-) -> Response[Error | User]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | User]:
     """Get a user
 
      The user's model, with only the fields the requester's scopes allow.
@@ -161,18 +177,20 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         include_stopped_servers (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | User]
+        Response[Any | Error | User]
     """
 
     kwargs = _get_kwargs(
         name=name,
         include_stopped_servers=include_stopped_servers,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -185,7 +203,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     include_stopped_servers: str | Unset = UNSET,
-) -> Error | User | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | User | None:
     """Get a user
 
      The user's model, with only the fields the requester's scopes allow.
@@ -197,13 +216,14 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         include_stopped_servers (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | User
+        Any | Error | User
     """
 
     return (
@@ -211,5 +231,6 @@ async def asyncio(
             name=name,
             client=client,
             include_stopped_servers=include_stopped_servers,
+            if_none_match=if_none_match,
         )
     ).parsed

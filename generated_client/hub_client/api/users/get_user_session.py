@@ -10,13 +10,19 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.login_session import LoginSession
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     name: str,
     session_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -26,14 +32,21 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | LoginSession | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Error | LoginSession | None:
     if response.status_code == 200:
         response_200 = LoginSession.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -58,7 +71,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | LoginSession]:
+) -> Response[Any | Error | LoginSession]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,7 +85,8 @@ def sync_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | LoginSession]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | LoginSession]:
     """Get a login session
 
      One of the user's sessions; `404` for an unknown id or another user's session.
@@ -84,18 +98,20 @@ def sync_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | LoginSession]
+        Response[Any | Error | LoginSession]
     """
 
     kwargs = _get_kwargs(
         name=name,
         session_id=session_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -110,7 +126,8 @@ def sync(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | LoginSession | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | LoginSession | None:
     """Get a login session
 
      One of the user's sessions; `404` for an unknown id or another user's session.
@@ -122,19 +139,21 @@ def sync(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | LoginSession
+        Any | Error | LoginSession
     """
 
     return sync_detailed(
         name=name,
         session_id=session_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -143,7 +162,8 @@ async def asyncio_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | LoginSession]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | LoginSession]:
     """Get a login session
 
      One of the user's sessions; `404` for an unknown id or another user's session.
@@ -155,18 +175,20 @@ async def asyncio_detailed(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | LoginSession]
+        Response[Any | Error | LoginSession]
     """
 
     kwargs = _get_kwargs(
         name=name,
         session_id=session_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -179,7 +201,8 @@ async def asyncio(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | LoginSession | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | LoginSession | None:
     """Get a login session
 
      One of the user's sessions; `404` for an unknown id or another user's session.
@@ -191,13 +214,14 @@ async def asyncio(
             `400`, for a lookup as for a creation.
              Example: alice.
         session_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | LoginSession
+        Any | Error | LoginSession
     """
 
     return (
@@ -205,5 +229,6 @@ async def asyncio(
             name=name,
             session_id=session_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error import Error
 from ...models.user import User
 from ...models.user_patch_request import UserPatchRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: UserPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -57,6 +61,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -82,6 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | User]:
     """Modify a user
 
@@ -94,6 +104,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
             {'name': 'alice2', 'admin': True}.
 
@@ -108,6 +119,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -122,6 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UserPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | User | None:
     """Modify a user
 
@@ -134,6 +147,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
             {'name': 'alice2', 'admin': True}.
 
@@ -149,6 +163,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -157,6 +172,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Response[Error | User]:
     """Modify a user
 
@@ -169,6 +185,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
             {'name': 'alice2', 'admin': True}.
 
@@ -183,6 +200,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -195,6 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UserPatchRequest,
+    if_match: str | Unset = UNSET,
 ) -> Error | User | None:
     """Modify a user
 
@@ -207,6 +226,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        if_match (str | Unset):
         body (UserPatchRequest): The changes to make (none, `{}`, changes nothing). Example:
             {'name': 'alice2', 'admin': True}.
 
@@ -223,5 +243,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

@@ -19,8 +19,11 @@ def _get_kwargs(
     name: str,
     *,
     body: UserCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -69,6 +72,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -89,6 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | User]:
     """Create a user
 
@@ -100,6 +109,7 @@ def sync_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
     Raises:
@@ -113,6 +123,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -127,6 +138,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | User | None:
     """Create a user
 
@@ -138,6 +150,7 @@ def sync(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
     Raises:
@@ -152,6 +165,7 @@ def sync(
         name=name,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,6 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | User]:
     """Create a user
 
@@ -171,6 +186,7 @@ async def asyncio_detailed(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
     Raises:
@@ -184,6 +200,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         name=name,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,6 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreateRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | User | None:
     """Create a user
 
@@ -207,6 +225,7 @@ async def asyncio(
             whitespace at either end. A name in a path that breaks this rule is a
             `400`, for a lookup as for a creation.
              Example: alice.
+        idempotency_key (str | Unset):
         body (UserCreateRequest | Unset): Options for the new user. Example: {'admin': False}.
 
     Raises:
@@ -222,5 +241,6 @@ async def asyncio(
             name=name,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

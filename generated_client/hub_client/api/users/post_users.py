@@ -11,14 +11,18 @@ from ... import errors
 from ...models.error import Error
 from ...models.user import User
 from ...models.users_create_request import UsersCreateRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     *,
     body: UsersCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -64,6 +68,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -83,6 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UsersCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | list[User]]:
     """Create several users
 
@@ -92,6 +102,7 @@ def sync_detailed(
     normalized (lower-cased) first. Only an admin may create admins.
 
     Args:
+        idempotency_key (str | Unset):
         body (UsersCreateRequest): Users to create. Example: {'usernames': ['alice', 'bob'],
             'admin': False}.
 
@@ -105,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -118,6 +130,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UsersCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | list[User] | None:
     """Create several users
 
@@ -127,6 +140,7 @@ def sync(
     normalized (lower-cased) first. Only an admin may create admins.
 
     Args:
+        idempotency_key (str | Unset):
         body (UsersCreateRequest): Users to create. Example: {'usernames': ['alice', 'bob'],
             'admin': False}.
 
@@ -141,6 +155,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -148,6 +163,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UsersCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | list[User]]:
     """Create several users
 
@@ -157,6 +173,7 @@ async def asyncio_detailed(
     normalized (lower-cased) first. Only an admin may create admins.
 
     Args:
+        idempotency_key (str | Unset):
         body (UsersCreateRequest): Users to create. Example: {'usernames': ['alice', 'bob'],
             'admin': False}.
 
@@ -170,6 +187,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -181,6 +199,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UsersCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | list[User] | None:
     """Create several users
 
@@ -190,6 +209,7 @@ async def asyncio(
     normalized (lower-cased) first. Only an admin may create admins.
 
     Args:
+        idempotency_key (str | Unset):
         body (UsersCreateRequest): Users to create. Example: {'usernames': ['alice', 'bob'],
             'admin': False}.
 
@@ -205,5 +225,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,12 +10,18 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.webhook import Webhook
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     webhook_id: int,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,14 +30,19 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Webhook | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Webhook | None:
     if response.status_code == 200:
         response_200 = Webhook.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -54,7 +65,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Webhook]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Error | Webhook]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,24 +80,27 @@ def sync_detailed(
     webhook_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Webhook]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Webhook]:
     """Get a webhook
 
      The webhook (never its secret). Not part of JupyterHub's API.
 
     Args:
         webhook_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Webhook]
+        Response[Any | Error | Webhook]
     """
 
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -98,25 +114,28 @@ def sync(
     webhook_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Webhook | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Webhook | None:
     """Get a webhook
 
      The webhook (never its secret). Not part of JupyterHub's API.
 
     Args:
         webhook_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Webhook
+        Any | Error | Webhook
     """
 
     return sync_detailed(
         webhook_id=webhook_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -124,24 +143,27 @@ async def asyncio_detailed(
     webhook_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | Webhook]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Error | Webhook]:
     """Get a webhook
 
      The webhook (never its secret). Not part of JupyterHub's API.
 
     Args:
         webhook_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Webhook]
+        Response[Any | Error | Webhook]
     """
 
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -153,25 +175,28 @@ async def asyncio(
     webhook_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | Webhook | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Error | Webhook | None:
     """Get a webhook
 
      The webhook (never its secret). Not part of JupyterHub's API.
 
     Args:
         webhook_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Webhook
+        Any | Error | Webhook
     """
 
     return (
         await asyncio_detailed(
             webhook_id=webhook_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -11,14 +11,18 @@ from ... import errors
 from ...models.error import Error
 from ...models.webhook_create_request import WebhookCreateRequest
 from ...models.webhook_created import WebhookCreated
+from ...types import UNSET, Unset
 from typing import cast
 
 
 def _get_kwargs(
     *,
     body: WebhookCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -54,6 +58,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -75,6 +84,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | WebhookCreated]:
     """Create a webhook
 
@@ -92,6 +102,7 @@ def sync_detailed(
     (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (WebhookCreateRequest): A new webhook. Example: {'url': 'https://ops.example.org/hub-
             events', 'events': ['server.*', 'user.deleted']}.
 
@@ -105,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -118,6 +130,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | WebhookCreated | None:
     """Create a webhook
 
@@ -135,6 +148,7 @@ def sync(
     (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (WebhookCreateRequest): A new webhook. Example: {'url': 'https://ops.example.org/hub-
             events', 'events': ['server.*', 'user.deleted']}.
 
@@ -149,6 +163,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -156,6 +171,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | WebhookCreated]:
     """Create a webhook
 
@@ -173,6 +189,7 @@ async def asyncio_detailed(
     (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (WebhookCreateRequest): A new webhook. Example: {'url': 'https://ops.example.org/hub-
             events', 'events': ['server.*', 'user.deleted']}.
 
@@ -186,6 +203,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -197,6 +215,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | WebhookCreated | None:
     """Create a webhook
 
@@ -214,6 +233,7 @@ async def asyncio(
     (`400`). Not part of JupyterHub's API.
 
     Args:
+        idempotency_key (str | Unset):
         body (WebhookCreateRequest): A new webhook. Example: {'url': 'https://ops.example.org/hub-
             events', 'events': ['server.*', 'user.deleted']}.
 
@@ -229,5 +249,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -1,14 +1,14 @@
 """Webhooks and their delivery log
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Assemble the ASGI application: the API from the spec, plus the health check."""
+"""Assemble the ASGI application: the API from the spec, the pages, the health check and the metrics."""
 
 from __future__ import annotations
 
@@ -33,10 +33,13 @@ from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
 from hub.api.validation import VALIDATORS
 from hub.errors import HubError
+from hub.metrics import RECORDER
+from hub.metrics.requests import RequestDurations, named
 from hub.plugins.authenticators import HostedAuthenticator
 from hub.runtime import Hub, install
 from hub.web import errors as web_errors
 from hub.web import pages
+from hub.web.metrics import metrics_page
 
 log = logging.getLogger("hub.app")
 
@@ -241,6 +244,15 @@ async def _watch_proxy(hub: Hub) -> None:
             log.warning("Checking the hub's route in the proxy failed", exc_info=True)
 
 
+async def _last_flush(hub: Hub) -> None:
+    """Write what this process observed since its last flush, as it stops."""
+    try:
+        await hub.metrics.flush()
+    except Exception:
+        log.warning("Writing the last metrics to the database failed; they are lost", exc_info=True)
+    hub.metrics.recorder.take()
+
+
 async def health(_request: Request) -> Response:
     return Response(status_code=200)
 
@@ -261,13 +273,16 @@ def create_app(hub: Hub) -> AsyncApp:
         purger = asyncio.create_task(_purge_hourly(hub))
         watcher = asyncio.create_task(_watch_proxy(hub))
         sender = asyncio.create_task(webhook_delivery.deliver_forever(hub))
+        flusher = asyncio.create_task(hub.metrics.keep_flushing(hub.settings.metrics_flush_interval))
         try:
             yield
         finally:
-            for task in (purger, watcher, sender):
+            tasks = (purger, watcher, sender, flusher)
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(purger, watcher, sender, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             await hub.stop_services()
+            await _last_flush(hub)
             hub.stop()
 
     spec = load_spec()
@@ -283,6 +298,7 @@ def create_app(hub: Hub) -> AsyncApp:
     )
     # added first, so outermost (connexion inserts each later one inside): it sees every final status
     app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, health_path=prefix + "health")
+    app.add_middleware(RequestDurations, position=MiddlewarePosition.BEFORE_EXCEPTION, recorder=RECORDER)
     app.add_middleware(VersionHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         RequestLimits,
@@ -294,7 +310,8 @@ def create_app(hub: Hub) -> AsyncApp:
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, http_error_handler(AllowedMethods(spec, prefix + "api")))
     app.add_error_handler(Exception, server_error)
-    app.add_url_rule(prefix + "health", "health", health, methods=["GET"])
+    app.add_url_rule(prefix + "health", "health", named("health", health), methods=["GET"])
+    app.add_url_rule(prefix + "metrics", "metrics", named("metrics", metrics_page), methods=["GET"])
     routes = pages.routes(hub)
     if isinstance(hub.authenticator, HostedAuthenticator) and hub.authenticator.has_handlers():
         # the authenticator's own pages come first: its /logout replaces the hub's
@@ -302,5 +319,6 @@ def create_app(hub: Hub) -> AsyncApp:
 
         routes = TornadoBridge(hub.authenticator, prefix).routes() + routes
     for route in routes:
-        app.add_url_rule(route.path, route.name, route.endpoint, methods=sorted(route.methods or ()))
+        endpoint = named(route.name, route.endpoint)
+        app.add_url_rule(route.path, route.name, endpoint, methods=sorted(route.methods or ()))
     return app

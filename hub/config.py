@@ -165,6 +165,20 @@ class JupyterHub(LoggingConfigurable):
         help="Largest request body the hub reads, in bytes; larger ones are answered with 413.",
     ).tag(config=True)
 
+    # --- metrics
+    authenticate_prometheus = Bool(
+        True,
+        help="Require a token or a login with the read:metrics scope to read /hub/metrics "
+        "(else 403); False lets anyone scrape it.",
+    ).tag(config=True)
+    metrics_flush_interval = Float(
+        5,
+        min=0.1,
+        help="Seconds between writes of this process's counters and histograms to the database, which "
+        "every hub process's /hub/metrics reads: a scrape shows its own process's observations at once, "
+        "another process's after that one's next write (and when it stops). (This hub's own key.)",
+    ).tag(config=True)
+
     # --- classes
     authenticator_class = Any(
         "pam",

@@ -41,9 +41,11 @@ from hub.core.event_feed import EventFeed, Row
 from hub.core.leases import Lease, machine_of
 from hub.core.lifecycle import Lifecycle, SpawnHooks, Urls
 from hub.core.logins import Logins
+from hub.core.metrics import Totals
 from hub.core.service_processes import ServiceProcesses
 from hub.db.changes import POLL_SECONDS, ServerChanges, listen_url
 from hub.db.engine import Database
+from hub.metrics import RECORDER
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners import local as spawners
@@ -94,6 +96,8 @@ class Hub:
         self.db.after_commit = self.event_feed.poke
         self.changes.on_events = self.event_feed.poke
         self.verified_tokens = tokens.VerifiedTokens()
+        #: the counters and histograms of the whole hub, and this process's share not yet written
+        self.metrics = Totals(self.transact, RECORDER)
         #: (stop servers, stop the proxy) when the hub stops
         self._cleanup = (self.settings.cleanup_servers, self.settings.cleanup_proxy)
         #: set by whatever serves the hub: makes it exit

@@ -198,3 +198,15 @@ def test_a_retried_create_makes_one_webhook(make_hub, monkeypatch):
     assert again.json() == first.json()  # the same webhook, with its secret
     assert len(api.get("/webhooks").json()["items"]) == 1
     assert api.post("/webhooks", json={**body, "events": ["user.*"]}, headers=key).status_code == 422
+
+
+def test_failed_deliveries_and_sent_events_are_counted(make_hub, receivers):
+    api = make_hub(fast_retries)
+    receiver = receivers(fail_first=2)
+    api.post("/webhooks", json={"url": receiver.url, "events": ["user.created"]})
+    api.post("/users/counted")
+    receiver.wait_for(1)
+    text = api.client.get("/hub/metrics", headers={"Authorization": "token admin-secret-token"}).text
+    failures = [line for line in text.splitlines() if line.startswith("hub_webhook_failures_total ")]
+    # (counters are per process and the test process's hubs share them: at least this test's two)
+    assert failures and float(failures[0].split()[1]) >= 2, failures

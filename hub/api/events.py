@@ -22,6 +22,7 @@ from typing import Any
 from connexion.context import context as connexion_context
 from starlette.responses import StreamingResponse
 
+from hub import metrics
 from hub.api import identify, models
 from hub.api.common import current_page
 from hub.api.context import ctx
@@ -252,6 +253,7 @@ async def _stream(
                 for row in rows:
                     event = shape(s, row)
                     if event is not None:
+                        metrics.inc(metrics.EVENTS_SENT)
                         yield _frame(event)
                 if rows:
                     sent = rows[-1][0]
@@ -280,6 +282,8 @@ async def _stream(
             if fresh:
                 sent = fresh[-1][0]
             chunk = "".join(_frame(e) for e in out)
+            if out:
+                metrics.inc(metrics.EVENTS_SENT, n=len(out))
             if fresh and (not out or out[-1]["id"] != sent):
                 chunk += f"id: {sent}\n\n"  # moves the client's Last-Event-ID past what it may not see
             if chunk:

@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from hub import metrics
 from hub.api import events as api_events
 from hub.api.models import Shaper
 from hub.api.webhooks import box
@@ -138,6 +139,7 @@ class Dispatcher:
             )
         )
         if not delivered:
+            metrics.inc(metrics.WEBHOOK_FAILURES)
             log.info("Webhook %d: delivery %d not delivered: %s", due.webhook_id, due.delivery_id, error)
 
 

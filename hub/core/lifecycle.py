@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -26,10 +27,12 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub import metrics
 from hub.core import duties, leases, oauth, servers, services
 from hub.db.changes import ServerChanges
 from hub.db.models import Server, User
 from hub.errors import BadRequest, Conflict, HubError
+from hub.metrics import catalogue
 from hub.names import server_prefix, service_prefix
 from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError, SpawnTimeout
 from hub.timeutil import utcnow
@@ -136,7 +139,8 @@ class Lifecycle:
 
     async def start(self, user: str, server_name: str, body: Any) -> int:
         """Start a server; 201 once ready, 202 while still starting."""
-        plan = await self._plan_start(user, server_name, body)
+        began = time.perf_counter()
+        plan = await self._plan_start(user, server_name, body, began)
         if plan == "running":
             ref = await self.transact(lambda s: _ref_of(s, user, server_name))
             if ref is not None and (
@@ -145,10 +149,10 @@ class Lifecycle:
                 raise BadRequest(f"{servers.label(user, server_name)} is already running")
             if ref is not None:
                 await self._gone(ref.id, user, server_name)
-            plan = await self._plan_start(user, server_name, body)
+            plan = await self._plan_start(user, server_name, body, began)
         if not isinstance(plan, servers.SpawnPlan):
             return 202
-        task = asyncio.create_task(self._spawn(plan))
+        task = asyncio.create_task(self._spawn(plan, began))
         self.spawns[plan.server_id] = task
         done, _ = await asyncio.wait({task}, timeout=self.slow_spawn_timeout)
         if not done:
@@ -160,25 +164,40 @@ class Lifecycle:
             raise SpawnFailed(f"Spawn failed: {error}")
         return 201
 
-    async def _plan_start(self, user: str, server_name: str, body: Any) -> servers.SpawnPlan | str:
-        # serializable: the limits count servers, and two starts must not both pass them
-        plan: servers.SpawnPlan | str = await self.transact(
-            lambda s: servers.plan_start(
-                s,
-                user,
-                server_name,
-                body,
-                self.limits,
-                self.urls.base_url,
-                self._client_scopes,
-                self.lease,
-                self.machine,
-            ),
-            serializable=True,
-        )
+    async def _plan_start(
+        self, user: str, server_name: str, body: Any, began: float
+    ) -> servers.SpawnPlan | str:
+        """Grant the start (see :func:`hub.core.servers.plan_start`); a start
+        refused by a limit, or already pending, is counted as JupyterHub does."""
+        try:
+            # serializable: the limits count servers, and two starts must not both pass them
+            plan: servers.SpawnPlan | str = await self.transact(
+                lambda s: servers.plan_start(
+                    s,
+                    user,
+                    server_name,
+                    body,
+                    self.limits,
+                    self.urls.base_url,
+                    self._client_scopes,
+                    self.lease,
+                    self.machine,
+                ),
+                serializable=True,
+            )
+        except servers.SpawnThrottled:
+            _spawn_ended(catalogue.SPAWN_THROTTLED, began)
+            raise
+        except servers.ServerLimitReached:
+            _spawn_ended(catalogue.SPAWN_TOO_MANY_USERS, began)
+            raise
+        if plan == "pending":
+            _spawn_ended(catalogue.SPAWN_ALREADY_PENDING, began)
         return plan
 
-    async def _spawn(self, plan: servers.SpawnPlan) -> None:
+    async def _spawn(self, plan: servers.SpawnPlan, began: float) -> None:
+        """Carry a granted start out; its duration is counted unless a stop
+        cancelled or superseded it (it then neither succeeded nor failed)."""
         sid = plan.server_id
         prefix = self.urls.prefix(plan.user, plan.server_name)
         launch = Launch(
@@ -218,6 +237,7 @@ class Lifecycle:
                     with contextlib.suppress(Exception):
                         await self.spawner.stop(ref)
                 return
+            _spawn_ended(catalogue.SPAWN_SUCCESS, began)
             log.info("Server %s is ready at %s", servers.label(plan.user, plan.server_name), started.url)
         except asyncio.CancelledError:
             if not self._handing_over:
@@ -227,6 +247,8 @@ class Lifecycle:
             reason = _failure_reason(e, self.spawner.start_timeout)
             log.warning("Spawn of %s failed: %s", servers.label(plan.user, plan.server_name), reason)
             timed_out = isinstance(e, TimeoutError | SpawnTimeout)
+            refused = isinstance(e, SpawnError) and not timed_out
+            _spawn_ended(catalogue.SPAWN_FAILURE if refused else catalogue.SPAWN_ERROR, began)
             await self._abandon(ref, reason, "timeout" if timed_out else "error")
         finally:
             self.spawns.pop(sid, None)
@@ -301,7 +323,10 @@ class Lifecycle:
         return found
 
     async def _stop(self, plan: servers.StopPlan, user: str, server_name: str) -> None:
+        """Stop the server; the time to stopped is counted, a success or a failure."""
         sid = plan.server_id
+        began = time.perf_counter()
+        stopped = False
         try:
             spawn = self.spawns.get(sid)
             if spawn is not None:
@@ -316,9 +341,15 @@ class Lifecycle:
             if spawn is None:  # a cancelled spawn ran the hook when it cleaned up
                 await self._after_stop(ref)
             await self.transact(lambda s: servers.stopped(s, sid))
+            stopped = True
+            metrics.observe(catalogue.STOP_DURATION, {"status": "success"}, time.perf_counter() - began)
             if plan.remove:
                 await self._delete_forever(ref)
                 await self.transact(lambda s: servers.remove(s, sid))
+        except Exception:
+            if not stopped:
+                metrics.observe(catalogue.STOP_DURATION, {"status": "failure"}, time.perf_counter() - began)
+            raise
         finally:
             self.stops.pop(sid, None)
 
@@ -426,6 +457,7 @@ class Lifecycle:
                 continue  # its machine's hub processes take it
             if not await self.transact(lambda s, o=orphan: leases.claim(s, o, self.lease, now, predecessor)):
                 continue  # another process was quicker
+            metrics.inc(catalogue.LEASE_TAKEOVERS, {"pending": orphan.pending})
             label = servers.label(orphan.user, orphan.server_name)
             if pinned:
                 # no hub process is left on its machine: what ran there cannot be
@@ -664,6 +696,13 @@ class Lifecycle:
                 log.warning("Giving up this process's leases failed; they run out", exc_info=True)
             else:
                 log.info("Handed %d start(s) and stop(s) over to the other hub processes", len(ids))
+
+
+def _spawn_ended(status_and_reason: tuple[str, str], began: float) -> None:
+    status, reason = status_and_reason
+    metrics.observe(
+        catalogue.SPAWN_DURATION, {"status": status, "reason": reason}, time.perf_counter() - began
+    )
 
 
 def _ready_event(prefix: str) -> dict[str, Any]:

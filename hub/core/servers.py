@@ -46,6 +46,14 @@ class SpawnPlan:
     user_options: dict[str, Any]
 
 
+class SpawnThrottled(TooManyRequests):
+    """``concurrent_spawn_limit``: too many starts are under way."""
+
+
+class ServerLimitReached(TooManyRequests):
+    """``active_server_limit``: too many servers are running or pending."""
+
+
 def label(user: str, server_name: str) -> str:
     return f"{user}:{server_name}" if server_name else user
 
@@ -99,7 +107,7 @@ def _throttle(session: Session, limits: Limits) -> None:
         ).scalar_one()
         if spawning >= limits.concurrent_spawn_limit:
             retry = random.randint(30, 60)
-            raise TooManyRequests(
+            raise SpawnThrottled(
                 f"Too many users trying to log in right now. Try again in {-(-retry // 10) * 10} seconds.",
                 headers={"Retry-After": str(retry)},
             )
@@ -108,7 +116,7 @@ def _throttle(session: Session, limits: Limits) -> None:
             select(func.count(Server.id)).where(or_(Server.pending.is_not(None), Server.url.is_not(None)))
         ).scalar_one()
         if active >= limits.active_server_limit:
-            raise TooManyRequests(
+            raise ServerLimitReached(
                 "Active user limit exceeded. Try again in a few minutes.", headers={"Retry-After": "60"}
             )
 

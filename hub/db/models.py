@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -419,3 +420,20 @@ class IdempotencyKey(Base):
     body_form: Mapped[str] = mapped_column(String(16))
     body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class MetricTotal(Base):
+    """A counter's or a histogram's total over every hub process
+    (:mod:`hub.metrics`): each process adds what it observed since its last
+    flush, so concurrent flushes add up rather than overwrite.
+
+    ``labels`` holds the label values as a JSON object with sorted keys;
+    ``sample`` is ``""`` for a counter, ``"sum"`` or a bucket's upper bound
+    (``"2.5"``, ``"+Inf"``: the observations in that bucket alone) for a
+    histogram."""
+
+    __tablename__ = "metric_totals"
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    labels: Mapped[str] = mapped_column(Text, primary_key=True)
+    sample: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)

@@ -68,7 +68,7 @@ def _refusal(request: Request, status: int, message: str, user: str | None) -> R
     return JSONResponse({"status": status, "message": message}, status_code=status)
 
 
-async def _requester(request: Request) -> Identity | None:
+async def requester_identity(request: Request) -> Identity | None:
     """Who asks: the login cookie's user (refreshing the login when due), or a token."""
     hub = current()
     user = await pages.logged_in(request)
@@ -104,7 +104,7 @@ async def user_url(request: Request) -> Response:
         found = await hub.transact(lambda s: _lookup(s, owner, named), write=False)
         names = {row.name for row in found[1]} if found else set()
         return _not_running_json(request, owner, named if named is not None and named in names else "")
-    identity = await _requester(request)
+    identity = await requester_identity(request)
     if identity is None:
         return pages.to_login(request)
     found = await hub.transact(lambda s: _lookup(s, owner, named), write=False)

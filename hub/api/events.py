@@ -24,12 +24,15 @@ from starlette.responses import StreamingResponse
 
 from hub import metrics
 from hub.api import identify, models
+from hub.api import roles as roles_api
 from hub.api.common import current_page
 from hub.api.context import ctx
 from hub.api.models import Shaper
 from hub.auth.identity import Identity
 from hub.core import events as core
 from hub.core.event_feed import Row
+from hub.core.roles import RoleView
+from hub.core.shares import ServerRef, ShareView
 from hub.errors import Gone
 from hub.runtime import Hub
 from hub.timeutil import isoformat, parse_timestamp
@@ -103,36 +106,23 @@ def _token_model(s: Shaper, snap: dict[str, Any]) -> dict[str, Any] | None:
 
 def _share_model(s: Shaper, snap: dict[str, Any]) -> dict[str, Any] | None:
     share = snap["share"]
-    server = share["server"]
-    full = f"{server['owner']}/{server['name']}"
+    server = ServerRef(**share["server"])
     me = s.me
     visible = (
-        me.applies("read:shares", "server", full, frozenset(snap["owner_groups"]))
+        me.applies("read:shares", "server", server.full_name, frozenset(snap["owner_groups"]))
         or (share["user"] is not None and me.applies("read:users:shares", "user", share["user"]))
         or (share["group"] is not None and me.applies("read:groups:shares", "group", share["group"]))
     )
     if not visible:
         return None
-    return {
-        "server": {
-            "user": {"name": server["owner"]},
-            "name": server["name"],
-            "url": f"{s.base_url}user/{server['owner']}/{server['name']}",
-            "full_url": None,
-            "ready": server["pending"] is None and server["url"] is not None,
-        },
-        "scopes": share["scopes"],
-        "user": {"name": share["user"]} if share["user"] is not None else None,
-        "group": {"name": share["group"]} if share["group"] is not None else None,
-        "kind": "user" if share["user"] is not None else "group",
-        "created_at": share["created_at"],
-    }
+    view = ShareView(**{**share, "server": server, "created_at": _when(share["created_at"])})
+    return models.share(view, s.base_url)
 
 
 def _role_model(s: Shaper, snap: dict[str, Any]) -> dict[str, Any] | None:
     if not s.me.applies("read:roles", "role", snap["name"]):
         return None
-    return {**snap, "read_only": snap["source"] != "api"}
+    return roles_api.model(RoleView(**snap))
 
 
 def _when(value: str | None) -> datetime | None:

@@ -10,7 +10,7 @@ from hub.api.pagination import wrap
 from hub.core import roles as core
 
 
-def _model(role: core.RoleView) -> dict[str, Any]:
+def model(role: core.RoleView) -> dict[str, Any]:
     return {
         "name": role.name,
         "description": role.description,
@@ -27,21 +27,21 @@ def get_roles(offset: int | None = None, limit: int | None = None) -> Any:
     c = ctx()
     p = current_page(offset, limit)
     total, views = core.page_of_roles(c.session, p.offset, p.limit)
-    return wrap([_model(v) for v in views], p, total, c.request.url)
+    return wrap([model(v) for v in views], p, total, c.request.url)
 
 
 def post_roles(body: dict[str, Any]) -> Any:
     c = ctx()
-    return _model(core.create(c.session, body, c.me())), 201
+    return model(core.create(c.session, body, c.me())), 201
 
 
 def get_role(name: str) -> Any:
-    return _model(core.view(ctx().session, name))
+    return model(core.view(ctx().session, name))
 
 
 def patch_role(name: str, body: dict[str, Any]) -> Any:
     c = ctx()
-    return _model(core.update(c.session, name, body, c.me()))
+    return model(core.update(c.session, name, body, c.me()))
 
 
 def delete_role(name: str) -> Any:

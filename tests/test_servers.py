@@ -285,6 +285,32 @@ def test_proxy_table_and_sync(make_live_hub, proxy):
     assert api.patch("/proxy", json={"auth_token": proxy.token}).status_code == 200
 
 
+def test_the_proxy_table_pages_by_position(make_live_hub, proxy):
+    api = make_live_hub()
+    headers = {"Authorization": f"token {proxy.token}"}
+    mine = [f"/paging-{c}" for c in "bdfh"]
+    route = {"target": "http://127.0.0.1:9", "jupyterhub": True}  # in the hub's table
+    for path in mine:
+        httpx.post(f"{proxy.api_url}/api/routes{path}", json=route, headers=headers)
+    try:
+        table = sorted(api.get("/proxy").json())
+        first = api.get("/proxy", params={"limit": 2}, headers=PAGED).json()
+        nxt = first["_pagination"]["next"]
+        assert list(first["items"]) == table[:2] and "after=" in nxt["url"]
+        # a route that sorts before the position is added between pages: with
+        # offsets alone the next page would repeat the first page's last route
+        httpx.post(f"{proxy.api_url}/api/routes/!first", json=route, headers=headers)
+        seen, url = list(first["items"]), nxt["url"]
+        while url:
+            page = api.client.get(url, headers={**PAGED, "Authorization": "token admin-secret-token"}).json()
+            seen += list(page["items"])
+            url = (page["_pagination"]["next"] or {}).get("url")
+        assert seen == table
+    finally:
+        for path in [*mine, "/!first"]:
+            httpx.delete(f"{proxy.api_url}/api/routes{path}", headers=headers)
+
+
 def test_switching_to_a_proxy_that_does_not_answer_is_refused(api, proxy):
     nowhere = f"http://127.0.0.1:{free_port()}"
     r = api.patch("/proxy", json={"api_url": nowhere})

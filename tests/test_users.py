@@ -186,6 +186,28 @@ def test_an_after_that_names_no_one_falls_back_to_the_offset(api):
     assert seen == ["g2", "g3", "g4"]
 
 
+def test_every_page_tells_the_same_total(api):
+    api.post("/users", json={"usernames": [f"user{i}" for i in range(9)]})
+    api.post("/groups", json={"groups": [f"g{i}" for i in range(5)]})
+    auth = {**PAGED, "Authorization": "token admin-secret-token"}
+    for path, everyone in (("/users", 10), ("/groups", 5)):
+        url = str(api.client.base_url) + f"/hub/api{path}?limit=3"
+        totals = []
+        while url:
+            page = api.client.get(url, headers=auth).json()["_pagination"]
+            totals.append(page["total"])
+            url = (page["next"] or {}).get("url")
+        assert totals == [everyone] * len(totals) and len(totals) == -(-everyone // 3)
+        # a short first page, and a page past the end
+        assert api.get(path, params={"limit": 50}, headers=PAGED).json()["_pagination"]["total"] == everyone
+        beyond = api.get(path, params={"offset": 70}, headers=PAGED).json()
+        assert beyond["items"] == [] and beyond["_pagination"]["total"] == everyone
+    narrowed = api.get(
+        "/users", params={"name_filter": "user", "limit": 4, "offset": 7}, headers=PAGED
+    ).json()
+    assert names(narrowed["items"]) == ["user7", "user8"] and narrowed["_pagination"]["total"] == 9
+
+
 def test_pagination_defaults(api):
     api.post("/users", json={"usernames": [f"user{i}" for i in range(60)]})
     assert len(api.get("/users").json()) == 61  # no envelope asked: the maximum page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -42,14 +43,33 @@ def current_page(offset: int | None, limit: int | None) -> Page:
     )
 
 
-def paged(items: Any, p: Page, total: int, after: int | None = None, more: bool | None = None) -> Any:
+def paged(
+    items: Any,
+    p: Page,
+    total: int | Callable[[], int],
+    after: int | str | None = None,
+    more: bool | None = None,
+    shown: int | None = None,
+) -> Any:
     """The reply of a list operation: bare, or enveloped when the client asked
-    (``after``: the id of the page's last row, for a keyset next URL; ``more``:
-    whether a next page exists, when the list read one row beyond the page)."""
+    (``after``: the position of the page's last row, for a keyset next URL;
+    ``more``: whether a next page exists, when the list read one row beyond
+    the page). ``total`` may be a function counting the list: it is called
+    only when the envelope needs it and the page cannot tell it itself (the
+    last page, or a first page that holds the whole list, ends at
+    ``offset + shown``, ``shown`` being the rows the page read)."""
     if not p.envelope:
         return items, 200, {"Content-Type": JSON}
-    envelope = wrap(items, p, total, ctx().request.url, after, more)
+    envelope = wrap(items, p, _total(total, p, more, shown), ctx().request.url, after, more)
     return envelope, 200, {"Content-Type": PAGINATION_MEDIA_TYPE}
+
+
+def _total(total: int | Callable[[], int], p: Page, more: bool | None, shown: int | None) -> int:
+    if isinstance(total, int):
+        return total
+    if more is False and shown is not None and (shown or p.offset == 0):
+        return p.offset + shown
+    return total()
 
 
 def flag(value: str | None) -> bool:

@@ -22,7 +22,10 @@ def get_groups(offset: int | None = None, limit: int | None = None, after: int |
         if any(kind != "group" for kind, _ in filters):
             raise Forbidden("list:groups can only be narrowed by group filters")
         conditions.append(Group.name.in_([v for _, v in filters]))
-    total = (c.session.execute(select(func.count(Group.id)).where(*conditions))).scalar_one()
+
+    def count() -> int:
+        return c.session.execute(select(func.count(Group.id)).where(*conditions)).scalar_one()
+
     # after a group's id (the next URL's keyset position): a seek, not a skip
     position = [Group.id > after] if after is not None else []
     skip = 0 if after is not None else p.offset
@@ -35,7 +38,7 @@ def get_groups(offset: int | None = None, limit: int | None = None, after: int |
     more, groups = len(groups) > p.limit, groups[: p.limit]
     s = shaper()
     items = [m for m in (s.group(g) for g in groups) if m is not None]
-    return paged(items, p, total, groups[-1].id if groups else None, more)
+    return paged(items, p, count, groups[-1].id if groups else None, more, shown=len(groups))
 
 
 def _model(name: str) -> dict[str, Any]:

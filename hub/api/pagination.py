@@ -31,7 +31,7 @@ def page(
 
 
 def wrap(
-    items: Any, p: Page, total: int, url: Any, after: int | None = None, more: bool | None = None
+    items: Any, p: Page, total: int, url: Any, after: int | str | None = None, more: bool | None = None
 ) -> dict[str, Any]:
     """The envelope; ``url`` is the request's URL (a Starlette ``URL``).
 

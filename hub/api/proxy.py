@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -36,12 +37,17 @@ async def _reachable(action: Callable[[], Awaitable[T]]) -> T:
         raise ProxyUnavailable(f"The proxy is not available: {e}") from e
 
 
-async def get_proxy(offset: int | None = None, limit: int | None = None) -> Any:
+async def get_proxy(offset: int | None = None, limit: int | None = None, after: str | None = None) -> Any:
     routes = await _reachable(ctx().hub.proxy.get_all_routes)
     p = current_page(offset, limit)
     keys = sorted(routes)
-    page = {key: routes[key] for key in keys[p.offset : p.offset + p.limit]}
-    return paged(page, p, len(keys))
+    # after a route specification (the next URL's position): the routes that
+    # sort after it, so routes added or removed meanwhile shift nothing
+    start = bisect.bisect_right(keys, after) if after is not None else p.offset
+    shown = keys[start : start + p.limit]
+    page = {key: routes[key] for key in shown}
+    more = start + p.limit < len(keys)
+    return paged(page, p, len(keys), shown[-1] if shown else None, more)
 
 
 async def post_proxy() -> Any:

@@ -48,12 +48,12 @@ def get_users(
         groups=narrowing[1] if narrowing else None,
     )
     # one row more than the page: whether a next page exists, whatever was deleted meanwhile
-    total, rows = views.list_users(c.conn, query, p.offset, p.limit + 1, after)
+    count, rows = views.list_users(c.conn, query, p.offset, p.limit + 1, after)
     more, rows = len(rows) > p.limit, rows[: p.limit]
     s = shaper()
     include = flag(include_stopped_servers)
     items = [m for m in (s.user(u, include_stopped=include) for u in rows) if m is not None]
-    return paged(items, p, total, rows[-1].id if rows else None, more)
+    return paged(items, p, count, rows[-1].id if rows else None, more, shown=len(rows))
 
 
 def post_users(body: dict[str, Any]) -> Any:

@@ -9,7 +9,7 @@ servers in one query, whatever the number of users.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -330,10 +330,11 @@ def like_pattern(text: str) -> str:
 
 def list_users(
     conn: Connection, f: UserFilter, offset: int, limit: int, after: int | None = None
-) -> tuple[int, list[UserView]]:
-    """One page of users and the number of users in all pages: the page at
-    ``offset``, or (``after``, a user's id, from the previous page's next URL)
-    the page that follows that user, found by a seek however deep it is."""
+) -> tuple[Callable[[], int], list[UserView]]:
+    """One page of users and a function counting the users in all pages (run
+    only when the caller needs the count): the page at ``offset``, or
+    (``after``, a user's id, from the previous page's next URL) the page that
+    follows that user, found by a seek however deep it is."""
     after_null = anchor_is_null(conn, f.sort, after) if after is not None else None
     keyset_bind: dict[str, Any] = {}
     if after_null is not None:
@@ -345,16 +346,16 @@ def list_users(
         params: dict[str, Any] = dict(keyset_bind)
         if f.name_filter is not None:
             params["pattern"] = like_pattern(f.name_filter)
-        total = conn.execute(select(func.count(User.id)).where(*conditions), params).scalar_one()
+        counting = select(func.count(User.id)).where(*conditions)
         if after_null is not None:
             conditions.append(_after(f.sort, after_null))
         query = select(*USER_COLUMNS).where(*conditions).order_by(*_order(f.sort)).offset(offset).limit(limit)
-        return total, _complete(conn, [UserView(*row) for row in conn.execute(query, params)])
+        rows = _complete(conn, [UserView(*row) for row in conn.execute(query, params)])
+        return (lambda: conn.execute(counting, params).scalar_one()), rows
     q = _page_queries(f, after_null)
     bind: dict[str, Any] = {"offset": offset, "limit": limit, **keyset_bind}
     if f.name_filter is not None:
         bind["pattern"] = like_pattern(f.name_filter)
-    total = q.count.first(conn, bind)[0]
     users = [UserView(*row) for row in q.users.all(conn, bind)]
     by_id = {u.id: u for u in users}
     for user_id, member, kind in q.memberships.all(conn, bind):
@@ -368,7 +369,7 @@ def list_users(
     for user in users:
         user.roles.sort()
         user.groups.sort()
-    return total, users
+    return (lambda: q.count.first(conn, bind)[0]), users
 
 
 def server_counts(conn: Connection, now: datetime) -> dict[str, int]:

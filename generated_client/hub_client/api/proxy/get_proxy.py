@@ -18,6 +18,7 @@ def _get_kwargs(
     *,
     offset: int | Unset = 0,
     limit: int | Unset = UNSET,
+    after: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -25,6 +26,8 @@ def _get_kwargs(
     params["offset"] = offset
 
     params["limit"] = limit
+
+    params["after"] = after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -78,6 +81,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
     limit: int | Unset = UNSET,
+    after: str | Unset = UNSET,
 ) -> Response[Error | RouteTable]:
     """Get the routing table
 
@@ -89,6 +93,7 @@ def sync_detailed(
     Args:
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
+        after (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,6 +106,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         offset=offset,
         limit=limit,
+        after=after,
     )
 
     response = client.get_httpx_client().request(
@@ -115,6 +121,7 @@ def sync(
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
     limit: int | Unset = UNSET,
+    after: str | Unset = UNSET,
 ) -> Error | RouteTable | None:
     """Get the routing table
 
@@ -126,6 +133,7 @@ def sync(
     Args:
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
+        after (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +147,7 @@ def sync(
         client=client,
         offset=offset,
         limit=limit,
+        after=after,
     ).parsed
 
 
@@ -147,6 +156,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
     limit: int | Unset = UNSET,
+    after: str | Unset = UNSET,
 ) -> Response[Error | RouteTable]:
     """Get the routing table
 
@@ -158,6 +168,7 @@ async def asyncio_detailed(
     Args:
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
+        after (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,6 +181,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         offset=offset,
         limit=limit,
+        after=after,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,6 +194,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     offset: int | Unset = 0,
     limit: int | Unset = UNSET,
+    after: str | Unset = UNSET,
 ) -> Error | RouteTable | None:
     """Get the routing table
 
@@ -193,6 +206,7 @@ async def asyncio(
     Args:
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
+        after (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,5 +221,6 @@ async def asyncio(
             client=client,
             offset=offset,
             limit=limit,
+            after=after,
         )
     ).parsed

@@ -8,6 +8,7 @@ import functools
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,6 +35,8 @@ from hub.api.resolver import HubResolver
 from hub.api.validation import VALIDATORS
 from hub.errors import HubError
 from hub.metrics import RECORDER
+from hub.metrics.catalogue import HUB_STARTUP_DURATION
+from hub.metrics.event_loop import PeriodicMetricsCollector
 from hub.metrics.requests import RequestDurations, named
 from hub.plugins.authenticators import HostedAuthenticator
 from hub.runtime import Hub, install
@@ -270,14 +273,18 @@ def create_app(hub: Hub) -> AsyncApp:
             await hub.stop_services()
             hub.stop()
             raise
+        hub.metrics.recorder.observe(HUB_STARTUP_DURATION, None, time.perf_counter() - hub.startup_began)
         purger = asyncio.create_task(_purge_hourly(hub))
         watcher = asyncio.create_task(_watch_proxy(hub))
         sender = asyncio.create_task(webhook_delivery.deliver_forever(hub))
         flusher = asyncio.create_task(hub.metrics.keep_flushing(hub.settings.metrics_flush_interval))
+        tasks = [purger, watcher, sender, flusher]
+        sampling = PeriodicMetricsCollector(config=hub.config)
+        if sampling.event_loop_interval_enabled:
+            tasks.append(asyncio.create_task(sampling.sample_event_loop(hub.metrics.recorder)))
         try:
             yield
         finally:
-            tasks = (purger, watcher, sender, flusher)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

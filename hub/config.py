@@ -17,6 +17,7 @@ from traitlets.config import Config, Configurable, LoggingConfigurable
 from traitlets.config.loader import DeferredConfig, PyFileConfigLoader
 
 from hub.auth.authenticators import Authenticator, DummyAuthenticator, PAMAuthenticator
+from hub.metrics.event_loop import PeriodicMetricsCollector
 from hub.proxy.chp import ConfigurableHTTPProxy
 from hub.spawners.base import Spawner
 from hub.spawners.local import NativeSpawner
@@ -286,6 +287,7 @@ CLASSES: list[type[Configurable]] = [
     Spawner,
     NativeSpawner,
     ConfigurableHTTPProxy,
+    PeriodicMetricsCollector,
 ]
 #: sections of JupyterHub configs that later releases of this hub will read;
 #: they are accepted without a warning

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
@@ -66,6 +67,8 @@ log = logging.getLogger("hub")
 
 class Hub:
     def __init__(self, config: Config | None = None, *, validate_responses: bool = False) -> None:
+        #: when this process began to start the hub (its start-up is timed until it serves)
+        self.startup_began = time.perf_counter()
         self.config = config or Config()
         self.settings = JupyterHub(config=self.config)
         auth_cls = resolve_class(

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import os
+import signal
 import sys
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -14,6 +20,7 @@ from hub.app import create_app
 from hub.core import metrics as store
 from hub.db.engine import Database
 from hub.metrics import catalogue as cat
+from hub.metrics.event_loop import PeriodicMetricsCollector
 from hub.metrics.recorder import Recorder
 from hub.runtime import Hub
 from tests.conftest import ADMIN_TOKEN, base_config
@@ -76,6 +83,16 @@ def test_every_metric_is_listed_before_anything_happens(api):
         "jupyterhub_request_duration_seconds": "histogram",
         "jupyterhub_server_spawn_duration_seconds": "histogram",
         "jupyterhub_server_stop_seconds": "histogram",
+        "jupyterhub_proxy_add_duration_seconds": "histogram",
+        "jupyterhub_proxy_delete_duration_seconds": "histogram",
+        "jupyterhub_proxy_poll_duration_seconds": "histogram",
+        "jupyterhub_check_routes_duration_seconds": "histogram",
+        "jupyterhub_server_poll_duration_seconds": "histogram",
+        "jupyterhub_hub_startup_duration_seconds": "histogram",
+        "jupyterhub_init_spawners_duration_seconds": "histogram",
+        "jupyterhub_login_duration_seconds": "histogram",
+        "jupyterhub_logout_duration_seconds": "histogram",
+        "jupyterhub_event_loop_interval_seconds": "histogram",
         "hub_lease_takeovers": "counter",
         "hub_events_sent": "counter",
         "hub_webhook_failures": "counter",
@@ -91,6 +108,18 @@ def test_every_metric_is_listed_before_anything_happens(api):
         assert value(samples, "jupyterhub_server_spawn_duration_seconds_bucket", **labels, le="+Inf") == 0
     for status in ("success", "failure"):
         assert value(samples, "jupyterhub_server_stop_seconds_count", status=status) == 0
+        for name in ("proxy_add_duration_seconds", "proxy_delete_duration_seconds", "login_duration_seconds"):
+            assert value(samples, f"jupyterhub_{name}_count", status=status) == 0
+            assert value(samples, f"jupyterhub_{name}_bucket", status=status, le="10.0") == 0
+    for status in ("running", "stopped"):
+        assert value(samples, "jupyterhub_server_poll_duration_seconds_count", status=status) == 0
+    assert value(samples, "jupyterhub_logout_duration_seconds_count") == 0
+    # this process started once: it found no servers and checked the proxy's routes
+    for name in ("hub_startup", "init_spawners", "check_routes"):
+        assert value(samples, f"jupyterhub_{name}_duration_seconds_count") == 1
+        assert value(samples, f"jupyterhub_{name}_duration_seconds_bucket", le="+Inf") == 1
+    assert value(samples, "jupyterhub_hub_startup_duration_seconds_sum") > 0
+    assert value(samples, "jupyterhub_proxy_poll_duration_seconds_count") >= 1
     for pending in ("spawn", "stop"):
         assert value(samples, "hub_lease_takeovers_total", pending=pending) == 0
     assert value(samples, "hub_events_sent_total") == 0
@@ -168,6 +197,130 @@ def test_a_server_that_exits_at_once_is_counted_as_a_failed_start(make_hub):
     assert value(samples, spawns, status="failure", reason="") == 1
     assert value(samples, spawns, status="success", reason="") == 0
     assert requests(samples, "post-user-server", "500", method="POST") == 1
+
+
+def test_a_server_is_routed_polled_and_unrouted_when_it_exits(make_hub, tmp_path):
+    record = tmp_path / "server.json"
+
+    def configure(c):
+        c.Spawner.cmd = standin()
+        c.Spawner.environment = {"HUB_TEST_RECORD": str(record)}
+        c.Spawner.poll_interval = 0.2
+
+    api = make_hub(configure)
+    api.post("/users", json={"usernames": ["alice"]})
+    checks = value(scrape(api.client), "jupyterhub_check_routes_duration_seconds_count")
+    assert api.post("/users/alice/server").status_code == 201
+    samples = scrape(api.client)
+    adds = "jupyterhub_proxy_add_duration_seconds"
+    assert value(samples, adds + "_count", status="success") == 1
+    assert value(samples, adds + "_bucket", status="success", le="+Inf") == 1
+    assert value(samples, adds + "_count", status="failure") == 0
+
+    polls = "jupyterhub_server_poll_duration_seconds_count"
+    wait_for(lambda: value(scrape(api.client), polls, status="running"), 30, message="a poll")
+    pid = json.loads(record.read_text())["pid"]
+    os.kill(pid, signal.SIGTERM)
+    wait_for(lambda: not api.get("/users/alice").json()["servers"], 30, message="the exit to be noticed")
+    samples = scrape(api.client)
+    assert value(samples, polls, status="stopped") == 1
+    assert value(samples, "jupyterhub_proxy_delete_duration_seconds_count", status="success") == 1
+    assert value(samples, "jupyterhub_proxy_delete_duration_seconds_count", status="failure") == 0
+
+    # the routes are checked again on request
+    polled = value(samples, "jupyterhub_proxy_poll_duration_seconds_count")
+    assert api.post("/proxy").status_code == 200
+    samples = scrape(api.client)
+    assert value(samples, "jupyterhub_check_routes_duration_seconds_count") == checks + 1
+    assert value(samples, "jupyterhub_proxy_poll_duration_seconds_count") >= polled + 1
+
+
+def test_a_stop_deletes_the_route(make_hub):
+    def configure(c):
+        c.Spawner.cmd = standin()
+
+    api = make_hub(configure)
+    api.post("/users", json={"usernames": ["alice", "bob"]})
+    for name in ("alice", "bob"):
+        assert api.post(f"/users/{name}/server").status_code == 201
+    assert api.delete("/users/alice/server").status_code == 204
+    samples = scrape(api.client)
+    assert value(samples, "jupyterhub_proxy_add_duration_seconds_count", status="success") == 2
+    assert value(samples, "jupyterhub_proxy_delete_duration_seconds_count", status="success") == 1
+    assert value(samples, "jupyterhub_proxy_delete_duration_seconds_count", status="failure") == 0
+
+
+def test_logins_and_logouts_are_timed(make_hub):
+    def configure(c):
+        c.JupyterHub.authenticator_class = "dummy"
+        c.DummyAuthenticator.password = "pw"
+
+    api = make_hub(configure)
+    client = api.client
+    assert log_in(client, "alice", password="wrong").status_code == 403
+    assert log_in(client, "alice").status_code == 302
+    assert client.get("/hub/logout", follow_redirects=False).status_code == 302
+    samples = scrape(client)
+    logins = "jupyterhub_login_duration_seconds"
+    assert value(samples, logins + "_count", status="success") == 1
+    assert value(samples, logins + "_count", status="failure") == 1
+    assert value(samples, logins + "_sum", status="success") > 0
+    assert value(samples, "jupyterhub_logout_duration_seconds_count") == 1
+
+
+# --- the event loop ------------------------------------------------------------------------
+
+
+def test_each_process_samples_its_event_loop(make_hub):
+    def configure(c):
+        c.PeriodicMetricsCollector.event_loop_interval_resolution = 0.01
+
+    api = make_hub(configure)
+    interval = "jupyterhub_event_loop_interval_seconds"
+
+    def sampled() -> Samples | None:
+        samples = scrape(api.client)
+        return samples if (value(samples, interval + "_count") or 0) >= 5 else None
+
+    samples = wait_for(sampled, 30, message="samples of the event loop")
+    count = value(samples, interval + "_count")
+    assert value(samples, interval + "_bucket", le="+Inf") == count
+    # JupyterHub's buckets: 5 ms steps from 50 to 75 ms, then Prometheus' defaults
+    bounds = [dict(labels)["le"] for name, labels in samples if name == interval + "_bucket"]
+    assert bounds[:7] == ["0.05", "0.055", "0.06", "0.065", "0.07", "0.075", "0.1"]
+    assert bounds[-1] == "+Inf" and len(bounds) == 16
+    # each sample is at least the resolution
+    assert value(samples, interval + "_sum") >= 0.01 * count - 1e-9
+
+
+def test_sampling_the_event_loop_can_be_turned_off(make_hub):
+    def configure(c):
+        c.PeriodicMetricsCollector.event_loop_interval_enabled = False
+
+    api = make_hub(configure)
+    time.sleep(0.3)
+    assert value(scrape(api.client), "jupyterhub_event_loop_interval_seconds_count") == 0
+
+
+def test_a_blocked_event_loop_shows_as_a_long_interval(caplog):
+    recorder = Recorder()
+    collector = PeriodicMetricsCollector(event_loop_interval_log_threshold=0.2)
+
+    async def block_once() -> None:
+        sampling = asyncio.create_task(collector.sample_event_loop(recorder))
+        await asyncio.sleep(0.12)
+        time.sleep(0.4)  # a call that blocks the loop
+        await asyncio.sleep(0.12)
+        sampling.cancel()
+
+    with caplog.at_level(logging.WARNING, logger="hub.metrics"):
+        asyncio.run(block_once())
+    rows = {sample: amount for _name, _labels, sample, amount in recorder.peek()}
+    assert rows["0.05"] >= 2  # the loop kept up before and after
+    late = {"0.5", "0.75", "1.0", "2.5", "5.0", "7.5", "10.0", "+Inf"}
+    assert sum(v for k, v in rows.items() if k in late) == 1  # once, by about 0.4 s
+    assert rows["sum"] >= 0.35
+    assert [r.getMessage() for r in caplog.records if "event loop was blocked" in r.getMessage()]
 
 
 # --- request durations ------------------------------------------------------------------

@@ -89,6 +89,8 @@ _ALL_NAMED = servers.Limits(True, 0, 0, 0)
 
 #: the reason a spawn that a stop cancelled ends with
 SPAWN_CANCELLED = "Spawn cancelled"
+#: a poll without a record read ahead for it (:meth:`Lifecycle._poll`)
+_NO_RECORD: Any = object()
 
 
 class Lifecycle:
@@ -143,9 +145,7 @@ class Lifecycle:
         plan = await self._plan_start(user, server_name, body, began)
         if plan == "running":
             ref = await self.transact(lambda s: _ref_of(s, user, server_name))
-            if ref is not None and (
-                ref.id in await self._elsewhere() or await self.spawner.poll(ref) is None
-            ):
+            if ref is not None and (ref.id in await self._elsewhere() or await self._poll(ref) is None):
                 raise BadRequest(f"{servers.label(user, server_name)} is already running")
             if ref is not None:
                 await self._gone(ref.id, user, server_name)
@@ -222,15 +222,13 @@ class Lifecycle:
             url = started.url
             await self.transact(lambda s: _started(s, sid, state, not self.spawner.reports_progress, url))
             await self.spawner.wait_until_answering(started.url + prefix + "api", ref)
-            await self.proxy.add_route(
-                prefix, started.url, {"user": plan.user, "server_name": plan.server_name}
-            )
+            await self._add_route(prefix, started.url, plan.user, plan.server_name)
             ready = _ready_event(prefix)
             final = self.spawner.latest_state(ref)
             if not await self.transact(lambda s: servers.spawned(s, sid, started.url, final, ready)):
                 # a stop came first: it stops the process; the route goes with it
                 with contextlib.suppress(Exception):
-                    await self.proxy.delete_route(prefix)
+                    await self._delete_route(prefix)
                 if sid not in self.stops:
                     # the stop ran in another hub process, maybe before this one
                     # had recorded the process: make sure it ends
@@ -334,7 +332,7 @@ class Lifecycle:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await spawn
             with contextlib.suppress(Exception):
-                await self.proxy.delete_route(self.urls.prefix(user, server_name))
+                await self._delete_route(self.urls.prefix(user, server_name))
             ref = await self.transact(lambda s: _ref_by_id(s, sid))
             ref = ref or ServerRef(sid, user, server_name, plan.state)
             await self.spawner.stop(ref)
@@ -379,7 +377,7 @@ class Lifecycle:
         """A server's process is gone: remove its route and mark it stopped."""
         log.warning("Server %s is no longer running", servers.label(user, server_name))
         with contextlib.suppress(Exception):
-            await self.proxy.delete_route(self.urls.prefix(user, server_name))
+            await self._delete_route(self.urls.prefix(user, server_name))
         await self._after_stop(ServerRef(sid, user, server_name, {}))
         await self.transact(lambda s: servers.stopped(s, sid))
 
@@ -409,7 +407,7 @@ class Lifecycle:
         async def check(ref: ServerRef) -> None:
             async with gate:
                 try:
-                    status = await self.spawner.poll_with_record(ref, records.get(ref.id))
+                    status = await self._poll(ref, records.get(ref.id))
                 except Exception:
                     log.warning("Polling %s failed", servers.label(ref.user, ref.name), exc_info=True)
                     return
@@ -422,6 +420,7 @@ class Lifecycle:
         """At start-up: finish the starts and stops this process's predecessor
         (or a dead process) left, adopt running servers, fix routes. Another
         live process's starts and stops are left to it."""
+        began = time.perf_counter()
         await self.take_over(predecessor=True)
         elsewhere = await self._elsewhere()
         for sid, user, name, state, pending, url in await self.transact(servers.active, write=False):
@@ -429,12 +428,13 @@ class Lifecycle:
                 continue
             ref = ServerRef(sid, user, name, state, url)
             try:
-                alive = await self.spawner.poll(ref) is None
+                alive = await self._poll(ref) is None
             except Exception:
                 log.warning("Polling %s failed; it is kept", servers.label(user, name), exc_info=True)
                 continue
             if not alive:
                 await self._gone(sid, user, name)
+        metrics.observe(catalogue.INIT_SPAWNERS_DURATION, None, time.perf_counter() - began)
         await self.reconcile()
 
     async def take_over(self, predecessor: bool = False) -> None:
@@ -467,7 +467,7 @@ class Lifecycle:
                 log.warning("Marking %s stopped: %s", label, reason)
                 error = reason if orphan.pending == "spawn" else None
                 with contextlib.suppress(Exception):
-                    await self.proxy.delete_route(self.urls.prefix(orphan.user, orphan.server_name))
+                    await self._delete_route(self.urls.prefix(orphan.user, orphan.server_name))
                 await self.transact(
                     lambda s, i=sid, e=error: servers.stopped(s, i, error=e, reason="machine_lost")
                 )
@@ -496,7 +496,7 @@ class Lifecycle:
         ref = ServerRef(sid, user, name, orphan.state, orphan.spawn_url)
         prefix = self.urls.prefix(user, name)
         try:
-            if orphan.spawn_url is None or await self.spawner.poll(ref) is not None:
+            if orphan.spawn_url is None or await self._poll(ref) is not None:
                 raise SpawnError(why)
             log.warning(
                 "Adopting the start of %s, which another hub process began", servers.label(user, name)
@@ -507,12 +507,12 @@ class Lifecycle:
                 )
             except TimeoutError:
                 raise SpawnError(why) from None
-            await self.proxy.add_route(prefix, orphan.spawn_url, {"user": user, "server_name": name})
+            await self._add_route(prefix, orphan.spawn_url, user, name)
             ready = _ready_event(prefix)
             url = orphan.spawn_url
             if not await self.transact(lambda s: servers.spawned(s, sid, url, orphan.state, ready)):
                 with contextlib.suppress(Exception):
-                    await self.proxy.delete_route(prefix)
+                    await self._delete_route(prefix)
         except asyncio.CancelledError:
             if not self._handing_over:
                 await self._abandon(ref, SPAWN_CANCELLED, "cancelled")
@@ -575,6 +575,7 @@ class Lifecycle:
                 await self.transact(lambda s: duties.release(s, duties.PROXY_SYNC, owner, utcnow()))
 
     async def _reconcile(self) -> None:
+        began = time.perf_counter()
         expected = {"/": (self.urls.hub_target, {"hub": True})} if self.urls.base_url == "/" else {}
         if self.urls.base_url != "/":
             expected[self.urls.hub_prefix] = (self.urls.hub_target, {"hub": True})
@@ -594,6 +595,7 @@ class Lifecycle:
         for spec in routes:
             if spec not in expected and spec not in pending_specs:
                 await self.proxy.delete_route(spec)
+        metrics.observe(catalogue.CHECK_ROUTES_DURATION, None, time.perf_counter() - began)
 
     async def route(self, user: str, server_name: str, target: str) -> None:
         """Give a running server its route again (the proxy lost it: restarted
@@ -601,9 +603,7 @@ class Lifecycle:
         log.warning(
             "The proxy had no route for running server %s; adding it", servers.label(user, server_name)
         )
-        await self.proxy.add_route(
-            self.urls.prefix(user, server_name), target, {"user": user, "server_name": server_name}
-        )
+        await self._add_route(self.urls.prefix(user, server_name), target, user, server_name)
 
     async def route_service(self, name: str, url: str) -> None:
         """Route a service created at run time now, rather than at the next sync.
@@ -623,6 +623,42 @@ class Lifecycle:
             log.warning(
                 "Removing the route of service %s failed; the next proxy sync does", name, exc_info=True
             )
+
+    # --- timed calls to the proxy and the spawner --------------------------------------
+
+    async def _add_route(self, prefix: str, target: str, user: str, server_name: str) -> None:
+        """Route a server's ``prefix`` to ``target``, timed as a success or a failure."""
+        began = time.perf_counter()
+        try:
+            await self.proxy.add_route(prefix, target, {"user": user, "server_name": server_name})
+        except Exception:
+            metrics.observe(catalogue.PROXY_ADD_DURATION, catalogue.FAILURE, time.perf_counter() - began)
+            raise
+        metrics.observe(catalogue.PROXY_ADD_DURATION, catalogue.SUCCESS, time.perf_counter() - began)
+
+    async def _delete_route(self, prefix: str) -> None:
+        """Delete a server's route, timed as a success or a failure."""
+        began = time.perf_counter()
+        try:
+            await self.proxy.delete_route(prefix)
+        except Exception:
+            metrics.observe(catalogue.PROXY_DELETE_DURATION, catalogue.FAILURE, time.perf_counter() - began)
+            raise
+        metrics.observe(catalogue.PROXY_DELETE_DURATION, catalogue.SUCCESS, time.perf_counter() - began)
+
+    async def _poll(self, ref: ServerRef, record: Any = _NO_RECORD) -> int | None:
+        """The spawner's poll of a server (None: it runs), timed by its answer;
+        with the ``record`` :meth:`Spawner.records_for_poll` read for it, if any.
+        A poll that raises is not counted: it said neither."""
+        began = time.perf_counter()
+        if record is _NO_RECORD:
+            status = await self.spawner.poll(ref)
+        else:
+            status = await self.spawner.poll_with_record(ref, record)
+        metrics.observe(
+            catalogue.SERVER_POLL_DURATION, catalogue.poll_status(status), time.perf_counter() - began
+        )
+        return status
 
     def start_polling(self) -> None:
         async def loop() -> None:

@@ -28,11 +28,14 @@ from __future__ import annotations
 import logging
 import os
 import sysconfig
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from traitlets.config import Config
 
+from hub import metrics
+from hub.metrics.catalogue import PROXY_POLL_DURATION
 from hub.plugins import maybe_await
 from hub.plugins.loader import config_classes
 from hub.proxy.chp import ProxyError
@@ -151,7 +154,9 @@ class HostedProxy:
         await self._call(f"deleting route {routespec}", lambda p: p.delete_route(routespec))
 
     async def get_all_routes(self) -> dict[str, dict[str, Any]]:
+        began = time.perf_counter()
         routes = await self._call("listing routes", lambda p: p.get_all_routes())
+        metrics.observe(PROXY_POLL_DURATION, None, time.perf_counter() - began)
         return {
             spec: {"routespec": spec, "target": route.get("target"), "data": dict(route.get("data") or {})}
             for spec, route in (routes or {}).items()

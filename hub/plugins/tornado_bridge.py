@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +29,8 @@ from starlette.routing import Route
 from tornado import httputil, web
 from tornado.concurrent import Future
 
+from hub import metrics
+from hub.metrics import catalogue
 from hub.plugins.authenticators import HostedAuthenticator, PluginUser
 
 log = logging.getLogger("hub.plugins.tornado")
@@ -112,20 +115,23 @@ async def _get_current_user(self: Any) -> PluginUser | None:
 
 
 async def _login_user(self: Any, data: dict[str, Any] | None = None) -> PluginUser | None:
-    from hub.web.pages import finish_login, refused_login
+    from hub.web.pages import finish_login, login_ended, refused_login
 
     hub = _hub()
+    began = time.perf_counter()
     await hub.sync_authenticator()
     authenticated = await hub.authenticator.get_authenticated_user(data or {}, handler=self)
     if authenticated is None:
         log.warning("A login through %s was refused", type(self).__name__)
         typed = (data or {}).get("username")
         await refused_login(self.request.hub_request, typed if isinstance(typed, str) else None)
+        login_ended(began, succeeded=False)
         return None
     row, session_id = await finish_login(hub, authenticated, self.request.hub_request)
     user = PluginUser(row.name, row.id, row.admin)
     self._hub_session_ids = {row.name: session_id}
     self.set_login_cookie(user)
+    login_ended(began, succeeded=True)
     log.info("User logged in: %s", row.name)
     return user
 
@@ -171,20 +177,26 @@ async def _shutdown_servers(self: Any, user: Any) -> None:
 
 async def _default_handle_logout(self: Any) -> None:
     """End the hub session (its row and the tokens issued in it, with its audit
-    record), stop servers if configured, clear the cookies."""
+    record), stop servers if configured, clear the cookies; timed as the hub's
+    own logout page is (the plugin's page around it counts into JupyterHub's
+    metrics, which this hub does not export)."""
     from hub.web.pages import end_session
 
     hub = _hub()
-    user = self.current_user
-    if user is not None:
-        if hub.settings.shutdown_on_logout:
-            await self._shutdown_servers(user)
-        request = self.request.hub_request
-        presented = hub.sessions.presented(request)
-        session_id = presented.session_id if presented is not None else None
-        await end_session(request, user.id, user.name, session_id)
-        log.info("User logged out: %s", user.name)
-    self.clear_login_cookie()
+    began = time.perf_counter()
+    try:
+        user = self.current_user
+        if user is not None:
+            if hub.settings.shutdown_on_logout:
+                await self._shutdown_servers(user)
+            request = self.request.hub_request
+            presented = hub.sessions.presented(request)
+            session_id = presented.session_id if presented is not None else None
+            await end_session(request, user.id, user.name, session_id)
+            log.info("User logged out: %s", user.name)
+        self.clear_login_cookie()
+    finally:
+        metrics.observe(catalogue.LOGOUT_DURATION, None, time.perf_counter() - began)
 
 
 def _get_next_url(self: Any, user: Any = None, default: str | None = None) -> str:

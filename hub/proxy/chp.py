@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from urllib.parse import quote, unquote, urlparse
 import httpx
 from traitlets import Bool, Float, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
+
+from hub import metrics
+from hub.metrics.catalogue import PROXY_POLL_DURATION
 
 PROJECT_BIN = Path(__file__).resolve().parents[2] / "node_modules" / ".bin"
 
@@ -234,6 +238,7 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
 
     async def get_all_routes(self) -> dict[str, dict[str, Any]]:
         """The hub's routes: routespec -> {routespec, target, data}."""
+        began = time.perf_counter()
         try:
             response = await self.client.get("")
         except httpx.HTTPError as e:
@@ -247,6 +252,7 @@ class ConfigurableHTTPProxy(LoggingConfigurable):
             data = {k: v for k, v in entry.items() if k not in ("target", "jupyterhub")}
             spec = to_routespec(path)
             routes[spec] = {"routespec": spec, "target": entry.get("target"), "data": data}
+        metrics.observe(PROXY_POLL_DURATION, None, time.perf_counter() - began)
         return routes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
@@ -22,11 +23,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hub import access_log
+from hub import access_log, metrics
 from hub.auth import scopes as sc
 from hub.core import audit, login_sessions, servers, shares, tokens, users
 from hub.db.models import User
 from hub.errors import HubError
+from hub.metrics import catalogue
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
 from hub.timeutil import utcnow
@@ -226,6 +228,13 @@ def audit_entry(request: Request, kind: str, outcome: int) -> audit.Entry:
     return audit.Entry(type=kind, method=method, path=path, outcome=outcome, address=address)
 
 
+def login_ended(began: float, succeeded: bool) -> None:
+    """Count a login that began at ``began`` (``perf_counter``): the
+    authenticator accepted it and its session started, or it refused it."""
+    outcome = catalogue.SUCCESS if succeeded else catalogue.FAILURE
+    metrics.observe(catalogue.LOGIN_DURATION, outcome, time.perf_counter() - began)
+
+
 async def refused_login(request: Request, typed_name: str | None) -> None:
     """Record a failed login: the name typed (never the password), from where."""
     entry = audit_entry(request, audit.LOGIN_FAILED, 403)
@@ -274,6 +283,7 @@ async def login_page(request: Request) -> Response:
     async def exists(name: str) -> bool:
         return await hub.transact(lambda s: users.by_name(s, name) is not None, write=False)
 
+    began = time.perf_counter()
     await hub.sync_authenticator()
     try:
         authenticated = await hub.authenticator.get_authenticated_user(data, exists, handler=request)
@@ -282,10 +292,12 @@ async def login_page(request: Request) -> Response:
         return _login_form(request, next_url, 503, "The login service is not available; try again later.")
     if authenticated is None:
         await refused_login(request, data["username"])
+        login_ended(began, succeeded=False)
         return _login_form(request, next_url, 403, "Invalid user name or password.")
     user, session_id = await finish_login(hub, authenticated, request)
     response = RedirectResponse(next_url or landing(request, user.name), 302)
     hub.sessions.log_in(response, request, session_id)
+    login_ended(began, succeeded=True)
     return response
 
 
@@ -310,6 +322,14 @@ async def end_session(request: Request, user_id: int, name: str, session_id: str
 
 
 async def logout_page(request: Request) -> Response:
+    began = time.perf_counter()
+    try:
+        return await _log_out(request)
+    finally:
+        metrics.observe(catalogue.LOGOUT_DURATION, None, time.perf_counter() - began)
+
+
+async def _log_out(request: Request) -> Response:
     hub = current()
     user = await logged_in(request)
     presented = hub.sessions.presented(request)

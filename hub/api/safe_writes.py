@@ -39,8 +39,10 @@ the request runs leaves the key claimed until the record expires.
 Recorded answers may hold a secret shown once (a new token's value): with
 ``JUPYTERHUB_CRYPT_KEY`` set every recorded body is encrypted with it;
 without a key, bodies are kept as JSON except those of operations that
-declare ``x-hub-response-secret``, which are not kept: their retry is
-``409``, without acting again.
+declare ``x-hub-response-secret``, which are encrypted with a key derived
+from the cookie secret (as webhook secrets are). A retry whose recorded
+answer no key opens any more (the keys changed) is ``409``, without acting
+again.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hub.api.context import ctx
+from hub.auth.crypto import Crypter, derived
 from hub.core import idempotency as core
 from hub.errors import Conflict, PreconditionFailed, Unprocessable
 from hub.timeutil import utcnow
@@ -65,7 +68,12 @@ IF_NONE_MATCH = "If-None-Match"
 IDEMPOTENCY_KEY = "Idempotency-Key"
 #: an entity tag of a list (the spec's pattern has checked the list's syntax)
 _TAG = re.compile(r'(W/)?"([^"]*)"')
-SEALED, PLAIN, WITHHELD = "sealed", "plain", "withheld"
+#: how a recorded body is kept: encrypted with JUPYTERHUB_CRYPT_KEY, as JSON,
+#: encrypted with the key derived from the cookie secret, or (records made
+#: before answers with secrets were kept without JUPYTERHUB_CRYPT_KEY) not kept
+SEALED, PLAIN, DERIVED, WITHHELD = "sealed", "plain", "derived", "withheld"
+#: what the key encrypting answers with secrets is derived for (:func:`_derived_box`)
+_PURPOSE = "hub idempotent answers"
 
 
 def canonical(value: Any) -> bytes:
@@ -225,7 +233,7 @@ class Guard:
         if crypter.enabled:
             return SEALED, crypter.encrypt({"body": body})
         if self.secret:
-            return WITHHELD, None
+            return DERIVED, _derived_box().encrypt({"body": body})
         return PLAIN, json.dumps(body).encode()  # in the first answer's order
 
     def _replay(self, found: core.Record, ask: _Ask) -> Replay:
@@ -239,20 +247,25 @@ class Guard:
                 "The first request with this Idempotency-Key is still running; retry later",
                 headers={"Retry-After": "1"},
             )
-        if found.body_form == WITHHELD:
-            raise Conflict(
-                "The first request with this Idempotency-Key succeeded and is not done again, but its "
-                "answer held a secret that the hub keeps only encrypted (JUPYTERHUB_CRYPT_KEY is not "
-                "set); send a new key to act again"
-            )
-        if found.body_form == SEALED:
-            opened = ctx().hub.crypter.decrypt(found.body)
+        if found.body_form in (SEALED, DERIVED):
+            box = ctx().hub.crypter if found.body_form == SEALED else _derived_box()
+            opened = box.decrypt(found.body)
             if not isinstance(opened, dict):
                 raise Conflict(
-                    "The answer recorded for this Idempotency-Key cannot be read with the hub's "
-                    "JUPYTERHUB_CRYPT_KEY; send a new key to act again"
+                    "The first request with this Idempotency-Key succeeded and is not done again, but "
+                    "its recorded answer cannot be read with the hub's keys any more "
+                    "(JUPYTERHUB_CRYPT_KEY or the cookie secret changed); send a new key to act again"
                 )
             body = opened["body"]
+        elif found.body_form == WITHHELD:
+            raise Conflict(
+                "The first request with this Idempotency-Key succeeded and is not done again, but its "
+                "answer, which held a secret, was not kept; send a new key to act again"
+            )
         else:
             body = json.loads(found.body or b"null")
         return Replay((body, found.status))
+
+
+def _derived_box() -> Crypter:
+    return derived(ctx().hub.sessions.secret, _PURPOSE)

@@ -36,6 +36,17 @@ def parse_keys(text: str) -> list[bytes]:
     return [_decode_key(part.strip()) for part in text.replace(",", ";").split(";") if part.strip()]
 
 
+def derived(secret: bytes, purpose: str) -> Crypter:
+    """A Crypter whose key is derived from a hub secret (the cookie secret)
+    for one purpose: what the hub keeps encrypted when no
+    ``JUPYTERHUB_CRYPT_KEY`` is set. Every process derives the same key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(secret)
+    return Crypter([key])
+
+
 class Crypter:
     """Encrypts and decrypts JSON values with the configured keys."""
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from hub.auth.crypto import Crypter
+from hub.auth.crypto import Crypter, derived
 from hub.core import events
 from hub.db.models import Webhook, WebhookDelivery
 from hub.errors import BadRequest, NotFound
@@ -37,15 +37,7 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::", ""}
 
 def secret_box(crypter: Crypter, cookie_secret: bytes) -> Crypter:
     """What encrypts webhook secrets: the auth_state keys, or one derived from the cookie secret."""
-    if crypter.enabled:
-        return crypter
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hub webhook secrets").derive(
-        cookie_secret
-    )
-    return Crypter([key])
+    return crypter if crypter.enabled else derived(cookie_secret, "hub webhook secrets")
 
 
 def _kinds() -> set[str]:

@@ -403,8 +403,10 @@ class IdempotencyKey(Base):
     keys never meet. ``status`` is NULL while a coroutine handler (a server
     start) is still running the first request. ``body_form`` says how
     ``body`` is kept: ``sealed`` (encrypted with ``JUPYTERHUB_CRYPT_KEY``),
-    ``plain`` (JSON, when no key is set and the answer holds no secret) or
-    ``withheld`` (not kept: it held a secret and there is no key).
+    ``plain`` (JSON, when no key is set and the answer holds no secret),
+    ``derived`` (an answer holding a secret when no key is set, encrypted with
+    a key derived from the cookie secret) or ``withheld`` (not kept: records
+    made before ``derived`` existed).
     """
 
     __tablename__ = "idempotency_keys"

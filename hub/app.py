@@ -41,7 +41,9 @@ from hub.metrics.requests import RequestDurations, named
 from hub.plugins.authenticators import HostedAuthenticator
 from hub.runtime import Hub, install
 from hub.web import errors as web_errors
+from hub.web import headers as security_headers
 from hub.web import pages
+from hub.web.headers import SecurityHeaders
 from hub.web.metrics import metrics_page
 
 log = logging.getLogger("hub.app")
@@ -307,6 +309,11 @@ def create_app(hub: Hub) -> AsyncApp:
     app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, health_path=prefix + "health")
     app.add_middleware(RequestDurations, position=MiddlewarePosition.BEFORE_EXCEPTION, recorder=RECORDER)
     app.add_middleware(VersionHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(
+        SecurityHeaders,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        extra=security_headers.configured(hub.settings.tornado_settings),
+    )
     app.add_middleware(
         RequestLimits,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -157,6 +157,34 @@ class JupyterHub(LoggingConfigurable):
         "0 keeps them forever. This hub's own key.",
     ).tag(config=True)
 
+    # --- limits against abuse
+    failed_login_limit = Integer(
+        10,
+        min=0,
+        help="Failed logins allowed per user name and per client address within failed_login_window; "
+        "further attempts are answered 429 with Retry-After, without asking the authenticator. "
+        "A successful login clears the user name's count. 0: no limit. (This hub's own key.)",
+    ).tag(config=True)
+    failed_login_window = Float(
+        300, min=1, help="Seconds over which failed_login_limit counts failed logins. (This hub's own key.)"
+    ).tag(config=True)
+    max_tokens_per_user = Integer(
+        1000,
+        min=0,
+        help="Most unexpired API tokens a user may hold; requesting one more (API or token page) "
+        "is refused with 403. 0: no limit. (This hub's own key.)",
+    ).tag(config=True)
+    max_share_codes_per_user = Integer(
+        1000,
+        min=0,
+        help="Most unexpired share codes the servers of one user may have; issuing one more is "
+        "refused with 403. 0: no limit. (This hub's own key.)",
+    ).tag(config=True)
+    tornado_settings = Dict(
+        help="Only its 'headers' are read: headers added to every response of the hub (a "
+        "Content-Security-Policy here replaces the pages' default one); other keys warn.",
+    ).tag(config=True)
+
     # --- API
     api_page_default_limit = Integer(50, help="Default page size of paginated lists.").tag(config=True)
     api_page_max_limit = Integer(200, help="Largest page size of paginated lists.").tag(config=True)

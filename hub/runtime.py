@@ -30,6 +30,7 @@ from hub.core import (
     duties,
     events,
     idempotency,
+    login_limits,
     login_sessions,
     oauth,
     servers,
@@ -374,7 +375,8 @@ class Hub:
     def purge_expired(self) -> int:
         """Delete expired tokens, OAuth codes, share codes, login sessions whose
         cookie is too old to count, events, deliveries and audit records older
-        than they are kept, and idempotency keys older than a day (every hour,
+        than they are kept, idempotency keys older than a day and failed logins
+        that no longer count (every hour,
         in the process holding the purge duty); returns how many tokens went."""
         with self.db.session() as session:
             oauth.purge_expired_codes(session)
@@ -389,6 +391,8 @@ class Hub:
                     "Deleted %d audit records older than %d days", aged, self.settings.audit_retention_days
                 )
             idempotency.purge_expired(session, utcnow())
+            window = timedelta(seconds=self.settings.failed_login_window)
+            login_limits.purge(session.connection(), window, utcnow())
             return tokens.purge_expired(session)
 
     def stop(self) -> None:

@@ -14,6 +14,7 @@ from hub.api import models
 from hub.api.common import current_page
 from hub.api.context import ctx
 from hub.api.pagination import wrap
+from hub.api.resolver import serializable
 from hub.core import groups as groups_core
 from hub.core import shares as core
 from hub.errors import BadRequest
@@ -160,6 +161,7 @@ def get_share_codes_server(
     return _code_page(core.codes_of_server(ref), offset, limit)
 
 
+@serializable  # the share-code cap counts the owner's codes
 def post_share_code(owner: str, server_name: str, body: dict[str, Any] | None = None) -> Any:
     c = ctx()
     options = body or {}
@@ -169,7 +171,8 @@ def post_share_code(owner: str, server_name: str, body: dict[str, Any] | None = 
     core.check_grantable(names, owner, server_name, holds)
     ref = core.server(c.session, owner, server_name)
     expires_in = int(options.get("expires_in") or core.DEFAULT_CODE_LIFETIME)
-    view, code = core.issue_code(c.session, ref, options.get("scopes"), expires_in, holds)
+    cap = c.hub.settings.max_share_codes_per_user
+    view, code = core.issue_code(c.session, ref, options.get("scopes"), expires_in, holds, cap)
     accept_url = f"{c.hub.hub_prefix}accept-share?{urlencode({'code': code})}"
     public = urlsplit(c.hub.settings.public_url)
     return {

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hub.api import models
 from hub.api.context import ctx
+from hub.api.resolver import serializable
 from hub.auth import scopes as sc
 from hub.auth.identity import credential_scopes, owner_scopes
 from hub.core import events, roles
@@ -53,11 +54,13 @@ def _scopes_from_roles(role_names: list[str]) -> list[str]:
     return scopes
 
 
+@serializable  # the token cap counts the user's tokens
 def post_user_tokens(name: str, body: dict[str, Any] | None = None) -> Any:
     c = ctx()
     me = c.me()
     options = body or {}
     user = users_core.require(c.session, name)
+    tokens_core.check_cap(c.session, user, c.hub.settings.max_tokens_per_user)
     role_scopes, groups = _owner_role_scopes(user)
     owner = sc.Owner("user", user.name)
 

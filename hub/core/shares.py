@@ -380,12 +380,33 @@ def _code_view(code: ShareCode, ref: ServerRef) -> CodeView:
     )
 
 
+def check_code_cap(session: Session, ref: ServerRef, cap: int) -> None:
+    """Refuse a new code for a server of a user whose servers already have
+    ``cap`` unexpired codes (``JupyterHub.max_share_codes_per_user``; 0: no
+    cap). The caller's transaction is serializable: it counts, then inserts."""
+    if not cap:
+        return
+    held = _count(session, ShareCode, [*codes_of_owner(owner_id(session, ref.owner)), _live_code()])
+    if held >= cap:
+        raise Forbidden(
+            f"User {ref.owner} already has the maximum of {cap} share codes; "
+            "revoke one (or let one expire) before issuing another"
+        )
+
+
 def issue_code(
-    session: Session, ref: ServerRef, scopes: Sequence[str] | None, expires_in: int, holds: Holds
+    session: Session,
+    ref: ServerRef,
+    scopes: Sequence[str] | None,
+    expires_in: int,
+    holds: Holds,
+    cap: int = 0,
 ) -> tuple[CodeView, str]:
-    """A new code for ``ref`` and its value, which is not stored and not shown again."""
+    """A new code for ``ref`` and its value, which is not stored and not shown
+    again; refused past ``cap`` codes of the owner (:func:`check_code_cap`)."""
     names = bare_scopes(scopes, ref.owner, ref.name) or list(DEFAULT_SCOPES)
     check_grantable(names, ref.owner, ref.name, holds)
+    check_code_cap(session, ref, cap)
     value = secrets.token_urlsafe(CODE_BYTES)
     now = utcnow()
     code = ShareCode(

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.auth import hashing
 from hub.db.models import APIToken, User
-from hub.errors import BadRequest, NotFound
+from hub.errors import BadRequest, Forbidden, NotFound
 from hub.timeutil import utcnow
 
 MIN_SUPPLIED_LENGTH = 8
@@ -102,6 +102,23 @@ def for_user(session: Session, user_id: int) -> list[APIToken]:
     )
     rows = session.execute(query).scalars().all()
     return sorted(rows, key=lambda t: (t.last_activity or t.created, t.id))
+
+
+def check_cap(session: Session, user: User, cap: int) -> None:
+    """Refuse a new token for ``user`` who already holds ``cap`` unexpired
+    tokens (``JupyterHub.max_tokens_per_user``; 0: no cap). The caller's
+    transaction is serializable: it counts, then inserts."""
+    if not cap:
+        return
+    held = session.execute(
+        select(func.count(APIToken.id)).where(
+            APIToken.user_id == user.id, or_(APIToken.expires_at.is_(None), APIToken.expires_at >= utcnow())
+        )
+    ).scalar_one()
+    if held >= cap:
+        raise Forbidden(
+            f"User {user.name} already has the maximum of {cap} tokens; revoke one before requesting another"
+        )
 
 
 def parse_id(token_id: str) -> int | None:

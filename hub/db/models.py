@@ -439,3 +439,20 @@ class MetricTotal(Base):
     labels: Mapped[str] = mapped_column(Text, primary_key=True)
     sample: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
+
+
+class FailedLogin(Base):
+    """One failed login, counted against one key: the user name typed
+    (``kind`` "name", normalized as the authenticator normalizes names) or the
+    client's address (``kind`` "address"); a failure is a row of each.
+
+    ``hub.core.login_limits`` counts the rows of a key younger than
+    ``failed_login_window``; older ones are deleted as new failures of the
+    key are recorded, and hourly."""
+
+    __tablename__ = "failed_logins"
+    __table_args__ = (Index("ix_failed_logins_kind_key_at", "kind", "key", "at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)

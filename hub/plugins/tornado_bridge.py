@@ -114,17 +114,32 @@ async def _get_current_user(self: Any) -> PluginUser | None:
     return self._jupyterhub_user  # type: ignore[no-any-return]
 
 
+class _LoginLimited(web.HTTPError):
+    """A login refused by the failed-login limit, with the seconds to wait."""
+
+    def __init__(self, seconds: int) -> None:
+        from hub.web.login_limits import message
+
+        super().__init__(429, reason=message(seconds))
+        self.retry_after = seconds
+
+
 async def _login_user(self: Any, data: dict[str, Any] | None = None) -> PluginUser | None:
+    from hub.web import login_limits
     from hub.web.pages import finish_login, login_ended, refused_login
 
     hub = _hub()
+    field = (data or {}).get("username")
+    typed = field if isinstance(field, str) else None
+    seconds = await login_limits.wait(self.request.hub_request, typed)
+    if seconds is not None:
+        raise _LoginLimited(seconds)
     began = time.perf_counter()
     await hub.sync_authenticator()
     authenticated = await hub.authenticator.get_authenticated_user(data or {}, handler=self)
     if authenticated is None:
         log.warning("A login through %s was refused", type(self).__name__)
-        typed = (data or {}).get("username")
-        await refused_login(self.request.hub_request, typed if isinstance(typed, str) else None)
+        await refused_login(self.request.hub_request, typed)
         login_ended(began, succeeded=False)
         return None
     row, session_id = await finish_login(hub, authenticated, self.request.hub_request)
@@ -235,6 +250,8 @@ def _write_error(self: Any, status_code: int, **kwargs: Any) -> None:
             log.warning("Login handler %s failed: %s", type(self).__name__, type(exc).__name__)
     self.set_status(status_code)
     self.set_header("Content-Type", "text/html; charset=utf-8")
+    if isinstance(exc, _LoginLimited):
+        self.set_header("Retry-After", str(exc.retry_after))
     user = getattr(self, "_jupyterhub_user", None)
     self.finish(_error_html(status_code, message or HTTPStatus(status_code).phrase, user and user.name))
 

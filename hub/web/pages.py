@@ -32,6 +32,7 @@ from hub.metrics import catalogue
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
 from hub.timeutil import utcnow
+from hub.web import login_limits
 from hub.web.templating import TEMPLATES
 
 log = logging.getLogger("hub.web")
@@ -236,7 +237,9 @@ def login_ended(began: float, succeeded: bool) -> None:
 
 
 async def refused_login(request: Request, typed_name: str | None) -> None:
-    """Record a failed login: the name typed (never the password), from where."""
+    """Record a failed login: the name typed (never the password), from where;
+    it counts against the failed-login limit."""
+    await login_limits.failed(request, typed_name)
     entry = audit_entry(request, audit.LOGIN_FAILED, 403)
     if typed_name:
         entry = dataclasses.replace(entry, resource=f"user:{typed_name}")
@@ -253,6 +256,7 @@ async def finish_login(hub: Hub, authenticated: dict[str, Any], request: Request
     stored = await hub.logins.store(authenticated, record=audit_entry(request, audit.LOGIN, 302))
     assert stored is not None
     user, new = stored
+    await login_limits.succeeded(user.name)
     if new and hasattr(auth, "user_added"):
         await auth.user_added(user.name)
     user_agent, address = hub.sessions.client(request)
@@ -279,6 +283,11 @@ async def login_page(request: Request) -> Response:
     data = {k: str(v or "") for k, v in form.items() if k != "_xsrf" and isinstance(v, str | None)}
     data.setdefault("username", "")
     data.setdefault("password", "")
+    if (seconds := await login_limits.wait(request, data["username"])) is not None:
+        # refused before the authenticator hears of it
+        limited = _login_form(request, next_url, 429, login_limits.message(seconds))
+        limited.headers["Retry-After"] = str(seconds)
+        return limited
 
     async def exists(name: str) -> bool:
         return await hub.transact(lambda s: users.by_name(s, name) is not None, write=False)
@@ -571,7 +580,7 @@ def _token_rows(session: Any, user_id: int) -> list[dict[str, Any]]:
 async def token_page(request: Request, user: User) -> Response:
     """List the user's tokens; POST issues a new one (shown once)."""
     hub = current()
-    new_token = None
+    new_token, error, status = None, None, 200
     if request.method == "POST":
         form = await xsrf_checked_form(request)
         if form is None:
@@ -582,14 +591,20 @@ async def token_page(request: Request, user: User) -> Response:
         limit = hub.settings.token_expires_in_max_seconds
 
         def issue(s: Any) -> str:
+            tokens.check_cap(s, user, hub.settings.max_tokens_per_user)
             _, value = tokens.issue(
                 s, user_id=user.id, note=note, expires_in=tokens.check_expires_in(expires_in, limit)
             )
             return value
 
-        new_token = await hub.transact(issue)
+        try:
+            new_token = await hub.transact(issue, serializable=True)
+        except HubError as e:  # the form stays, with why
+            error, status = e.message, e.status
     rows = await hub.transact(lambda s: _token_rows(s, user.id), write=False)
-    return render(request, "token.html", user=user.name, tokens=rows, new_token=new_token)
+    return render(
+        request, "token.html", status, user=user.name, tokens=rows, new_token=new_token, error=error
+    )
 
 
 @for_user

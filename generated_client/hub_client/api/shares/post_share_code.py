@@ -112,6 +112,9 @@ def sync_detailed(
     The code is in the response only; it is stored hashed. It expires
     after `expires_in` seconds (one day by default). Scopes follow the
     rules of a share (`403` for a scope the requester does not hold).
+    When the owner's servers already have
+    `JupyterHub.max_share_codes_per_user` unexpired codes (1000 by
+    default), a new one is refused with `403` (this hub's own limit).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
@@ -160,6 +163,9 @@ def sync(
     The code is in the response only; it is stored hashed. It expires
     after `expires_in` seconds (one day by default). Scopes follow the
     rules of a share (`403` for a scope the requester does not hold).
+    When the owner's servers already have
+    `JupyterHub.max_share_codes_per_user` unexpired codes (1000 by
+    default), a new one is refused with `403` (this hub's own limit).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
@@ -203,6 +209,9 @@ async def asyncio_detailed(
     The code is in the response only; it is stored hashed. It expires
     after `expires_in` seconds (one day by default). Scopes follow the
     rules of a share (`403` for a scope the requester does not hold).
+    When the owner's servers already have
+    `JupyterHub.max_share_codes_per_user` unexpired codes (1000 by
+    default), a new one is refused with `403` (this hub's own limit).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
@@ -249,6 +258,9 @@ async def asyncio(
     The code is in the response only; it is stored hashed. It expires
     after `expires_in` seconds (one day by default). Scopes follow the
     rules of a share (`403` for a scope the requester does not hold).
+    When the owner's servers already have
+    `JupyterHub.max_share_codes_per_user` unexpired codes (1000 by
+    default), a new one is refused with `403` (this hub's own limit).
 
     Args:
         owner (str): A user or group name: 1 to 255 characters, no `/`, none of the C0

@@ -104,7 +104,9 @@ def sync_detailed(
      Creates a token owned by the user. Its value is in the response and is
     never shown again. `scopes` narrow it (default: everything the owner
     may do, now and later); every scope must be held by the owner.
-    `expires_in` is a lifetime in seconds.
+    `expires_in` is a lifetime in seconds. A user holding
+    `JupyterHub.max_tokens_per_user` unexpired tokens (1000 by default)
+    gets `403` until one is revoked or expires (this hub's own limit).
 
     Args:
         name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
@@ -149,7 +151,9 @@ def sync(
      Creates a token owned by the user. Its value is in the response and is
     never shown again. `scopes` narrow it (default: everything the owner
     may do, now and later); every scope must be held by the owner.
-    `expires_in` is a lifetime in seconds.
+    `expires_in` is a lifetime in seconds. A user holding
+    `JupyterHub.max_tokens_per_user` unexpired tokens (1000 by default)
+    gets `403` until one is revoked or expires (this hub's own limit).
 
     Args:
         name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
@@ -189,7 +193,9 @@ async def asyncio_detailed(
      Creates a token owned by the user. Its value is in the response and is
     never shown again. `scopes` narrow it (default: everything the owner
     may do, now and later); every scope must be held by the owner.
-    `expires_in` is a lifetime in seconds.
+    `expires_in` is a lifetime in seconds. A user holding
+    `JupyterHub.max_tokens_per_user` unexpired tokens (1000 by default)
+    gets `403` until one is revoked or expires (this hub's own limit).
 
     Args:
         name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0
@@ -232,7 +238,9 @@ async def asyncio(
      Creates a token owned by the user. Its value is in the response and is
     never shown again. `scopes` narrow it (default: everything the owner
     may do, now and later); every scope must be held by the owner.
-    `expires_in` is a lifetime in seconds.
+    `expires_in` is a lifetime in seconds. A user holding
+    `JupyterHub.max_tokens_per_user` unexpired tokens (1000 by default)
+    gets `403` until one is revoked or expires (this hub's own limit).
 
     Args:
         name (str): A user or group name: 1 to 255 characters, no `/`, none of the C0

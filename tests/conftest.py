@@ -29,6 +29,7 @@ from traitlets.config import Config
 from hub.app import create_app
 from hub.db.engine import Database
 from hub.runtime import Hub, install
+from tests.helpers import secret_ledger
 
 # fixtures for spawners that run servers as other OS accounts, on Slurm, and on Kubernetes
 from tests.helpers.kube_standin import kube_cluster, make_kube_spawner  # noqa: F401
@@ -36,6 +37,21 @@ from tests.helpers.singleuser_env import os_user, singleuser_env  # noqa: F401
 from tests.helpers.slurm import slurm_cluster  # noqa: F401
 
 ADMIN_TOKEN = "admin-secret-token"
+secret_ledger.install()
+secret_ledger.note(ADMIN_TOKEN)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A test whose phase wrote a secret the hub issued (a token, a share
+    code, ...) into any log or process output fails, naming the secrets."""
+    report = yield
+    leaked = secret_ledger.leaks(text for _, text in report.sections)
+    if leaked and report.outcome != "failed":
+        report.outcome = "failed"
+        where = ", ".join(title for title, text in report.sections if secret_ledger.leaks([text]))
+        report.longrepr = f"secrets issued by the hub were written to the log ({where}): {leaked}"
+    return report
 PG_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -131,7 +147,7 @@ class Api:
     """A test client that speaks to the hub's API with a token."""
 
     def __init__(self, client: Any, prefix: str = "/hub/api", hub: Hub | None = None) -> None:
-        self.client = client
+        self.client = secret_ledger.hook(client)
         self.prefix = prefix
         #: an in-process hub: made the process's current hub for each request,
         #: so that a module's shared hub and a test's own hub can take turns
@@ -259,7 +275,7 @@ def _hub_factory(db_url: str) -> Iterator[HubFactory]:
         if configure is not None:
             configure(config)
         hub = Hub(config, validate_responses=True)
-        client = create_app(hub).test_client()
+        client = secret_ledger.hook(create_app(hub).test_client())
         client.__enter__()
         stack.append(client)
         return Api(client, hub=hub)
@@ -314,7 +330,7 @@ def make_live_hub(db_url: str) -> Iterator[HubFactory]:
                 break
             time.sleep(0.025)
         assert server.started, "the hub did not start"
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+        client = secret_ledger.hook(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60))
         running.append((server, thread, client))
         return Api(client)
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import ADMIN_TOKEN, LEAN_SERVER_ARGS, free_port
+from tests.helpers import secret_ledger
 
 #: the hub's log level (HUB_TEST_LOG_LEVEL=INFO to see what a failing test's hub did)
 LOG_LEVEL = os.environ.get("HUB_TEST_LOG_LEVEL", "WARNING")
@@ -47,10 +48,12 @@ class HubProcess:
         self.args: list[str] = []
         #: where the hub's output goes (default: the test's own output)
         self.log_path: Path | None = None
-        self.api = httpx.Client(
-            base_url=f"http://127.0.0.1:{self.port}/hub/api",
-            headers={"Authorization": f"token {ADMIN_TOKEN}"},
-            timeout=60,
+        self.api = secret_ledger.hook(
+            httpx.Client(
+                base_url=f"http://127.0.0.1:{self.port}/hub/api",
+                headers={"Authorization": f"token {ADMIN_TOKEN}"},
+                timeout=60,
+            )
         )
 
     def start(self) -> None:
@@ -82,10 +85,12 @@ class HubProcess:
         other.public_url = self.public_url
         other.args = [f"--JupyterHub.hub_port={other.port}"]
         other.log_path = None
-        other.api = httpx.Client(
-            base_url=f"http://127.0.0.1:{other.port}/hub/api",
-            headers={"Authorization": f"token {ADMIN_TOKEN}"},
-            timeout=60,
+        other.api = secret_ledger.hook(
+            httpx.Client(
+                base_url=f"http://127.0.0.1:{other.port}/hub/api",
+                headers={"Authorization": f"token {ADMIN_TOKEN}"},
+                timeout=60,
+            )
         )
         return other
 

@@ -52,6 +52,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         where = ", ".join(title for title, text in report.sections if secret_ledger.leaks([text]))
         report.longrepr = f"secrets issued by the hub were written to the log ({where}): {leaked}"
     return report
+
+
 PG_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,13 @@ class Witness:
     (the identity is found inside the transaction that failed)."""
 
     identity: Identity | None = None
+    #: the browser's user, for an operation the spec leaves unauthenticated
+    #: that acts for them (the OAuth confirmation): named by its handler
+    browser_user: str | None = None
+
+    @property
+    def identified(self) -> bool:
+        return self.identity is not None or self.browser_user is not None
 
 
 def status_of(result: Any) -> int:
@@ -83,20 +90,25 @@ class Trail:
         return None
 
     def entry(
-        self, identity: Identity | None, params: Mapping[str, Any], outcome: int, request: Request
+        self, witness: Witness, params: Mapping[str, Any], outcome: int, request: Request
     ) -> audit.Entry:
         method, path, address = access_log.request_facts(request.method, request.url.path, request.scope)
-        return audit.Entry(
+        entry = audit.Entry(
             type=self.operation_id,
             method=method,
             path=path,
             outcome=outcome,
-            actor_kind=identity.kind if identity is not None else audit.NOBODY,
-            actor_name=identity.name if identity is not None else None,
-            token_id=identity.token_id if identity is not None else None,
             resource=self.resource(params),
             address=address,
         )
+        identity = witness.identity
+        if identity is not None:
+            return replace(
+                entry, actor_kind=identity.kind, actor_name=identity.name, token_id=identity.token_id
+            )
+        if witness.browser_user is not None:
+            return audit.as_user(entry, witness.browser_user)
+        return entry
 
     async def after(self, entry: audit.Entry, identified: bool) -> None:
         """Write a record in a transaction of its own (a failure's, or a
@@ -113,6 +125,4 @@ class Trail:
     ) -> None:
         status = failure_status(error)
         if status is not None:
-            await self.after(
-                self.entry(witness.identity, params, status, request), witness.identity is not None
-            )
+            await self.after(self.entry(witness, params, status, request), witness.identified)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from hub.api.auditing import Witness
 from hub.auth.identity import Identity
 from hub.db.engine import Transaction
 from hub.runtime import Hub
@@ -23,6 +24,8 @@ class RequestContext:
     #: a login was refreshed (``refresh_user``) during this request: True when it
     #: still holds, False when it does not, None when no refresh ran
     refreshed: bool | None = None
+    #: who the request's audit record names (:mod:`hub.api.auditing`)
+    witness: Witness | None = None
 
     @property
     def conn(self) -> Connection:
@@ -35,6 +38,12 @@ class RequestContext:
         """An ORM session in the same transaction (made on first use)."""
         assert self.tx is not None
         return self.tx.session
+
+    def acting_for(self, user: str) -> None:
+        """Name the browser's user as the requester in the audit record of an
+        operation the spec leaves unauthenticated (its handler found them)."""
+        if self.witness is not None:
+            self.witness.browser_user = user
 
     def me(self) -> Identity:
         """The requester (operations that reach a handler are authenticated)."""

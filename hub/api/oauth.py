@@ -1,18 +1,28 @@
 """Operations tagged ``oauth``: the OAuth 2 provider and the deprecated
-authorization endpoints."""
+authorization endpoints.
+
+The audit log names the browser's user as the requester of an authorization
+(the spec leaves these operations unauthenticated, as the browser's cookie is
+read here) and ``user:NAME`` as its resource, as for the tokens the API
+issues: the confirmation form (``post-oauth-authorize``) as every write is
+recorded, and a code issued without it (``get-oauth-authorize``: the user's
+own server, a service with ``oauth_no_confirm``) in the transaction that
+issues it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
+from hub import access_log
 from hub.api import identify
 from hub.api.context import ctx
 from hub.api.hub import owner_model
 from hub.api.resolver import RefreshDue
 from hub.auth.identity import identify_scopes
 from hub.auth.scopes import Owner
-from hub.core import login_sessions, roles
+from hub.core import audit, login_sessions, roles
 from hub.core import oauth as oauth_core
 from hub.core import services as services_core
 from hub.db.models import OAuthClient, User
@@ -123,6 +133,14 @@ def _issue(client: OAuthClient, user: User, scopes: list[str], redirect_uri: str
     )
 
 
+def _record_grant(user: User) -> None:
+    """The audit record of a code issued at once (a GET is not recorded otherwise)."""
+    c = ctx()
+    method, path, address = access_log.request_facts(c.request.method, c.request.url.path, c.request.scope)
+    entry = audit.Entry(type="get-oauth-authorize", method=method, path=path, outcome=302, address=address)
+    audit.record(c.conn, audit.as_user(entry, user.name))
+
+
 def get_oauth_authorize(
     client_id: str | None = None,
     response_type: str | None = None,
@@ -161,6 +179,7 @@ def get_oauth_authorize(
     if own_server or services_core.no_confirm(c.session, found.identifier):
         code = _issue(found, user, scopes, redirect_uri, code_challenge=code_challenge,
                       code_challenge_method=code_challenge_method)  # fmt: skip
+        _record_grant(user)
         return _redirect(_with_query(redirect_uri, code=code, state=state))
     token, new = c.hub.sessions.xsrf_token(c.request.cookies)
     html = TEMPLATES.get_template("consent.html").render(
@@ -188,12 +207,15 @@ def post_oauth_authorize(
     code_challenge_method: str | None = None,
 ) -> Any:
     c = ctx()
+    # found first, so that a refusal's audit record names them
+    user = _browser_user()
+    if user is not None:
+        c.acting_for(user.name)
     if not isinstance(body, dict) or not c.hub.sessions.xsrf_ok(
         c.request.cookies, str(body.get("_xsrf") or "")
     ):
         raise Forbidden("XSRF check failed: reload the page and try again")
     found, scopes = _authorization(client_id, redirect_uri, scope)
-    user = _browser_user()
     if user is None:
         raise Forbidden("Log in first")
     if isinstance(scopes, str):

@@ -219,7 +219,7 @@ def endpoint(
                 if identity.refresh_due and refreshed is None:
                     raise RefreshDue(identity.id, by_token=identity.token_id is not None)
                 authz.check(requirement, identity, kwargs, tx.conn)
-            token = enter(RequestContext(hub, tx, identity, connexion_request, refreshed))
+            token = enter(RequestContext(hub, tx, identity, connexion_request, refreshed, witness))
             try:
                 if is_async:
                     return (identity, guard.prepare(kwargs)), activity
@@ -228,7 +228,7 @@ def endpoint(
                 leave(token)
             if trail is not None:
                 outcome = auditing.status_of(result)
-                audit.record(tx.conn, trail.entry(identity, kwargs, outcome, connexion_request))
+                audit.record(tx.conn, trail.entry(witness, kwargs, outcome, connexion_request))
             return result, activity
 
         # a coroutine handler's first transaction writes only to claim an idempotency key
@@ -265,7 +265,7 @@ def endpoint(
             result = prepared.result  # the first request's answer: nothing runs again
         else:
             hub = current()
-            token = enter(RequestContext(hub, None, identity, connexion_request, refreshed))
+            token = enter(RequestContext(hub, None, identity, connexion_request, refreshed, witness))
             result = None
             try:
                 result = await func(*args, **kwargs)
@@ -275,8 +275,8 @@ def endpoint(
                 leave(token)
         if trail is not None:
             outcome = auditing.status_of(result)
-            entry = trail.entry(identity, kwargs, outcome, connexion_request)
-            await trail.after(entry, identified=identity is not None)
+            entry = trail.entry(witness, kwargs, outcome, connexion_request)
+            await trail.after(entry, identified=witness.identified)
         return result
 
     @functools.wraps(func)

@@ -4,7 +4,8 @@ Every state-changing API request is recorded (by :mod:`hub.api.resolver`:
 in the request's own transaction when it succeeds, so that a change and its
 record commit together or not at all; in a short transaction of its own
 when it failed and its transaction was rolled back), and so is every login,
-logout and failed login (by the login pages). Records are only ever added;
+logout and failed login (by the login pages) and every change made from a
+browser page (:mod:`hub.web.page_audit`). Records are only ever added;
 :func:`purge` deletes those older than ``audit_retention_days``, in the one
 hub process that holds the purge duty.
 
@@ -33,6 +34,8 @@ from hub.timeutil import utcnow
 LOGIN = "login"
 LOGOUT = "logout"
 LOGIN_FAILED = "login.failed"
+#: a share code accepted on its page (the API has no operation that does it)
+ACCEPT_SHARE = "accept-share"
 #: the actor kind of a request no credential was accepted for
 NOBODY = "none"
 REFUSALS_PER_MINUTE = 60
@@ -47,7 +50,7 @@ _SIZES = {"type": 64, "method": 16, "actor_name": 255, "resource": 1023, "addres
 class Entry:
     """One record, before it is written."""
 
-    type: str  # an operationId, or LOGIN, LOGOUT, LOGIN_FAILED
+    type: str  # an operationId, or LOGIN, LOGOUT, LOGIN_FAILED, ACCEPT_SHARE
     method: str
     path: str
     outcome: int  # the HTTP status of the answer

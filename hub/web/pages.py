@@ -2,7 +2,8 @@
 
 Pages read the login cookie (:mod:`hub.web.sessions`); forms that change
 something carry the ``_xsrf`` token. Everything they do goes through the
-same core functions as the API.
+same core functions as the API, and is recorded in the audit log as the
+API's changes are (:mod:`hub.web.page_audit`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from hub.metrics import catalogue
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
 from hub.timeutil import utcnow
-from hub.web import login_limits
+from hub.web import login_limits, page_audit
 from hub.web.templating import TEMPLATES
 
 log = logging.getLogger("hub.web")
@@ -409,6 +410,15 @@ async def home_page(request: Request, user: User) -> Response:
     )
 
 
+def _server_change(request: Request, user: User, verb: str) -> page_audit.Change:
+    """The start (``post``) or stop (``delete``) of the server the URL names
+    (the user's default one without a name), recorded as the API's operation."""
+    owner = unquote(request.path_params.get("user", quote(user.name, safe="")))
+    server_name = unquote(request.path_params.get("server_name", ""))
+    operation = f"{verb}-user-server" + ("-name" if server_name else "")
+    return page_audit.begin(request, user, operation, f"server:{owner}/{server_name}")
+
+
 def _target(request: Request, user: User) -> tuple[str, str] | None:
     """(user, server name) of a /spawn, /stop or /spawn-pending URL, if the user's own."""
     owner = unquote(request.path_params["user"])
@@ -417,8 +427,10 @@ def _target(request: Request, user: User) -> tuple[str, str] | None:
 
 
 @for_user
+@page_audit.audited
 async def spawn_action(request: Request, user: User) -> Response:
     hub = current()
+    _server_change(request, user, "post")
     target = _target(request, user)
     if target is None or await xsrf_checked_form(request) is None:
         return error_page(request, user, 403, "Not allowed.")
@@ -484,6 +496,7 @@ def _spawn_form(
 
 
 @for_user
+@page_audit.audited
 async def spawn_page(request: Request, user: User) -> Response:
     """GET /hub/spawn[/user[/server]], as in JupyterHub: open the server if it
     runs, follow it if it is starting, show the options form if the spawner
@@ -495,6 +508,7 @@ async def spawn_page(request: Request, user: User) -> Response:
     else:
         target = _target(request, user)
         if target is None:
+            _server_change(request, user, "post")
             return error_page(request, user, 403, "Not allowed.")
         owner, server_name = target
     next_url = local_path(request.query_params.get("next"), "")
@@ -507,6 +521,7 @@ async def spawn_page(request: Request, user: User) -> Response:
     form_html = await _options_form(hub, owner, server_name)
     if form_html:
         return _spawn_form(request, user, owner, server_name, form_html)
+    _server_change(request, user, "post")  # only now does this GET change something
     if not refreshed(request):
         await hub.logins.before_spawn(owner, own_session=True)
     status = await hub.lifecycle.start(owner, server_name, {})
@@ -521,8 +536,10 @@ def _pending_url(hub: Hub, owner: str, server_name: str, next_url: str) -> str:
 
 
 @for_user
+@page_audit.audited
 async def stop_action(request: Request, user: User) -> Response:
     hub = current()
+    _server_change(request, user, "delete")
     target = _target(request, user)
     if target is None or await xsrf_checked_form(request) is None:
         return error_page(request, user, 403, "Not allowed.")
@@ -577,11 +594,13 @@ def _token_rows(session: Any, user_id: int) -> list[dict[str, Any]]:
 
 
 @for_user
+@page_audit.audited
 async def token_page(request: Request, user: User) -> Response:
     """List the user's tokens; POST issues a new one (shown once)."""
     hub = current()
     new_token, error, status = None, None, 200
     if request.method == "POST":
+        change = page_audit.begin(request, user, "post-user-tokens", f"user:{user.name}")
         form = await xsrf_checked_form(request)
         if form is None:
             return error_page(request, user, 403, "The form has expired.")
@@ -595,6 +614,7 @@ async def token_page(request: Request, user: User) -> Response:
             _, value = tokens.issue(
                 s, user_id=user.id, note=note, expires_in=tokens.check_expires_in(expires_in, limit)
             )
+            change.record(s.connection(), 200)
             return value
 
         try:
@@ -608,12 +628,19 @@ async def token_page(request: Request, user: User) -> Response:
 
 
 @for_user
+@page_audit.audited
 async def revoke_token(request: Request, user: User) -> Response:
     hub = current()
+    change = page_audit.begin(request, user, "delete-user-token", f"user:{user.name}")
     if await xsrf_checked_form(request) is None:
         return error_page(request, user, 403, "The form has expired.")
     token_id = request.path_params["token_id"]
-    await hub.transact(lambda s: tokens.revoke(s, tokens.user_token(s, user, token_id)))
+
+    def revoke(s: Session) -> None:
+        tokens.revoke(s, tokens.user_token(s, user, token_id))
+        change.record(s.connection(), 302)
+
+    await hub.transact(revoke)
     return RedirectResponse(f"{hub.hub_prefix}token", 302)
 
 
@@ -629,11 +656,14 @@ async def user_redirect(request: Request, user: User) -> Response:
 
 
 @for_user
+@page_audit.audited
 async def accept_share_page(request: Request, user: User) -> Response:
     """GET shows what the code shares; its form POSTs back and the visitor gets a
     share of the code's server, then goes to that server (or to a local ``next``)."""
     hub = current()
     if request.method == "POST":
+        # about the code's server once it is found (never the code itself)
+        change = page_audit.begin(request, user, audit.ACCEPT_SHARE, None)
         form = await xsrf_checked_form(request)
         if form is None:
             return error_page(request, user, 403, "The form has expired; open the link again.")
@@ -644,8 +674,14 @@ async def accept_share_page(request: Request, user: User) -> Response:
         return error_page(request, user, 400, "This link has no share code: copy the whole link.")
     next_url = local_path(str(next_url), "") if next_url else ""
     if request.method == "POST":
-        view = await hub.transact(lambda s: shares.accept_code(s, code, user.name))
-        ref = view.server
+
+        def accept(s: Session) -> shares.ShareView:
+            view = shares.accept_code(s, code, user.name)
+            change.about(f"server:{view.server.owner}/{view.server.name}")
+            change.record(s.connection(), 302)
+            return view
+
+        ref = (await hub.transact(accept)).server
         return RedirectResponse(next_url or server_prefix(hub.base_prefix, ref.owner, ref.name), 302)
     offer = await hub.transact(lambda s: shares.invitation(s, code, user.name), write=False)
     ref = offer.server

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="AuditRecord")
 
 @_attrs_define
 class AuditRecord:
-    """One state-changing request, login, logout or failed login. It holds
+    """One state-changing request, login, logout, failed login or change
+    made from a browser page. It holds
     no request body, header, query string, token, password, cookie or
     authentication state: only who, what, when, from where, and the outcome.
 
@@ -35,7 +36,8 @@ class AuditRecord:
             actor (None | str): The user's or service's name; null for `none`.
             token_id (None | str): The id of the token used (`a` and a number, as in `GET /users/{name}/tokens`); null for a
                 browser session.
-            type_ (str): The operationId of the request, or `login`, `logout`, `login.failed`.
+            type_ (str): The operationId of the request (for a browser page, of the operation that makes the same change:
+                `post-user-tokens` for the token page), or `login`, `logout`, `login.failed`, `accept-share`.
             method (str): The HTTP method.
             path (str): The request's path, without its query string (path segments that are credentials read `[secret]`).
             resource (None | str): What the request was about: `user:NAME`, `group:NAME`,

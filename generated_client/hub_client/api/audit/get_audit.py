@@ -127,7 +127,9 @@ def sync_detailed(
 
      What was changed, by whom, from where, and how it ended: one record
     per state-changing request (every method but `GET`), login, logout
-    and failed login, kept for `audit_retention_days`. Records are only
+    and failed login, and per change made from a browser page (the token
+    page, starting and stopping servers, accepting a share, an OAuth
+    authorization), kept for `audit_retention_days`. Records are only
     ever added: no operation changes or deletes one. Newest first
     (`order=oldest` for oldest first); always a page (`items`,
     `_pagination`). `since` is inclusive and `until` exclusive; a `since`
@@ -198,7 +200,9 @@ def sync(
 
      What was changed, by whom, from where, and how it ended: one record
     per state-changing request (every method but `GET`), login, logout
-    and failed login, kept for `audit_retention_days`. Records are only
+    and failed login, and per change made from a browser page (the token
+    page, starting and stopping servers, accepting a share, an OAuth
+    authorization), kept for `audit_retention_days`. Records are only
     ever added: no operation changes or deletes one. Newest first
     (`order=oldest` for oldest first); always a page (`items`,
     `_pagination`). `since` is inclusive and `until` exclusive; a `since`
@@ -264,7 +268,9 @@ async def asyncio_detailed(
 
      What was changed, by whom, from where, and how it ended: one record
     per state-changing request (every method but `GET`), login, logout
-    and failed login, kept for `audit_retention_days`. Records are only
+    and failed login, and per change made from a browser page (the token
+    page, starting and stopping servers, accepting a share, an OAuth
+    authorization), kept for `audit_retention_days`. Records are only
     ever added: no operation changes or deletes one. Newest first
     (`order=oldest` for oldest first); always a page (`items`,
     `_pagination`). `since` is inclusive and `until` exclusive; a `since`
@@ -333,7 +339,9 @@ async def asyncio(
 
      What was changed, by whom, from where, and how it ended: one record
     per state-changing request (every method but `GET`), login, logout
-    and failed login, kept for `audit_retention_days`. Records are only
+    and failed login, and per change made from a browser page (the token
+    page, starting and stopping servers, accepting a share, an OAuth
+    authorization), kept for `audit_retention_days`. Records are only
     ever added: no operation changes or deletes one. Newest first
     (`order=oldest` for oldest first); always a page (`items`,
     `_pagination`). `since` is inclusive and `until` exclusive; a `since`

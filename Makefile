@@ -59,12 +59,14 @@ test: install system-tools lint spec-check client-check ts-check go-check postgr
 	exit $$status
 
 ## fuzz: the schemathesis run of the suite, deeper (FUZZ_EXAMPLES per operation, FUZZ_WORKERS at once,
-## a new seed each time), then the hostile bodies and the concurrency tests
+## a new seed each time), then the hostile bodies, the whole hostile corpus (tests/hostile/, over 6,000
+## requests on each database; the normal suite sends a subset) and the concurrency tests
 FUZZ_EXAMPLES ?= 200
 FUZZ_WORKERS ?= 4
 fuzz: install postgres
-	CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random CONTRACT_WORKERS=$(FUZZ_WORKERS) \
-		$(BIN)/pytest tests/test_contract.py tests/test_hostile_bodies.py tests/test_concurrency.py -p no:randomly
+	CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random CONTRACT_WORKERS=$(FUZZ_WORKERS) HOSTILE_FULL=1 \
+		$(BIN)/pytest tests/test_contract.py tests/test_hostile_bodies.py tests/test_hostile_corpus.py \
+		tests/test_concurrency.py -p no:randomly
 
 lint: install
 	$(BIN)/ruff check hub tests benchmarks deploy

@@ -27,7 +27,7 @@ from connexion.decorators import StarletteDecorator
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
 
-from hub.api.bodies import PARSED
+from hub.api.bodies import PARSED, REFUSED
 
 _VALIDATED: set[str] = set()
 _validate_spec = OpenAPISpecification._validate_spec.__func__
@@ -54,6 +54,11 @@ class _OnceDecorator(StarletteDecorator):  # type: ignore[misc]
                 # the body was parsed once already (hub.api.bodies); Starlette's
                 # Request.json() returns what it finds here instead of parsing again
                 request._starlette_request._json = scope[PARSED]
+            elif REFUSED in scope:
+                # refused by hub.api.bodies: an operation that takes a body has
+                # answered 400 already; one that takes none must not parse it
+                # again without the limits (100,000 brackets: a RecursionError)
+                request._starlette_request._json = None
             return await decorated(request)
 
         return wrapper

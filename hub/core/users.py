@@ -26,6 +26,8 @@ def _new_user(name: str, admin: bool = False) -> User:
 
 
 def by_name(session: Session, name: str) -> User | None:
+    if "\x00" in name:
+        return None  # no name holds NUL, and PostgreSQL refuses it even in a query (a 500)
     return (session.execute(select(User).where(User.name == name))).scalar_one_or_none()
 
 

@@ -116,7 +116,11 @@ async def logo(_request: Request) -> Response:
 
 async def static(request: Request) -> Response:
     """A file of :data:`STATIC`; nothing outside it."""
-    wanted = (STATIC / request.path_params["path"]).resolve()
-    if not wanted.is_relative_to(STATIC) or not wanted.is_file():
+    try:
+        wanted = (STATIC / request.path_params["path"]).resolve()
+        found = wanted.is_relative_to(STATIC) and wanted.is_file()
+    except (OSError, ValueError):
+        found = False  # a name too long for the file system, or one holding NUL
+    if not found:
         return HTMLResponse(error_html(404, "No such file."), status_code=404)
     return FileResponse(wanted, headers={"Cache-Control": "public, max-age=3600"})

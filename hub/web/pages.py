@@ -28,7 +28,7 @@ from hub import access_log, metrics
 from hub.auth import scopes as sc
 from hub.core import audit, login_sessions, servers, shares, tokens, users
 from hub.db.models import User
-from hub.errors import HubError
+from hub.errors import BadRequest, HubError
 from hub.metrics import catalogue
 from hub.names import progress_url, server_prefix
 from hub.runtime import Hub, current
@@ -162,11 +162,18 @@ def _referring_page(request: Request) -> str | None:
     return found or None
 
 
-async def xsrf_checked_form(request: Request) -> dict[str, Any] | None:
+async def xsrf_checked_form(request: Request, nul_ok: bool = False) -> dict[str, Any] | None:
+    """The form's fields, or None when its _xsrf value is wrong; a 400 for a
+    field holding NUL (unless the page refuses those itself: ``nul_ok``)."""
     form = await request.form()
     data = {key: form.getlist(key) if key == "scopes" else form.get(key) for key in form}
     submitted = data.get("_xsrf")
-    return data if current().sessions.xsrf_ok(request.cookies, str(submitted or "")) else None
+    if not current().sessions.xsrf_ok(request.cookies, str(submitted or "")):
+        return None
+    if not nul_ok and any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        # no name, password or note holds one, and PostgreSQL stores none (a 500)
+        raise BadRequest("A form field holds a NUL character")
+    return data
 
 
 # --- login and logout -----------------------------------------------------------
@@ -664,7 +671,8 @@ async def accept_share_page(request: Request, user: User) -> Response:
     if request.method == "POST":
         # about the code's server once it is found (never the code itself)
         change = page_audit.begin(request, user, audit.ACCEPT_SHARE, None)
-        form = await xsrf_checked_form(request)
+        # a code holding NUL matches none: said below, as for any unknown code
+        form = await xsrf_checked_form(request, nul_ok=True)
         if form is None:
             return error_page(request, user, 403, "The form has expired; open the link again.")
         code, next_url = str(form.get("code") or ""), form.get("next")

@@ -80,6 +80,17 @@ def test_failed_logins_from_one_address_are_limited_for_every_name(make_hub):
     refused = log_in(client, "dave", PASSWORD)
     assert 0 < retry_after(refused) <= WINDOW
     assert CountingAuthenticator.asked == ["alice", "bob", "carol"]
+    # an expired form is refused too; the audit log has every refusal, with its status
+    expired = client.post("/hub/login", data={"username": "erin", "password": PASSWORD, "_xsrf": "x"})
+    assert expired.status_code == 403
+    failed = api.get("/audit", params={"type": "login.failed"}).json()["items"]
+    assert [(r["resource"], r["outcome"]) for r in reversed(failed)] == [
+        ("user:alice", 403),
+        ("user:bob", 403),
+        ("user:carol", 403),
+        ("user:dave", 429),
+        (None, 403),
+    ]
 
 
 def test_retry_after_is_the_wait_until_the_oldest_counted_failure_leaves_the_window(make_hub):

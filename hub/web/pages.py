@@ -248,7 +248,13 @@ async def refused_login(request: Request, typed_name: str | None) -> None:
     """Record a failed login: the name typed (never the password), from where;
     it counts against the failed-login limit."""
     await login_limits.failed(request, typed_name)
-    entry = audit_entry(request, audit.LOGIN_FAILED, 403)
+    await _record_refusal(request, typed_name, 403)
+
+
+async def _record_refusal(request: Request, typed_name: str | None, outcome: int) -> None:
+    """A login refused, in the audit log (a refusal before the authenticator
+    was asked, for an expired form or the failed-login limit, counts no failure)."""
+    entry = audit_entry(request, audit.LOGIN_FAILED, outcome)
     if typed_name:
         entry = dataclasses.replace(entry, resource=f"user:{typed_name}")
     await current().transact(lambda s: audit.record_refusal(s.connection(), entry))
@@ -286,6 +292,7 @@ async def login_page(request: Request) -> Response:
         return _login_form(request, next_url)
     form = await xsrf_checked_form(request)
     if form is None:
+        await _record_refusal(request, None, 403)
         return _login_form(request, next_url, 403, "The form has expired; try again.")
     # every field reaches the authenticator (a custom_html form may add its own)
     data = {k: str(v or "") for k, v in form.items() if k != "_xsrf" and isinstance(v, str | None)}
@@ -293,6 +300,7 @@ async def login_page(request: Request) -> Response:
     data.setdefault("password", "")
     if (seconds := await login_limits.wait(request, data["username"])) is not None:
         # refused before the authenticator hears of it
+        await _record_refusal(request, data["username"], 429)
         limited = _login_form(request, next_url, 429, login_limits.message(seconds))
         limited.headers["Retry-After"] = str(seconds)
         return limited

@@ -44,13 +44,18 @@ secret_ledger.note(ADMIN_TOKEN)
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A test whose phase wrote a secret the hub issued (a token, a share
-    code, ...) into any log or process output fails, naming the secrets."""
+    code, ...) into any log or process output fails, naming the secrets; so
+    does one that got an answer showing a traceback."""
     report = yield
     leaked = secret_ledger.leaks(text for _, text in report.sections)
     if leaked and report.outcome != "failed":
         report.outcome = "failed"
         where = ", ".join(title for title, text in report.sections if secret_ledger.leaks([text]))
         report.longrepr = f"secrets issued by the hub were written to the log ({where}): {leaked}"
+    shown, secret_ledger.TRACEBACKS[:] = list(secret_ledger.TRACEBACKS), []
+    if shown and report.outcome != "failed":
+        report.outcome = "failed"
+        report.longrepr = f"answers showed a traceback: {shown}"
     return report
 
 

@@ -29,6 +29,15 @@ def test_the_ledger_finds_a_secret_written_to_a_log():
     assert secret_ledger.leaks([f"POST /hub/api/users?token={value[:-1]}[secret] 201"]) == []
 
 
+def test_the_ledger_notes_an_answer_showing_a_traceback():
+    request = httpx.Request("GET", "http://127.0.0.1/hub/x")
+    shown = b"<pre>Traceback (most recent call last):\n  File ...</pre>"
+    secret_ledger.note_answer(httpx.Response(500, content=shown, request=request))
+    secret_ledger.note_answer(httpx.Response(200, content=b"fine", request=request))
+    noted, secret_ledger.TRACEBACKS[:] = list(secret_ledger.TRACEBACKS), []
+    assert noted == ["GET http://127.0.0.1/hub/x -> 500"]
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_hub_at_debug_writes_no_secret_it_handles(hub_process, tmp_path):
     hub = hub_process(

@@ -1,4 +1,5 @@
-"""Every secret the suite's hubs hand out, and a check that no log shows one.
+"""Every secret the suite's hubs hand out, and a check that no log shows one;
+and a check that no answer ever shows a traceback.
 
 The values are gathered as they are issued: each token the hub generates in
 this process (``hub.auth.hashing.new_token``), and each secret an API answer
@@ -28,6 +29,9 @@ SHORTEST = 16
 _WORDS = re.compile(rb"[A-Za-z0-9_\-]{%d,}" % SHORTEST)
 
 SECRETS: set[bytes] = set()
+#: the requests whose answer showed a Python traceback, since the last look
+TRACEBACKS: list[str] = []
+_TRACEBACK = b"Traceback (most recent call last)"
 
 
 def note(value: Any) -> None:
@@ -51,15 +55,22 @@ def install() -> None:
 
 
 def note_answer(response: httpx.Response) -> None:
-    """The secrets an API answer carries (read from its body when it is JSON)."""
-    if "json" not in response.headers.get("content-type", ""):
+    """The secrets an API answer carries (read from its body when it is JSON),
+    and whether it shows a traceback. A stream of events is left unread."""
+    kind = response.headers.get("content-type", "")
+    if "event-stream" in kind or int(response.headers.get("content-length") or 0) > 1024 * 1024:
         return
-    if int(response.headers.get("content-length") or 0) > 256 * 1024:
-        return  # a long list: secrets come in answers of one item
     try:
         response.read()
+    except httpx.HTTPError:
+        return
+    if _TRACEBACK in response.content:
+        TRACEBACKS.append(f"{response.request.method} {response.request.url} -> {response.status_code}")
+    if "json" not in kind or len(response.content) > 256 * 1024:
+        return  # a long list: secrets come in answers of one item
+    try:
         body = json.loads(response.content)
-    except (ValueError, httpx.HTTPError):
+    except ValueError:
         return
     _walk(body)
 

@@ -28,7 +28,7 @@ from starlette.responses import Response
 
 import hub as hub_package
 from hub.access_log import AccessLog
-from hub.api import webhook_delivery
+from hub.api import security, webhook_delivery
 from hub.api.bodies import RequestLimits
 from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
@@ -153,13 +153,19 @@ def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         return _oauth_error(400, str(exc.detail or exc.title or "") or None)
     if exc.status == 401:
         # JupyterHub never answers 401: a missing or bad credential is 403
-        api_path = request.url.path.split("/hub/api", 1)[-1]
-        silent = api_path == "/user" or api_path.startswith(SILENT_ON_BAD_CREDENTIALS[1])
-        return _error(403, None if silent else MISSING_CREDENTIALS, request=request)
+        return _credentials_refused(request)
+    if exc.status == 400 and security.token_refused(request.headers, request.query_params):
+        return _credentials_refused(request)
     message = exc.detail or exc.title
     if exc.status == 400 and message:
         message = str(message).strip()
     return _error(exc.status, str(message) if message else None, dict(exc.headers or {}), request)
+
+
+def _credentials_refused(request: ConnexionRequest) -> ConnexionResponse:
+    api_path = request.url.path.split("/hub/api", 1)[-1]
+    silent = api_path == "/user" or api_path.startswith(SILENT_ON_BAD_CREDENTIALS[1])
+    return _error(403, None if silent else MISSING_CREDENTIALS, request=request)
 
 
 class AllowedMethods:

@@ -159,6 +159,18 @@ def test_a_bad_body_without_a_credential_is_a_403(refusing):
     assert (r.status_code, r.json()["message"]) == (403, "Missing or invalid credentials.")
 
 
+def test_a_bad_token_is_a_403_before_its_body_is_read(refusing):
+    # as in JupyterHub: the credential is refused first, whatever the body
+    for kwargs in ({}, raw('{"x": NaN}'), raw('{"usernames": 1}')):
+        r = refusing.post("/users", token="not-a-token-anyone-holds", **kwargs)
+        assert (r.status_code, r.json()["message"]) == (403, "Missing or invalid credentials."), kwargs
+    r = refusing.client.post("/hub/api/users", headers={"Authorization": "Bearer not-a-token"}, json={})
+    assert r.status_code == 403
+    # with a good token, the same bodies are what is wrong
+    assert refusing.post("/users").status_code == 400
+    assert refusing.post("/users", **raw('{"usernames": 1}')).status_code == 400
+
+
 def test_the_body_limit_is_configurable(make_hub):
     api = make_hub(lambda c: setattr(c.JupyterHub, "max_body_size", 4096))
     api.post("/groups/g")

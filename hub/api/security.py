@@ -51,3 +51,24 @@ async def url_token_info(token: str) -> dict[str, Any] | None:
     if not current().settings.allow_token_in_url:
         return None
     return _credential(token)
+
+
+def token_refused(headers: Any, query: Any) -> bool:
+    """Whether the request carries a token (in its Authorization header, or in
+    its URL where that is allowed) that identifies no one: asked only when
+    connexion refused the request's parameters or body, which it checks
+    before the operation's wrapper looks the token up. JupyterHub refuses a
+    bad credential before it reads anything else, so such a request is
+    ``403`` rather than ``400``. A cookie is left to the wrapper."""
+    from hub.api.identify import identify
+
+    header = str(headers.get("authorization") or "")
+    scheme, _, value = header.strip().partition(" ")
+    found = _credential(value) if scheme.lower() in ("token", "bearer") else None
+    if found is None and current().settings.allow_token_in_url and query.get("token"):
+        found = _credential(str(query.get("token")))
+    if found is None:
+        return False
+    hub = current()
+    with hub.db.engine.connect() as conn:
+        return identify(conn, found["token"], hub) is None

@@ -191,12 +191,23 @@ READY = {
 
 
 class Stepping(SimpleLocalProcessSpawner):
-    """A progress() of its own: two steps while the server starts."""
+    """A progress() of its own: two steps while the server starts (the start
+    returns once both were told, so the server cannot be ready before them)."""
+
+    def _told(self) -> asyncio.Event:
+        told: asyncio.Event = self.__dict__.setdefault("_told_event", asyncio.Event())
+        return told
+
+    async def start(self) -> Any:
+        started = await super().start()
+        await asyncio.wait_for(self._told().wait(), 30)
+        return started
 
     async def progress(self) -> AsyncIterator[dict[str, Any]]:
         yield {"progress": 20, "message": "first step"}
         await asyncio.sleep(0.05)
         yield {"progress": 60, "message": "second step", "html_message": "<b>second</b> step"}
+        self._told().set()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cach
 
 ADMIN_PAGE := hub/web/admin
 
-.PHONY: install admin-page run test fuzz lint format spec-check client client-check ts-check go-check system-tools screenshots postgres redis bench clean
+.PHONY: install admin-page run test fuzz reliability lint format spec-check client client-check ts-check go-check system-tools screenshots postgres redis bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,15 @@ fuzz: install postgres
 	CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random CONTRACT_WORKERS=$(FUZZ_WORKERS) HOSTILE_FULL=1 \
 		$(BIN)/pytest tests/test_contract.py tests/test_hostile_bodies.py tests/test_hostile_corpus.py \
 		tests/test_concurrency.py -p no:randomly
+
+## reliability: the long crash runs with a ledger (tests/reliability/): RELIABILITY_FAULTS faults of each
+## kind (hub processes killed, the proxy killed, PostgreSQL restarted) on SQLite, then on PostgreSQL;
+## the figures go to .reliability/ (docs/reliability.md)
+RELIABILITY_FAULTS ?= 50
+reliability: install postgres
+	@mkdir -p .reliability
+	$(BIN)/python -m tests.reliability --db sqlite --faults $(RELIABILITY_FAULTS) --out .reliability/sqlite.json
+	$(BIN)/python -m tests.reliability --db postgres --faults $(RELIABILITY_FAULTS) --out .reliability/postgres.json
 
 lint: install
 	$(BIN)/ruff check hub tests benchmarks deploy

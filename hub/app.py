@@ -33,7 +33,7 @@ from hub.api.bodies import RequestLimits
 from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
 from hub.api.validation import VALIDATORS
-from hub.errors import HubError
+from hub.errors import HubError, log_failure
 from hub.metrics import RECORDER
 from hub.metrics.catalogue import HUB_STARTUP_DURATION
 from hub.metrics.event_loop import PeriodicMetricsCollector
@@ -252,7 +252,7 @@ async def _watch_proxy(hub: Hub) -> None:
         try:
             await hub.keep_hub_route()
         except Exception:
-            log.warning("Checking the hub's route in the proxy failed", exc_info=True)
+            log_failure(log, "Checking the hub's route in the proxy failed")
 
 
 async def _last_flush(hub: Hub) -> None:

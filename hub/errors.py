@@ -18,6 +18,9 @@ Domain code raises these; the API edge renders them.
 
 from __future__ import annotations
 
+import logging
+import sys
+
 
 class HubError(Exception):
     status = 500
@@ -86,3 +89,19 @@ class DatabaseUnavailable(HubError):
             "The hub cannot reach its database at the moment; try again shortly",
             headers={"Retry-After": "2"},
         )
+
+
+class Unreachable(RuntimeError):
+    """A part the hub talks to (the proxy, say) cannot be reached: not an
+    answer of its own (the API edge turns what needs one into a 503)."""
+
+
+def log_failure(logger: logging.Logger, what: str) -> None:
+    """Log the exception being handled in a background loop (which will try
+    again): an unreachable database or proxy as one line, anything else with
+    its traceback."""
+    e = sys.exc_info()[1]
+    if isinstance(e, DatabaseUnavailable | ProxyUnavailable | Unreachable):
+        logger.warning("%s: %s", what, e)
+    else:
+        logger.exception(what)

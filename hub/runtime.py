@@ -47,6 +47,7 @@ from hub.core.metrics import Totals
 from hub.core.service_processes import ServiceProcesses
 from hub.db.changes import POLL_SECONDS, ServerChanges, listen_url
 from hub.db.engine import Database
+from hub.errors import log_failure
 from hub.metrics import RECORDER
 from hub.plugins.loader import PluginLoadError, detach_jupyterhub_orm, is_jupyterhub_plugin, resolve_class
 from hub.proxy.chp import ConfigurableHTTPProxy
@@ -277,7 +278,7 @@ class Hub:
             try:
                 await self.hold_duties()
             except Exception:
-                log.exception("Renewing this process's duties failed")
+                log_failure(log, "Renewing this process's duties failed")
 
     async def restore_proxy(self) -> bool:
         """Start the proxy again if the one the hub started has exited, and give
@@ -291,19 +292,25 @@ class Hub:
     async def keep_hub_route(self) -> bool:
         """With a proxy started apart from the hub (and so, maybe, several hub
         processes behind it): when the hub's own route points at a process that
-        no longer answers, point it here. True when it was taken over."""
+        no longer answers, point it here; when it has no route for the hub at all,
+        the proxy lost its table, and every route is given back. True when a
+        route was added."""
         if self.proxy.should_start:
             return False  # this process's own proxy: the route is always its own
         urls = self.lifecycle.urls
         spec = "/" if urls.base_url == "/" else urls.hub_prefix
         route = (await self.proxy.get_all_routes()).get(spec)
-        if route is not None and (
-            route["target"] == urls.hub_target or await _answers(route["target"], spec)
-        ):
+        if route is None:
+            # the proxy lost its table (started again without it): give it all of it
+            # back now, rather than one server at a time as their users ask
+            log.warning("The proxy has no route for the hub; giving it every route")
+            await self.lifecycle.reconcile()
+            return True
+        if route["target"] == urls.hub_target or await _answers(route["target"], spec):
             return False
         log.warning(
             "The hub's route pointed at %s, which does not answer; pointing it here",
-            route and route["target"],
+            route["target"],
         )
         await self.proxy.add_route(spec, urls.hub_target, {"hub": True})
         return True

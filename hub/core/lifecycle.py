@@ -31,7 +31,7 @@ from hub import metrics
 from hub.core import duties, leases, oauth, servers, services
 from hub.db.changes import ServerChanges
 from hub.db.models import Server, User
-from hub.errors import BadRequest, Conflict, HubError
+from hub.errors import BadRequest, Conflict, DatabaseUnavailable, HubError, log_failure
 from hub.metrics import catalogue
 from hub.names import server_prefix, service_prefix
 from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError, SpawnTimeout
@@ -152,11 +152,13 @@ class Lifecycle:
             plan = await self._plan_start(user, server_name, body, began)
         if not isinstance(plan, servers.SpawnPlan):
             return 202
-        task = asyncio.create_task(self._spawn(plan, began))
+        task = _background(self._spawn(plan, began))
         self.spawns[plan.server_id] = task
         done, _ = await asyncio.wait({task}, timeout=self.slow_spawn_timeout)
         if not done:
             return 202
+        if not task.cancelled() and isinstance(task.exception(), DatabaseUnavailable):
+            raise DatabaseUnavailable()  # how it ended is not recorded yet (see stop)
         error = await self.transact(lambda s: _error_of(s, plan.server_id))
         if error == SPAWN_CANCELLED:
             raise Conflict(f"The start of {servers.label(user, server_name)} was cancelled by a stop request")
@@ -222,7 +224,7 @@ class Lifecycle:
             url = started.url
             await self.transact(lambda s: _started(s, sid, state, not self.spawner.reports_progress, url))
             await self.spawner.wait_until_answering(started.url + prefix + "api", ref)
-            await self._add_route(prefix, started.url, plan.user, plan.server_name)
+            await self._route_new(prefix, started.url, plan.user, plan.server_name)
             ready = _ready_event(prefix)
             final = self.spawner.latest_state(ref)
             if not await self.transact(lambda s: servers.spawned(s, sid, started.url, final, ready)):
@@ -261,6 +263,8 @@ class Lifecycle:
             log.warning(
                 "Cleaning up the failed start of %s failed", servers.label(ref.user, ref.name), exc_info=True
             )
+        with contextlib.suppress(Exception):  # it may have been routed before it failed
+            await self._delete_route(self.urls.prefix(ref.user, ref.name))
         await self._after_stop(ref)
         await asyncio.shield(
             self.transact(lambda s: servers.stopped(s, ref.id, error=message, reason=reason))
@@ -277,10 +281,16 @@ class Lifecycle:
             return 204
         if not isinstance(plan, servers.StopPlan):
             return 202  # another request is stopping it
-        task = asyncio.create_task(self._stop_or_wait(plan, user, server_name))
+        task = _background(self._stop_or_wait(plan, user, server_name))
         self.stops[plan.server_id] = task
         done, _ = await asyncio.wait({task}, timeout=self.slow_stop_timeout)
-        return 204 if done else 202
+        if not done:
+            return 202
+        if not task.cancelled() and isinstance(task.exception(), DatabaseUnavailable):
+            # stopped, maybe, but not recorded: the client asks again (the record's
+            # lease runs out and the stop is finished by a hub process)
+            raise DatabaseUnavailable()
+        return 204
 
     async def _stop_or_wait(self, plan: servers.StopPlan, user: str, server_name: str) -> None:
         if plan.elsewhere is None:
@@ -475,7 +485,7 @@ class Lifecycle:
             if orphan.pending == "stop":
                 log.warning("Finishing the stop of %s, which another hub process began", label)
                 plan = servers.StopPlan(sid, orphan.state, None, False)
-                task = asyncio.create_task(self._stop(plan, orphan.user, orphan.server_name))
+                task = _background(self._stop(plan, orphan.user, orphan.server_name))
                 self.stops[sid] = task
             else:
                 why = (
@@ -483,7 +493,7 @@ class Lifecycle:
                     if predecessor
                     else "the hub process starting it stopped"
                 )
-                task = asyncio.create_task(self._adopt(orphan, why))
+                task = _background(self._adopt(orphan, why))
                 self.spawns[sid] = task
             taken.append(task)
         if predecessor:
@@ -507,7 +517,7 @@ class Lifecycle:
                 )
             except TimeoutError:
                 raise SpawnError(why) from None
-            await self._add_route(prefix, orphan.spawn_url, user, name)
+            await self._route_new(prefix, orphan.spawn_url, user, name)
             ready = _ready_event(prefix)
             url = orphan.spawn_url
             if not await self.transact(lambda s: servers.spawned(s, sid, url, orphan.state, ready)):
@@ -536,7 +546,7 @@ class Lifecycle:
                     await self.transact(lambda s, m=mine, u=until: leases.renew(s, self.lease.owner, m, u))
                 await self.take_over()
             except Exception:
-                log.exception("Renewing or taking over leases failed")
+                log_failure(log, "Renewing or taking over leases failed")
 
     async def reconcile(self) -> None:
         """Make the proxy's table match the database, one hub process at a time
@@ -589,12 +599,27 @@ class Lifecycle:
         for name, url in await self.transact(services.routes, write=False):
             expected[service_prefix(self.urls.base_url, name)] = (url, {"service": name})
         routes = await self.proxy.get_all_routes()
+        added = []
         for spec, (target, data) in expected.items():
             if spec not in routes or routes[spec]["target"] != target:
                 await self.proxy.add_route(spec, target, data)
+                added.append(spec)
         for spec in routes:
             if spec not in expected and spec not in pending_specs:
                 await self.proxy.delete_route(spec)
+        # a stop that began after the servers were read above may have deleted its
+        # route before it was added here; it was marked pending before it deleted
+        # the route, so reading again finds it, and its route goes
+        servers_added = [spec for spec in added if "user" in expected[spec][1]]
+        if servers_added:
+            running = {
+                self.urls.prefix(user, name)
+                for _sid, user, name, _state, pending, url in await self.transact(servers.active, write=False)
+                if pending is None and url is not None
+            }
+            for spec in servers_added:
+                if spec not in running:
+                    await self.proxy.delete_route(spec)
         metrics.observe(catalogue.CHECK_ROUTES_DURATION, None, time.perf_counter() - began)
 
     async def route(self, user: str, server_name: str, target: str) -> None:
@@ -625,6 +650,20 @@ class Lifecycle:
             )
 
     # --- timed calls to the proxy and the spawner --------------------------------------
+
+    async def _route_new(self, prefix: str, target: str, user: str, server_name: str) -> None:
+        """Route a server that has just come up. A proxy that cannot be reached
+        (restarting, say) does not fail the start: the server runs and answers,
+        and the proxy gets its route once it answers again (the proxy check gives
+        a proxy that lost its table all of it back) or when the user asks for it."""
+        try:
+            await self._add_route(prefix, target, user, server_name)
+        except Exception as e:
+            log.warning(
+                "The proxy could not route %s (%s); the server is kept and routed once the proxy answers",
+                servers.label(user, server_name),
+                type(e).__name__,
+            )
 
     async def _add_route(self, prefix: str, target: str, user: str, server_name: str) -> None:
         """Route a server's ``prefix`` to ``target``, timed as a success or a failure."""
@@ -667,7 +706,7 @@ class Lifecycle:
                 try:
                     await self.check_all()
                 except Exception:
-                    log.exception("Polling servers failed")
+                    log_failure(log, "Polling servers failed")
 
         self._poller = asyncio.create_task(loop())
         self._leaser = asyncio.create_task(self._renew_and_take_over())
@@ -750,6 +789,25 @@ def _ready_event(prefix: str) -> dict[str, Any]:
         "html_message": f'Server ready at <a href="{prefix}">{prefix}</a>',
         "url": prefix,
     }
+
+
+def _background(work: Awaitable[None]) -> asyncio.Task[None]:
+    """A start or stop carried out beside the request that asked for it; how it
+    ended is told in the log, whether or not anyone waits for it."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_told)
+    return task
+
+
+def _told(task: asyncio.Task[None]) -> None:
+    if task.cancelled() or (e := task.exception()) is None:
+        return
+    if isinstance(e, DatabaseUnavailable):
+        # its record keeps the lease of this process, which no longer renews it:
+        # once the lease runs out, a hub process (maybe this one) finishes the work
+        log.warning("A server start or stop could not record how it ended: %s", e)
+    else:
+        log.error("A server start or stop failed", exc_info=e)
 
 
 def _failure_reason(e: Exception, timeout: float) -> str:

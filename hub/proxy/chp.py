@@ -26,12 +26,13 @@ from traitlets import Bool, Float, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 from hub import metrics
+from hub.errors import Unreachable
 from hub.metrics.catalogue import PROXY_POLL_DURATION
 
 PROJECT_BIN = Path(__file__).resolve().parents[2] / "node_modules" / ".bin"
 
 
-class ProxyError(RuntimeError):
+class ProxyError(Unreachable):
     """The proxy cannot be started or reached."""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import uvicorn
 import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -266,6 +267,21 @@ async def _last_flush(hub: Hub) -> None:
 
 async def health(_request: Request) -> Response:
     return Response(status_code=200)
+
+
+class HubServer(uvicorn.Server):
+    """uvicorn's server for a hub: as shutdown begins, the change streams
+    (``GET /events``) end, each client to resume with ``Last-Event-ID``
+    wherever it reconnects. uvicorn waits for open answers to end before the
+    app's own shutdown, and a stream never ends by itself."""
+
+    def __init__(self, hub: Hub, app: AsyncApp, host: str, port: int, **options: Any) -> None:
+        super().__init__(uvicorn.Config(app, host=host, port=port, log_level="warning", **options))
+        self.hub = hub
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        await self.hub.event_feed.stop()
+        await super().shutdown(sockets)
 
 
 def create_app(hub: Hub) -> AsyncApp:

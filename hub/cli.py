@@ -155,16 +155,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(config: object, validate_responses: bool = False) -> int:
-    import uvicorn
-
-    from hub.app import create_app
+    from hub.app import HubServer, create_app
     from hub.runtime import Hub
 
     hub = Hub(config, validate_responses=validate_responses)  # type: ignore[arg-type]
     host, port = hub.settings.hub_address()
     app = create_app(hub)
     log.info("Hub API at http://%s:%d%sapi", host, port, hub.settings.hub_prefix())
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    server = HubServer(hub, app, host, port, lifespan="on")
 
     def request_exit() -> None:
         server.should_exit = True

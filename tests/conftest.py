@@ -22,11 +22,10 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-import uvicorn
 from sqlalchemy.engine import make_url
 from traitlets.config import Config
 
-from hub.app import create_app
+from hub.app import HubServer, create_app
 from hub.db.engine import Database
 from hub.runtime import Hub, install
 from tests.helpers import secret_ledger
@@ -327,7 +326,7 @@ def make_live_hub(db_url: str) -> Iterator[HubFactory]:
             configure(config)
         hub = Hub(config, validate_responses=True)
         app = create_app(hub)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        server = HubServer(hub, app, "127.0.0.1", port)
         if exit_on_shutdown:
             hub.request_exit = lambda: setattr(server, "should_exit", True)
         thread = threading.Thread(target=server.run, daemon=True)

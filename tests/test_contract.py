@@ -22,7 +22,7 @@ from hub.app import SPEC_PATH
 FUZZ_TOKEN = "contract-tests-token"
 STANDIN = Path(__file__).parent / "helpers" / "standin_server.py"
 CONFIG = Path(__file__).parent / "schemathesis.toml"
-EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "8"))
 SEED = os.environ.get("CONTRACT_SEED", "20261129")
 #: concurrent schemathesis workers (make fuzz uses several, to race the hub's writes)
 WORKERS = int(os.environ.get("CONTRACT_WORKERS", "1"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -255,12 +256,18 @@ def test_slurm_spawner_through_the_hub_survives_a_hub_restart(
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_slurm_unreachable_is_a_clear_spawn_error(
-    os_user: OsUser, singleuser_env: SingleuserVenv, hub_process
+    os_user: OsUser, singleuser_env: SingleuserVenv, hub_process, request
 ) -> None:
-    """sbatch cannot reach a controller (no configuration it can use): the start
-    fails with a clear message, and nothing is left behind."""
+    """sbatch cannot reach a controller (its configuration names one that is
+    down): the start fails with a clear message, and nothing is left behind."""
     name = os_user.name
-    environment = {"PATH": f"{singleuser_env.bin}:/usr/local/bin:/usr/bin:/bin", "SLURM_CONF": "/nonexistent"}
+    # where the user's sbatch can read it (the suite's own temporary folders are root's alone)
+    down = Path(tempfile.mkdtemp(prefix="slurm-down-")) / "slurm.conf"
+    down.parent.chmod(0o755)
+    down.write_text(f"ClusterName=down\nSlurmctldHost=localhost(127.0.0.1)\nSlurmctldPort={free_port()}\n")
+    down.chmod(0o644)
+    request.addfinalizer(lambda: shutil.rmtree(down.parent, ignore_errors=True))
+    environment = {"PATH": f"{singleuser_env.bin}:/usr/local/bin:/usr/bin:/bin", "SLURM_CONF": str(down)}
     hub = hub_process(
         "c.JupyterHub.spawner_class = 'batchspawner.SlurmSpawner'\n"
         "c.Spawner.poll_interval = 1\n"
@@ -274,6 +281,8 @@ def test_slurm_unreachable_is_a_clear_spawn_error(
     hub.api.post(f"/users/{name}")
     r = hub.api.post(f"/users/{name}/server")
     assert r.status_code == 500, r.text
-    assert r.json()["message"] == "Spawn failed: Jupyter batch job submission failure (no jobid in output)"
+    assert r.json()["message"] == (
+        "Spawn failed: sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)"
+    )
     assert hub.api.get(f"/users/{name}").json()["servers"] == {}
     assert f"/user/{name}/" not in hub.api.get("/proxy").json()

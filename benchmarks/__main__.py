@@ -18,6 +18,11 @@ How soon 100 change-stream subscribers receive a change
 
     python -m benchmarks events --subscribers 100 --changes 50
 
+The hostile corpus (tests/hostile/) sent to this hub and to JupyterHub 6.1.1
+(``benchmarks/hostile.py``)::
+
+    python -m benchmarks hostile --db sqlite
+
 To compare this hub with JupyterHub side by side, see ``benchmarks/side_by_side.py``.
 """
 
@@ -47,6 +52,11 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks import pagination
 
         pagination.main(argv[1:])
+        return
+    if argv[:1] == ["hostile"]:
+        from benchmarks import hostile
+
+        hostile.main(argv[1:])
         return
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",

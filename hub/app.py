@@ -270,16 +270,19 @@ async def health(_request: Request) -> Response:
 
 
 class HubServer(uvicorn.Server):
-    """uvicorn's server for a hub: as shutdown begins, the change streams
-    (``GET /events``) end, each client to resume with ``Last-Event-ID``
-    wherever it reconnects. uvicorn waits for open answers to end before the
-    app's own shutdown, and a stream never ends by itself."""
+    """uvicorn's server for a hub. As shutdown begins, while the hub still
+    answers, the services it runs are stopped (so that none meets a hub that
+    no longer answers), and the change streams (``GET /events``) end, each
+    client to resume with ``Last-Event-ID`` wherever it reconnects: uvicorn
+    waits for open answers to end before the app's own shutdown, and a stream
+    never ends by itself."""
 
     def __init__(self, hub: Hub, app: AsyncApp, host: str, port: int, **options: Any) -> None:
         super().__init__(uvicorn.Config(app, host=host, port=port, log_level="warning", **options))
         self.hub = hub
 
     async def shutdown(self, sockets: Any = None) -> None:
+        await self.hub.service_processes.stop()
         await self.hub.event_feed.stop()
         await super().shutdown(sockets)
 

@@ -151,8 +151,9 @@ def distribution(seconds: list[float]) -> str:
     )
 
 
-def test_hostile_corpus_is_refused_cleanly(hub_process, db_url):
+def test_hostile_corpus_is_refused_cleanly(hub_process, db_url, tmp_path):
     hub = hub_process(HUB_CONFIG)
+    hub.log_path = tmp_path / "hub.log"
     hub.start()
     seeded = seed(hub)
     cases = (generate() if FULL else fast_subset(generate())) + kept()
@@ -195,6 +196,9 @@ def test_hostile_corpus_is_refused_cleanly(hub_process, db_url):
         if before[name] != after[name]
     }
     assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures[:400])
+    # a refusal that went wrong inside (an audit record that could not be written) is logged
+    log = hub.log_path.read_text(errors="replace")
+    assert "Traceback (most recent call last)" not in log, log[-6000:]
     assert not changed, f"the corpus changed the database: {changed}"
     assert max(seconds) < SLOWEST_ALLOWED, f"an answer took {max(seconds):.2f} s"
     assert growth < MEMORY_GROWTH_ALLOWED, f"the hub grew by {growth / MiB:.0f} MiB"

@@ -72,8 +72,12 @@ def record(conn: Connection, entry: Entry) -> None:
     values: dict[str, Any] = {**asdict(entry), "at": utcnow()}
     for column, size in _SIZES.items():
         value = values[column]
-        if value is not None and len(value) > size:
-            values[column] = value[:size]
+        if value is None:
+            continue
+        # what was asked for is kept as it was asked, but a NUL (which PostgreSQL
+        # cannot store in text) is written as U+FFFD
+        value = value.replace("\x00", "\ufffd")
+        values[column] = value[:size]
     conn.execute(_INSERT, values)
 
 

@@ -54,7 +54,7 @@ run: install
 
 ## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
 test: install system-tools lint spec-check client-check ts-check go-check postgres redis
-	$(BIN)/pytest -n 2; status=$$?; \
+	$(BIN)/pytest -n 3; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
 
@@ -74,8 +74,8 @@ fuzz: install postgres
 RELIABILITY_FAULTS ?= 50
 reliability: install postgres
 	@mkdir -p .reliability
-	$(BIN)/python -m tests.reliability --db sqlite --faults $(RELIABILITY_FAULTS) --out .reliability/sqlite.json
-	$(BIN)/python -m tests.reliability --db postgres --faults $(RELIABILITY_FAULTS) --out .reliability/postgres.json
+	$(BIN)/python -W ignore::DeprecationWarning -m tests.reliability --db sqlite --faults $(RELIABILITY_FAULTS) --out .reliability/sqlite.json
+	$(BIN)/python -W ignore::DeprecationWarning -m tests.reliability --db postgres --faults $(RELIABILITY_FAULTS) --out .reliability/postgres.json
 
 lint: install
 	$(BIN)/ruff check hub tests benchmarks deploy

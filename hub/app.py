@@ -29,7 +29,7 @@ from starlette.responses import Response
 
 import hub as hub_package
 from hub.access_log import AccessLog
-from hub.api import security, webhook_delivery
+from hub.api import connexion_app, security, webhook_delivery
 from hub.api.bodies import RequestLimits
 from hub.api.connexion_app import HubConnexionApp
 from hub.api.resolver import HubResolver
@@ -319,7 +319,7 @@ def create_app(hub: Hub) -> AsyncApp:
             await _last_flush(hub)
             hub.stop()
 
-    spec = load_spec()
+    spec = connexion_app.share(_parsed_spec())  # read, never changed: apps share its resolved form
     prefix = hub.settings.hub_prefix()
     app = HubConnexionApp(__name__, lifespan=lifespan)
     app.add_api(

@@ -223,6 +223,7 @@ class Lifecycle:
             ref = ServerRef(sid, plan.user, plan.server_name, state, started.url)
             url = started.url
             await self.transact(lambda s: _started(s, sid, state, not self.spawner.reports_progress, url))
+            self.spawner.recorded(ref)
             await self.spawner.wait_until_answering(started.url + prefix + "api", ref)
             await self._route_new(prefix, started.url, plan.user, plan.server_name)
             ready = _ready_event(prefix)

@@ -153,6 +153,10 @@ class Spawner(LoggingConfigurable):
     def spawn_ended(self, server_id: int) -> None:
         """The start of ``server_id`` is over (ready or failed)."""
 
+    def recorded(self, server: ServerRef) -> None:
+        """The state :meth:`start` returned is in the database: a server held
+        back until then may go on (see :class:`hub.spawners.local.NativeSpawner`)."""
+
     async def options_form(self, user: str, server_name: str) -> str:
         """HTML of the spawn page's options form; empty when there are no options."""
         return ""

@@ -27,6 +27,10 @@ from traitlets import Float, Unicode
 
 from hub.spawners.base import Launch, ServerRef, Spawner, SpawnError, Started
 
+#: the shell a server starts in: it waits for "go" on its input (the hub has
+#: recorded the pid), then becomes the server, whose input is /dev/null
+_HELD = 'read -r go && [ "$go" = go ] && exec "$@" </dev/null'
+
 
 def free_port(ip: str) -> int:
     with socket.socket() as s:
@@ -125,19 +129,32 @@ class NativeSpawner(Spawner):
         home = Path(env["HOME"])
         home.mkdir(parents=True, exist_ok=True)
         cmd = self.command()
+        if "/" not in cmd[0] and shutil.which(cmd[0], path=env.get("PATH", os.defpath)) is None:
+            raise SpawnError(f"could not run {cmd[0]}: No such file or directory")
         try:
+            # held by a shell until the hub has recorded its pid (:meth:`recorded`):
+            # should the hub die before that, the shell reads the end of its input
+            # and exits, rather than leave a server no record names
             proc = subprocess.Popen(
-                cmd,
+                ["/bin/sh", "-c", _HELD, "sh", *cmd],
                 env=env,
                 cwd=home,
                 start_new_session=True,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
             )
         except OSError as e:
             raise SpawnError(f"could not run {cmd[0]}: {e.strerror}") from None
         self._children[proc.pid] = proc
         url = f"http://{self.ip or '127.0.0.1'}:{port}"
         return Started(url=url, state={"pid": proc.pid, "port": port, "url": url})
+
+    def recorded(self, server: ServerRef) -> None:
+        child = self._children.get(server.state.get("pid", 0))
+        if child is not None and child.stdin is not None and not child.stdin.closed:
+            with contextlib.suppress(OSError):
+                child.stdin.write(b"go\n")
+            with contextlib.suppress(OSError):
+                child.stdin.close()
 
     async def poll(self, server: ServerRef) -> int | None:
         return self._poll(server.state)

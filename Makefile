@@ -74,8 +74,8 @@ fuzz: install postgres
 RELIABILITY_FAULTS ?= 50
 reliability: install postgres
 	@mkdir -p .reliability
-	$(BIN)/python -W ignore::DeprecationWarning -m tests.reliability --db sqlite --faults $(RELIABILITY_FAULTS) --out .reliability/sqlite.json
-	$(BIN)/python -W ignore::DeprecationWarning -m tests.reliability --db postgres --faults $(RELIABILITY_FAULTS) --out .reliability/postgres.json
+	$(BIN)/python -W "ignore:Using" -m tests.reliability --db sqlite --faults $(RELIABILITY_FAULTS) --out .reliability/sqlite.json
+	$(BIN)/python -W "ignore:Using" -m tests.reliability --db postgres --faults $(RELIABILITY_FAULTS) --out .reliability/postgres.json
 
 lint: install
 	$(BIN)/ruff check hub tests benchmarks deploy

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub.db.models import MetricTotal, Server, User
+from hub.errors import log_failure
 from hub.metrics import catalogue as cat
 from hub.metrics.recorder import Recorder, Row, labels_key
 
@@ -108,9 +109,7 @@ class Totals:
             try:
                 await self.flush()
             except Exception:
-                log.warning(
-                    "Writing the metrics to the database failed; the next flush tries again", exc_info=True
-                )
+                log_failure(log, "Writing the metrics to the database failed; the next flush tries again")
 
     async def samples(self, now: datetime) -> Samples:
         """Every figure: the gauges, the totals, and this process's unflushed deltas."""

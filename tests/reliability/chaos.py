@@ -213,6 +213,7 @@ class Ledger:
     answered_at: list[float] = field(default_factory=list)
     transport_errors: int = 0
     acknowledged: int = 0
+    refused: int = 0
     unacknowledged: int = 0
     #: what was wrong with an answer as it came (a 500, a 503 without Retry-After, ...)
     anomalies: list[str] = field(default_factory=list)
@@ -288,12 +289,16 @@ class Client(threading.Thread):
         with self.ledger.lock:
             self.ledger.anomalies.append(what)
 
-    def _note(self, acknowledged: bool) -> None:
+    def _note(self, r: httpx.Response | None, acknowledged: bool) -> None:
+        """Count a write: acknowledged, refused (answered, not done: a state the
+        hub rightly refuses), or unacknowledged (no answer before the client gave up)."""
         with self.ledger.lock:
-            if acknowledged:
+            if r is None:
+                self.ledger.unacknowledged += 1
+            elif acknowledged:
                 self.ledger.acknowledged += 1
             else:
-                self.ledger.unacknowledged += 1
+                self.ledger.refused += 1
 
     def _unexpected(self, what: str, r: httpx.Response) -> None:
         self._anomaly(f"{what}: {r.request.method} {r.request.url.path}: {r.status_code} {r.text[:300]}")
@@ -309,7 +314,7 @@ class Client(threading.Thread):
             self.plain.append(name)
         else:  # a retry with the key gets the first answer, never a 409
             self._unexpected("create", r)
-        self._note(r is not None and r.status_code == 201)
+        self._note(r, r is not None and r.status_code == 201)
 
     def rename(self) -> None:
         old = self.plain.pop(self.rng.randrange(len(self.plain)))
@@ -320,10 +325,10 @@ class Client(threading.Thread):
                 self._unexpected("rename answered 404, and the new name is not there", r)
             self.ledger.users[old], self.ledger.users[new] = "absent", "present"
             self.plain.append(new)
-            self._note(r.status_code == 200)
+            self._note(r, True)  # done, by this or an unanswered earlier attempt
         elif r is None:
             self.ledger.users[old], self.ledger.users[new] = f"either:{new}", f"either:{old}"
-            self._note(False)
+            self._note(r, False)
         else:
             self._unexpected("rename", r)
 
@@ -332,10 +337,10 @@ class Client(threading.Thread):
         r, unanswered = self.send("DELETE", f"/users/{name}")
         if r is not None and (r.status_code == 204 or (r.status_code == 404 and unanswered)):
             self.ledger.users[name] = "absent"
-            self._note(r.status_code == 204)
+            self._note(r, True)  # done, by this or an unanswered earlier attempt
         elif r is None:
             self.ledger.users[name] = "maybe"
-            self._note(False)
+            self._note(r, False)
         else:
             self._unexpected("delete", r)
 
@@ -349,7 +354,7 @@ class Client(threading.Thread):
             self.groups.append(name)
         else:
             self._unexpected("create group", r)
-        self._note(r is not None and r.status_code == 201)
+        self._note(r, r is not None and r.status_code == 201)
 
     def add_member(self) -> None:
         group, member = self.rng.choice(self.groups), self.rng.choice(MEMBERS)
@@ -359,7 +364,7 @@ class Client(threading.Thread):
             self._unexpected("join", r)
         previous = self.ledger.members.get((group, member), False)
         self.ledger.members[(group, member)] = previous or acknowledged
-        self._note(acknowledged)
+        self._note(r, acknowledged)
 
     def token(self) -> None:
         owner, note = self.rng.choice(MEMBERS), f"t{self.number}-{self.i}"
@@ -368,7 +373,7 @@ class Client(threading.Thread):
         if r is not None and not acknowledged:
             self._unexpected("token", r)
         self.ledger.tokens[note] = (owner, acknowledged)
-        self._note(acknowledged)
+        self._note(r, acknowledged)
 
     def start_or_stop(self) -> None:
         owner = self.rng.choice(self.owners)
@@ -387,7 +392,7 @@ class Client(threading.Thread):
                 self._unexpected("start", r)
             else:
                 self.ledger.servers[owner] = "uncertain"
-            self._note(r is not None and r.status_code in (201, 202))
+            self._note(r, r is not None and r.status_code in (201, 202))
         else:
             r, unanswered = self.send("DELETE", f"/users/{owner}/server")
             if r is not None and r.status_code == 204:
@@ -398,7 +403,7 @@ class Client(threading.Thread):
                 self._unexpected("stop", r)
             else:
                 self.ledger.servers[owner] = "uncertain"
-            self._note(r is not None and r.status_code in (202, 204))
+            self._note(r, r is not None and r.status_code in (202, 204))
 
     def share(self) -> None:
         owners = sorted(self.shareable)
@@ -411,7 +416,7 @@ class Client(threading.Thread):
             self._unexpected("share", r)
         previous = self.ledger.shares.get((owner, receiver), False)
         self.ledger.shares[(owner, receiver)] = previous or acknowledged
-        self._note(acknowledged)
+        self._note(r, acknowledged)
         return None
 
     def _exists(self, path: str) -> bool | None:
@@ -725,6 +730,7 @@ class Report:
             "no_answer": self.ledger.transport_errors,
             "5xx_but_503": sum(v for k, v in statuses.items() if k >= 500 and k != 503),
             "acknowledged_writes": self.ledger.acknowledged,
+            "refused_writes": self.ledger.refused,
             "unacknowledged_writes": self.ledger.unacknowledged,
             "logged_tracebacks": self.tracebacks,
             "wrong": self.wrong,

@@ -16,7 +16,7 @@ GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/.cach
 
 ADMIN_PAGE := hub/web/admin
 
-.PHONY: install admin-page run test fuzz reliability lint format spec-check client client-check ts-check go-check system-tools screenshots postgres redis bench clean
+.PHONY: install admin-page run test checks fuzz reliability lint format spec-check client client-check ts-check go-check system-tools screenshots postgres redis bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json generated_client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,11 +52,15 @@ run: install
 	echo ""
 	exec $(HUB) -f $(RUN_CONFIG)
 
-## test: lint, check the spec and the generated client, run the whole suite on SQLite and PostgreSQL
-test: install system-tools lint spec-check client-check ts-check go-check postgres redis
+## test: lint, check the spec and the generated clients (those checks at once), then run the whole
+## suite on SQLite and PostgreSQL
+test: install system-tools
+	@$(MAKE) --no-print-directory -j4 --output-sync=target checks
 	$(BIN)/pytest -n 3; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
+
+checks: lint spec-check client-check ts-check go-check postgres redis
 
 ## fuzz: the schemathesis run of the suite, deeper (FUZZ_EXAMPLES per operation, FUZZ_WORKERS at once,
 ## a new seed each time), then the hostile bodies, the whole hostile corpus (tests/hostile/, over 6,000

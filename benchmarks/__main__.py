@@ -23,6 +23,11 @@ The hostile corpus (tests/hostile/) sent to this hub and to JupyterHub 6.1.1
 
     python -m benchmarks hostile --db sqlite
 
+One hub process killed with SIGKILL under eight clients' writes, this hub and
+JupyterHub 6.1.1 (``benchmarks/crash.py``)::
+
+    python -m benchmarks crash --kills 20
+
 To compare this hub with JupyterHub side by side, see ``benchmarks/side_by_side.py``.
 """
 
@@ -57,6 +62,11 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks import hostile
 
         hostile.main(argv[1:])
+        return
+    if argv[:1] == ["crash"]:
+        from benchmarks import crash
+
+        crash.main(argv[1:])
         return
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",

@@ -40,6 +40,25 @@ secret_ledger.install()
 secret_ledger.note(ADMIN_TOKEN)
 
 
+#: the longest tests (a minute or more on these machines, or many real processes):
+#: sent to the workers first, so that none is left to run alone at the end
+HEAVIEST = (
+    "tests/test_contract.py::test_every_operation_conforms_to_the_spec",
+    "tests/test_crash_ledger.py",
+    "tests/test_jupyterlab.py",
+    "tests/test_admin_page.py",
+    "tests/test_browser_sharing.py",
+    "tests/test_slurm.py",
+    "tests/test_several_processes.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # after pytest-randomly's shuffle; a stable sort keeps the rest in its order
+    items.sort(key=lambda item: not item.nodeid.startswith(HEAVIEST))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A test whose phase wrote a secret the hub issued (a token, a share

@@ -62,6 +62,8 @@ class NativeSpawner(Spawner):
         # children of this process, to reap them; the state in the database
         # (pid) is what polling and stopping rely on
         self._children: dict[int, subprocess.Popen[bytes]] = {}
+        #: pid -> the pipe end that lets a held server go on (see :meth:`start`)
+        self._held: dict[int, int] = {}
 
     def command(self) -> list[str]:
         cmd = list(self.cmd)
@@ -131,30 +133,40 @@ class NativeSpawner(Spawner):
         cmd = self.command()
         if "/" not in cmd[0] and shutil.which(cmd[0], path=env.get("PATH", os.defpath)) is None:
             raise SpawnError(f"could not run {cmd[0]}: No such file or directory")
+        # held by a shell until the hub has recorded its pid (:meth:`recorded`):
+        # should the hub die before that, the shell reads the end of its input
+        # and exits, rather than leave a server that no record names
+        held, go = os.pipe()
         try:
-            # held by a shell until the hub has recorded its pid (:meth:`recorded`):
-            # should the hub die before that, the shell reads the end of its input
-            # and exits, rather than leave a server no record names
             proc = subprocess.Popen(
                 ["/bin/sh", "-c", _HELD, "sh", *cmd],
                 env=env,
                 cwd=home,
                 start_new_session=True,
-                stdin=subprocess.PIPE,
+                stdin=held,
             )
         except OSError as e:
+            os.close(go)
             raise SpawnError(f"could not run {cmd[0]}: {e.strerror}") from None
+        finally:
+            os.close(held)
         self._children[proc.pid] = proc
+        self._held[proc.pid] = go
         url = f"http://{self.ip or '127.0.0.1'}:{port}"
         return Started(url=url, state={"pid": proc.pid, "port": port, "url": url})
 
     def recorded(self, server: ServerRef) -> None:
-        child = self._children.get(server.state.get("pid", 0))
-        if child is not None and child.stdin is not None and not child.stdin.closed:
+        go = self._held.pop(server.state.get("pid", 0), None)
+        if go is not None:
             with contextlib.suppress(OSError):
-                child.stdin.write(b"go\n")
-            with contextlib.suppress(OSError):
-                child.stdin.close()
+                os.write(go, b"go\n")
+            os.close(go)
+
+    def _release(self, pid: int) -> None:
+        """Let a held shell go without its server (it reads the end of its input and exits)."""
+        go = self._held.pop(pid, None)
+        if go is not None:
+            os.close(go)
 
     async def poll(self, server: ServerRef) -> int | None:
         return self._poll(server.state)
@@ -165,6 +177,7 @@ class NativeSpawner(Spawner):
         for pid, child in list(self._children.items()):
             if child.poll() is not None:
                 self._children.pop(pid, None)
+                self._release(pid)
         return {}
 
     def _poll(self, state: dict[str, Any]) -> int | None:
@@ -176,6 +189,7 @@ class NativeSpawner(Spawner):
             status = child.poll()
             if status is not None:
                 self._children.pop(pid, None)
+                self._release(pid)
             return status
         try:
             os.kill(pid, 0)
@@ -190,6 +204,8 @@ class NativeSpawner(Spawner):
     async def stop(self, server: ServerRef) -> None:
         state = server.state
         pid = state.get("pid")
+        if pid:
+            self._release(pid)
         if not pid or self._poll(state) is not None:
             return
         self._signal(pid, signal.SIGTERM)

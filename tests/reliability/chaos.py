@@ -232,15 +232,23 @@ def _says_why(r: httpx.Response, status: int) -> bool:
 class Client(threading.Thread):
     """One of the eight clients: its own names, its own random sequence."""
 
-    def __init__(self, number: int, system: System, ledger: Ledger, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        number: int,
+        apis: list[str],
+        ledger: Ledger,
+        stop: threading.Event,
+        servers: bool = True,
+        token: str = ADMIN_TOKEN,
+    ) -> None:
+        """``apis``: the hub processes' API URLs; ``servers``: whether to start,
+        stop and share servers too."""
         super().__init__(name=f"client-{number}", daemon=True)
-        self.number, self.system, self.ledger, self.stopping = number, system, ledger, stop
+        self.number, self.ledger, self.stopping, self.servers = number, ledger, stop, servers
         self.rng = random.Random(number)
         self.apis = [
-            httpx.Client(
-                base_url=hub.api.base_url, headers={"Authorization": f"token {ADMIN_TOKEN}"}, timeout=15
-            )
-            for hub in system.hubs
+            httpx.Client(base_url=url, headers={"Authorization": f"token {token}"}, timeout=15)
+            for url in apis
         ]
         self.plain: list[str] = []  # users of mine that may be renamed or deleted
         self.groups: list[str] = []
@@ -428,7 +436,8 @@ class Client(threading.Thread):
             while not self.stopping.is_set():
                 self.i += 1
                 choices: list[Callable[[], None]] = [self.create_user, self.create_group, self.token]
-                choices += [self.start_or_stop, self.share]
+                if self.servers:
+                    choices += [self.start_or_stop, self.share]
                 if self.plain:
                     choices += [self.rename, self.delete]
                 if self.groups:
@@ -596,26 +605,10 @@ def _listeners(db_url: str) -> int:
         engine.dispose()
 
 
-def check(system: System, ledger: Ledger) -> list[str]:
-    """Everything the ledger says was acknowledged is there, nothing is there
-    twice, and the system's invariants hold. A list of what is wrong."""
+def check_ledger(api: httpx.Client, ledger: Ledger) -> tuple[list[str], list[dict[str, Any]]]:
+    """Everything the ledger says was acknowledged is there and nothing is
+    there twice: what is wrong, and every user (with their servers)."""
     wrong = list(ledger.anomalies)
-    api = system.hubs[0].api
-    owners = sorted({o for o in ledger.servers})
-
-    # no server stays pending once the faults are over (a start or stop a dead process
-    # left is taken over when its lease runs out)
-    def settled() -> bool:
-        return all(
-            not (
-                api.get(f"/users/{o}", params={"include_stopped_servers": "1"}).json()["servers"].get("")
-                or {}
-            ).get("pending")
-            for o in owners
-        )
-
-    if not _wait(settled, 30):
-        wrong.append("a server was still pending 30 s after the last fault")
 
     users = _all_users(api)
     names = [u["name"] for u in users]
@@ -659,6 +652,33 @@ def check(system: System, ledger: Ledger) -> list[str]:
         r = api.get(f"/shares/{owner}/")
         if receiver not in {(s.get("user") or {}).get("name") for s in r.json()["items"]}:
             wrong.append(f"acknowledged share of {owner}'s server with {receiver} is missing")
+
+    return wrong, users
+
+
+def check(system: System, ledger: Ledger) -> list[str]:
+    """The ledger holds (:func:`check_ledger`), and so do the system's
+    invariants. A list of what is wrong."""
+    api = system.hubs[0].api
+    owners = sorted({o for o in ledger.servers})
+    wrong: list[str] = []
+
+    # no server stays pending once the faults are over (a start or stop a dead process
+    # left is taken over when its lease runs out)
+    def settled() -> bool:
+        return all(
+            not (
+                api.get(f"/users/{o}", params={"include_stopped_servers": "1"}).json()["servers"].get("")
+                or {}
+            ).get("pending")
+            for o in owners
+        )
+
+    if not _wait(settled, 30):
+        wrong.append("a server was still pending 30 s after the last fault")
+
+    found, users = check_ledger(api, ledger)
+    wrong += found
 
     # servers, routes and processes agree
     running: dict[str, dict[str, Any]] = {}
@@ -780,7 +800,8 @@ def run(
         assert api.post("/users", json={"usernames": MEMBERS}).status_code == 201
         ledger = Ledger()
         stop = threading.Event()
-        load = [Client(n, system, ledger, stop) for n in range(clients)]
+        apis = [str(hub.api.base_url) for hub in system.hubs]
+        load = [Client(n, apis, ledger, stop) for n in range(clients)]
         for n in range(clients):
             assert api.post("/users", json={"usernames": load[n].owners}).status_code == 201
         for client in load:

@@ -72,11 +72,13 @@ fuzz: install postgres
 		$(BIN)/pytest tests/test_contract.py tests/test_hostile_bodies.py tests/test_hostile_corpus.py \
 		tests/test_concurrency.py -p no:randomly
 
-## reliability: the long crash runs with a ledger (tests/reliability/): RELIABILITY_FAULTS faults of each
-## kind (hub processes killed, the proxy killed, PostgreSQL restarted) on SQLite, then on PostgreSQL;
-## the figures go to .reliability/ (docs/reliability.md)
+## reliability: the long versions (docs/reliability.md): the whole hostile corpus on both databases,
+## then the crash runs with a ledger (tests/reliability/), RELIABILITY_FAULTS faults of each kind
+## (hub processes killed, the proxy killed, PostgreSQL restarted) on SQLite, then on PostgreSQL;
+## the crash runs' figures go to .reliability/
 RELIABILITY_FAULTS ?= 50
 reliability: install postgres
+	HOSTILE_FULL=1 $(BIN)/pytest tests/test_hostile_corpus.py -p no:randomly -q -s
 	@mkdir -p .reliability
 	$(BIN)/python -W "ignore:Using" -m tests.reliability --db sqlite --faults $(RELIABILITY_FAULTS) --out .reliability/sqlite.json
 	$(BIN)/python -W "ignore:Using" -m tests.reliability --db postgres --faults $(RELIABILITY_FAULTS) --out .reliability/postgres.json

@@ -30,8 +30,14 @@ pytestmark = pytest.mark.filterwarnings(
 
 @pytest.fixture(autouse=True)
 def _collect_ldap_sockets() -> Iterator[None]:
-    """Collect those sockets at the end of each test here, not in a later test."""
+    """Collect those sockets at the end of each test here, not in a later test
+    (whose garbage collection would meet them, and fail it)."""
     yield
+    import hub.runtime
+
+    # the last hub made stays the process's current one until the next is made,
+    # and holds the plugin's connections: let it go first
+    hub.runtime._current = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gc.collect()

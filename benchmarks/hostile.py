@@ -56,7 +56,7 @@ from benchmarks.harness import _percentile
 from benchmarks.several_processes import fresh_database, machine
 from benchmarks.side_by_side import free_port, stop, wait_up
 from tests.hostile.corpus import PREFIX, REAL, Case, generate, inert_values, kept, operations, path_of
-from tests.hostile.wire import Dropped, send
+from tests.hostile.wire import Dropped, credentials, send
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the corpus's authorization cases name this token literally (tests/hostile/corpus.py)
@@ -313,16 +313,6 @@ def inventory(hub: Running) -> dict[str, Any]:
     }
 
 
-def credentials(case: Case, seeded: dict[str, Any]) -> list[tuple[str, str]]:
-    if case.as_ == "admin":
-        return [("Authorization", f"token {ADMIN_TOKEN}")]
-    if case.as_ == "plain":
-        return [("Authorization", f"token {seeded['plain']}")]
-    if case.as_ == "cookie":
-        return [("Cookie", seeded["cookie"])]
-    return []
-
-
 # --- which operations JupyterHub has -----------------------------------------------------------
 
 
@@ -386,7 +376,7 @@ class Run:
 def one(hub: Running, case: Case, seeded: dict[str, Any], timeout: float) -> Outcome:
     start = time.perf_counter()
     try:
-        answer = send(hub.port, case, credentials(case, seeded), seeded["substitute"], timeout)
+        answer = send(hub.port, case, credentials(case, seeded, ADMIN_TOKEN), seeded["substitute"], timeout)
     except Dropped as e:
         return Outcome(case, None, time.perf_counter() - start, str(e))
     except OSError as e:  # refused, reset before any byte: no answer either

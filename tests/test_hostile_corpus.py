@@ -25,7 +25,7 @@ from hub.db.engine import sync_url
 from hub.db.models import Base
 from tests.conftest import ADMIN_TOKEN
 from tests.hostile.corpus import PREFIX, Case, fast_subset, generate, kept
-from tests.hostile.wire import Answer, Dropped, send
+from tests.hostile.wire import Answer, Dropped, credentials, send
 
 FULL = os.environ.get("HOSTILE_FULL") == "1"
 MiB = 1024 * 1024
@@ -103,16 +103,6 @@ def seed(hub: Any) -> dict[str, Any]:
     }
 
 
-def credentials(case: Case, seeded: dict[str, Any]) -> list[tuple[str, str]]:
-    if case.as_ == "admin":
-        return [("Authorization", f"token {ADMIN_TOKEN}")]
-    if case.as_ == "plain":
-        return [("Authorization", f"token {seeded['plain']}")]
-    if case.as_ == "cookie":
-        return [("Cookie", seeded["cookie"])]
-    return []
-
-
 def problems(case: Case, answer: Answer) -> list[str]:
     """What is wrong with an answer (nothing: an empty list)."""
     found = []
@@ -162,7 +152,7 @@ def test_hostile_corpus_is_refused_cleanly(hub_process, db_url, tmp_path):
 
     def run(case: Case) -> tuple[Answer | None, list[str]]:
         try:
-            answer = send(hub.port, case, credentials(case, seeded), seeded["substitute"])
+            answer = send(hub.port, case, credentials(case, seeded, ADMIN_TOKEN), seeded["substitute"])
         except Dropped as e:
             return None, [f"dropped: {e}"]
         return answer, problems(case, answer)

@@ -13,6 +13,7 @@ import select
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from tests.hostile.corpus import Blob, Case
 
@@ -154,3 +155,15 @@ def _parse(raw: bytes, seconds: float) -> Answer:
     if body is None:
         raise Dropped(f"the connection closed inside the answer's body ({len(rest)} bytes)")
     return Answer(status, headers, body, seconds)
+
+
+def credentials(case: Case, seeded: dict[str, Any], admin_token: str) -> list[tuple[str, str]]:
+    """The headers that make a case's requester (``case.as_``): the admin's token,
+    a plain user's token (``seeded["plain"]``), the admin's browser cookie, or none."""
+    if case.as_ == "admin":
+        return [("Authorization", f"token {admin_token}")]
+    if case.as_ == "plain":
+        return [("Authorization", f"token {seeded['plain']}")]
+    if case.as_ == "cookie":
+        return [("Cookie", seeded["cookie"])]
+    return []

@@ -312,17 +312,22 @@ class Client(threading.Thread):
         self._anomaly(f"{what}: {r.request.method} {r.request.url.path}: {r.status_code} {r.text[:300]}")
 
     # the writes
-    def create_user(self) -> None:
-        name = f"u{self.number}-{self.i}"
-        r, _ = self.send("POST", f"/users/{name}", key=True)
+    def _create(self, path: str, book: dict[str, str], mine: list[str], what: str) -> None:
+        """Create ``path``'s resource (with an ``Idempotency-Key``: a retry gets the
+        first answer, never a 409), noted in ``book`` and, once acknowledged, ``mine``."""
+        name = path.rsplit("/", 1)[1]
+        r, _ = self.send("POST", path, key=True)
         if r is None:
-            self.ledger.users[name] = "maybe"
+            book[name] = "maybe"
         elif r.status_code == 201:
-            self.ledger.users[name] = "present"
-            self.plain.append(name)
-        else:  # a retry with the key gets the first answer, never a 409
-            self._unexpected("create", r)
+            book[name] = "present"
+            mine.append(name)
+        else:
+            self._unexpected(what, r)
         self._note(r, r is not None and r.status_code == 201)
+
+    def create_user(self) -> None:
+        self._create(f"/users/u{self.number}-{self.i}", self.ledger.users, self.plain, "create")
 
     def rename(self) -> None:
         old = self.plain.pop(self.rng.randrange(len(self.plain)))
@@ -353,16 +358,7 @@ class Client(threading.Thread):
             self._unexpected("delete", r)
 
     def create_group(self) -> None:
-        name = f"g{self.number}-{self.i}"
-        r, _ = self.send("POST", f"/groups/{name}", key=True)
-        if r is None:
-            self.ledger.groups[name] = "maybe"
-        elif r.status_code == 201:
-            self.ledger.groups[name] = "present"
-            self.groups.append(name)
-        else:
-            self._unexpected("create group", r)
-        self._note(r, r is not None and r.status_code == 201)
+        self._create(f"/groups/g{self.number}-{self.i}", self.ledger.groups, self.groups, "create group")
 
     def add_member(self) -> None:
         group, member = self.rng.choice(self.groups), self.rng.choice(MEMBERS)
